@@ -1,0 +1,82 @@
+// Package fsutil writes the user's files the way a careful editor would: the
+// whole new content lands at once or not at all, through symlinks, keeping the
+// file's mode, and under a lock that other eks-login processes respect.
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ResolvePath follows symlinks so that a write replaces the target file and
+// leaves the link in place (a dotfiles repository often links ~/.aws/config).
+// A path that does not exist yet is returned as it is.
+func ResolvePath(path string) (string, error) {
+	resolved, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		return resolved, nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		// A dangling link still names the file we should create.
+		if target, lerr := os.Readlink(path); lerr == nil {
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(path), target)
+			}
+			return target, nil
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("cannot follow the links of %s: %w", path, err)
+}
+
+// WriteFileAtomic replaces path with data. The data goes to a temporary file in
+// the same folder (so the rename cannot cross file systems), is synced, takes
+// the mode of the file it replaces (newMode for a new file), and is renamed
+// over the target. A reader sees either the old bytes or the new ones, never
+// a mix, even if the process is killed half way.
+func WriteFileAtomic(path string, data []byte, newMode fs.FileMode) error {
+	target, err := ResolvePath(path)
+	if err != nil {
+		return err
+	}
+	mode := newMode
+	if info, err := os.Stat(target); err == nil {
+		mode = info.Mode().Perm()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot read the mode of %s: %w", target, err)
+	}
+	dir := filepath.Dir(target)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %w (check that the folder exists and is writable)", dir, err)
+	}
+	tmpName := tmp.Name()
+	committed := false
+	defer func() {
+		if !committed {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("cannot set the mode of %s: %w", tmpName, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("cannot write %s: %w", tmpName, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("cannot flush %s to disk: %w", tmpName, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", tmpName, err)
+	}
+	if err := os.Rename(tmpName, target); err != nil {
+		return fmt.Errorf("cannot replace %s: %w", target, err)
+	}
+	committed = true
+	syncDir(dir)
+	return nil
+}
