@@ -1,0 +1,79 @@
+package world
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// AWSConfig returns an SDK configuration for the world's AWS with the given
+// keys. It uses the real endpoints; the world's hosts file and CA do the rest.
+func (w *World) AWSConfig(accessKeyID, secretAccessKey string) aws.Config {
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(w.CAData)
+	return aws.Config{
+		Region:      Region,
+		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
+		HTTPClient:  &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}},
+	}
+}
+
+// AdminAWSConfig is AWSConfig with the admin's keys.
+func (w *World) AdminAWSConfig() aws.Config {
+	return w.AWSConfig(w.AdminAccessKeyID, w.AdminSecretAccessKey)
+}
+
+const allowEverything = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+// seedAWS makes the account as the seed finds it: an admin user who created
+// the cluster, the node role, and the cluster itself pointing at the world's
+// API server. IAM enforcement goes on last, so every later call is checked.
+func (w *World) seedAWS(ctx context.Context) error {
+	// Before enforcement any key works; this one only bootstraps the admin.
+	boot := w.AWSConfig("AKIAWORLDBOOTSTRAP00", "bootstrap")
+	im := iam.NewFromConfig(boot)
+	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("admin")}); err != nil {
+		return fmt.Errorf("create the admin user: %w", err)
+	}
+	if _, err := im.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("admin"), PolicyName: aws.String("AdministratorAccess"), PolicyDocument: aws.String(allowEverything)}); err != nil {
+		return fmt.Errorf("give the admin user rights: %w", err)
+	}
+	key, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("admin")})
+	if err != nil {
+		return fmt.Errorf("create the admin's access key: %w", err)
+	}
+	w.AdminAccessKeyID, w.AdminSecretAccessKey = aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)
+	ec2Trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	if _, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("MyExampleEKSNode"), AssumeRolePolicyDocument: aws.String(ec2Trust)}); err != nil {
+		return fmt.Errorf("create the node role: %w", err)
+	}
+	eksTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	clusterRole, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("MyExampleEKSCluster"), AssumeRolePolicyDocument: aws.String(eksTrust)})
+	if err != nil {
+		return fmt.Errorf("create the cluster role: %w", err)
+	}
+	ek := eks.NewFromConfig(w.AdminAWSConfig())
+	if _, err := ek.CreateCluster(ctx, &eks.CreateClusterInput{
+		Name:               aws.String(ClusterName),
+		RoleArn:            clusterRole.Role.Arn,
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1b2c3d"}},
+	}); err != nil {
+		return fmt.Errorf("create the cluster: %w", err)
+	}
+	if err := w.AWS.SetCluster(ctx, ClusterOverride{
+		Region: Region, Name: ClusterName,
+		Endpoint: w.APIServerURL, CAData: string(w.CAData),
+		AuthenticationMode: "API_AND_CONFIG_MAP",
+	}); err != nil {
+		return fmt.Errorf("point the cluster at the API server: %w", err)
+	}
+	return w.AWS.EnforceIAM(ctx, true)
+}

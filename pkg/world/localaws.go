@@ -1,0 +1,322 @@
+package world
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// localAWSScript is moto with the gaps that matter to eks-login closed; see
+// the comment at its top. It is embedded so that test binaries work from any
+// directory.
+//
+//go:embed localaws/localaws.py
+var localAWSScript []byte
+
+// LocalAWSOptions configure StartLocalAWS.
+type LocalAWSOptions struct {
+	// Host to listen on; empty means 127.0.0.1. Keep it on loopback.
+	Host string
+	// Port to listen on; 0 lets the server pick a free one.
+	Port int
+	// TLSCert and TLSKey (PEM files) make the server speak HTTPS, as it must
+	// when it stands in for the real AWS host names.
+	TLSCert, TLSKey string
+	// LogPath, if set, receives the server's stdout and stderr; so does Log.
+	LogPath string
+	Log     io.Writer
+	// Verbose logs one line per request (never query strings: presigned
+	// URLs carry signatures and session tokens).
+	Verbose bool
+	// Python is the interpreter with moto installed; empty means python3.
+	Python string
+	// Env is added to the server's environment, e.g. MOTO_ACCOUNT_ID=....
+	// AWS_* variables of this process are not passed on: they configure
+	// clients, not the server.
+	Env []string
+	// StartTimeout bounds the wait for readiness; 0 means one minute.
+	StartTimeout time.Duration
+}
+
+// LocalAWS is a running localaws.py.
+type LocalAWS struct {
+	// URL is the server's base URL, e.g. http://127.0.0.1:PORT, or
+	// https://127.0.0.1:443 when it stands in for the real endpoints.
+	URL string
+
+	cmd     *exec.Cmd
+	dir     string
+	control *http.Client
+	tail    *tailBuffer
+	logFile *os.File
+	done    chan struct{} // closed once the process has exited
+	waitErr error
+	stop    sync.Once
+	stopErr error
+}
+
+// ClusterOverride makes an EKS cluster describe a real API server.
+type ClusterOverride struct {
+	Region string `json:"region"`
+	Name   string `json:"name"`
+	// Account defaults to the server's account (moto's 123456789012 unless
+	// MOTO_ACCOUNT_ID is set).
+	Account  string `json:"account,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+	// CAData is the cluster CA as PEM, or already base64-encoded PEM as
+	// DescribeCluster reports it.
+	CAData string `json:"caData,omitempty"`
+	// AuthenticationMode is CONFIG_MAP, API_AND_CONFIG_MAP or API.
+	AuthenticationMode string `json:"authenticationMode,omitempty"`
+}
+
+// StartLocalAWS starts localaws.py and returns once it accepts requests.
+func StartLocalAWS(ctx context.Context, opts LocalAWSOptions) (_ *LocalAWS, err error) {
+	if (opts.TLSCert == "") != (opts.TLSKey == "") {
+		return nil, errors.New("localaws: TLSCert and TLSKey go together")
+	}
+	host, python := opts.Host, opts.Python
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if python == "" {
+		python = "python3"
+	}
+	dir, err := os.MkdirTemp("", "localaws-")
+	if err != nil {
+		return nil, err
+	}
+	a := &LocalAWS{dir: dir, tail: &tailBuffer{}, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			a.Stop()
+		}
+	}()
+	script, ready := filepath.Join(dir, "localaws.py"), filepath.Join(dir, "ready.json")
+	if err := os.WriteFile(script, localAWSScript, 0o644); err != nil {
+		return nil, err
+	}
+	args := []string{script, "--host", host, "--port", strconv.Itoa(opts.Port), "--ready-file", ready}
+	if opts.TLSCert != "" {
+		args = append(args, "--tls-cert", opts.TLSCert, "--tls-key", opts.TLSKey)
+	}
+	if opts.Verbose {
+		args = append(args, "--verbose")
+	}
+	out := []io.Writer{a.tail}
+	if opts.LogPath != "" {
+		if a.logFile, err = os.OpenFile(opts.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
+			return nil, err
+		}
+		out = append(out, a.logFile)
+	}
+	if opts.Log != nil {
+		out = append(out, opts.Log)
+	}
+	a.cmd = exec.Command(python, args...)
+	a.cmd.Dir = dir
+	a.cmd.Env = append(serverEnv(os.Environ()), opts.Env...)
+	a.cmd.Stdout = io.MultiWriter(out...)
+	a.cmd.Stderr = a.cmd.Stdout
+	// Its own process group, and killed with us should the test binary die.
+	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := a.cmd.Start(); err != nil {
+		close(a.done)
+		return nil, fmt.Errorf("localaws: start %s: %w", python, err)
+	}
+	go func() {
+		a.waitErr = a.cmd.Wait()
+		close(a.done)
+	}()
+
+	if a.URL, err = a.awaitReady(ctx, ready, opts.StartTimeout); err != nil {
+		return nil, err
+	}
+	transport := &http.Transport{
+		// The control channel only ever goes to the child we started on
+		// loopback; its certificate is for the AWS host names, not this URL.
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // see above
+		DialContext:     (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+	}
+	a.control = &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	return a, nil
+}
+
+// awaitReady polls for the ready file the server writes once it listens.
+func (a *LocalAWS) awaitReady(ctx context.Context, path string, timeout time.Duration) (string, error) {
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if data, err := os.ReadFile(path); err == nil {
+			var r struct {
+				URL string `json:"url"`
+			}
+			if err := json.Unmarshal(data, &r); err != nil || r.URL == "" {
+				return "", fmt.Errorf("localaws: bad ready file %q: %v", data, err)
+			}
+			return r.URL, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-deadline.C:
+			return "", fmt.Errorf("localaws: not ready after %v; output:\n%s", timeout, a.tail)
+		case <-a.done:
+			return "", fmt.Errorf("localaws: exited before it was ready (%v); output:\n%s", a.waitErr, a.tail)
+		case <-tick.C:
+		}
+	}
+}
+
+// serverEnv drops AWS_* settings: the server must not resolve endpoints or
+// credentials the way the clients under test do.
+func serverEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AWS_") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1")
+}
+
+// Stop ends the server (SIGTERM, then SIGKILL after ten seconds) and waits
+// for it, so that no process is left behind. It is safe to call twice.
+func (a *LocalAWS) Stop() error {
+	a.stop.Do(func() {
+		if a.cmd != nil && a.cmd.Process != nil {
+			_ = a.cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-a.done:
+				var exit *exec.ExitError
+				if errors.As(a.waitErr, &exit) && !exitedBySIGTERM(exit) {
+					a.stopErr = fmt.Errorf("localaws: %v; output:\n%s", a.waitErr, a.tail)
+				}
+			case <-time.After(10 * time.Second):
+				_ = syscall.Kill(-a.cmd.Process.Pid, syscall.SIGKILL)
+				<-a.done
+				a.stopErr = errors.New("localaws: did not stop on SIGTERM; killed")
+			}
+		}
+		if a.logFile != nil {
+			a.logFile.Close()
+		}
+		if err := os.RemoveAll(a.dir); err != nil && a.stopErr == nil {
+			a.stopErr = err
+		}
+	})
+	return a.stopErr
+}
+
+// exitedBySIGTERM is true when Python died of SIGTERM before its handler was
+// installed (while still importing moto): still a clean stop.
+func exitedBySIGTERM(exit *exec.ExitError) bool {
+	ws, ok := exit.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM
+}
+
+// EnforceIAM switches IAM authorization of every call on or off. The world
+// creates its admin with it off, then turns it on.
+func (a *LocalAWS) EnforceIAM(ctx context.Context, on bool) error {
+	body := "off"
+	if on {
+		body = "on"
+	}
+	return a.call(ctx, http.MethodPost, "/enforce-iam", "text/plain", []byte(body), nil)
+}
+
+// SetCluster creates the cluster if missing and makes DescribeCluster report
+// the given endpoint, CA and authentication mode.
+func (a *LocalAWS) SetCluster(ctx context.Context, c ClusterOverride) error {
+	if strings.HasPrefix(strings.TrimSpace(c.CAData), "-----BEGIN") {
+		c.CAData = base64.StdEncoding.EncodeToString([]byte(c.CAData))
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return a.call(ctx, http.MethodPost, "/cluster", "application/json", body, nil)
+}
+
+// Calls returns how often each API was called, keyed "service:Action"
+// (e.g. "sts:AssumeRole"), presigned GetCallerIdentity included.
+func (a *LocalAWS) Calls(ctx context.Context) (map[string]int, error) {
+	calls := map[string]int{}
+	err := a.call(ctx, http.MethodGet, "/calls", "", nil, &calls)
+	return calls, err
+}
+
+// ResetCalls zeroes the counts Calls returns.
+func (a *LocalAWS) ResetCalls(ctx context.Context) error {
+	return a.call(ctx, http.MethodPost, "/calls/reset", "text/plain", nil, nil)
+}
+
+func (a *LocalAWS) call(ctx context.Context, method, path, contentType string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, a.URL+"/eks-login-world"+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := a.control.Do(req)
+	if err != nil {
+		return fmt.Errorf("localaws %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("localaws %s: %w", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("localaws %s: HTTP %d: %s", path, resp.StatusCode, bytes.TrimSpace(data))
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+// tailBuffer keeps the last few KiB of the server's output for error messages.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	const keep = 8 << 10
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > keep {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-keep:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}

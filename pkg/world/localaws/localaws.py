@@ -1,0 +1,978 @@
+#!/usr/bin/env python3
+"""localaws: the test world's AWS (IAM, STS and EKS), built on moto.
+
+moto runs in-process; this file closes the gaps that matter to eks-login:
+
+1. IAM enforcement can be switched on and off at run time
+   (POST /eks-login-world/enforce-iam with body "on"/"off").
+2. SigV4 is verified from the raw request (moto hashed the header dict as the
+   payload of bodiless EKS GETs, and re-encoded form bodies).
+3. EKS actions are authorized against the cluster ARN.
+4. AssumeRole follows AWS: a trust policy naming the account root delegates
+   to the caller's identity policy; conditions (MFA, ExternalId, ...) count.
+5. Presigned GetCallerIdentity (aws-iam-authenticator tokens) is verified here.
+6. POST /eks-login-world/cluster sets a cluster's endpoint, CA and
+   authentication mode.
+7. EKS access entries and access policies exist.
+8. GET /eks-login-world/calls counts API calls per "service:Action".
+
+Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
+     [--ready-file F] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import uuid
+from collections import Counter
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from xml.sax.saxutils import escape
+
+import flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import make_server
+
+from moto import settings
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.responses import ActionResult, BaseResponse, EmptyResult
+from moto.core.utils import utcnow
+from moto.eks import urls as eks_urls
+from moto.eks.exceptions import (
+    InvalidParameterException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from moto.eks.models import Cluster, eks_backends
+from moto.eks.responses import EKSResponse
+from moto.iam import access_control
+from moto.iam.models import get_account_id_from, iam_backends
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.sts.models import sts_backends
+from moto.sts.responses import TokenResponse
+from moto.utilities.utils import get_partition
+
+SERVICES = ("iam", "sts", "eks")
+CONTROL = "/eks-login-world"
+# aws-iam-authenticator and STS treat a presigned URL as valid for 15 minutes
+# after X-Amz-Date; X-Amz-Expires is ignored by STS for this.
+PRESIGN_VALIDITY = datetime.timedelta(minutes=15)
+AMZ_DATE = "%Y%m%dT%H%M%SZ"
+
+
+def default_account() -> str:
+    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+# ---------------------------------------------------------------- call counts
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, key: str) -> None:
+        with self._lock:
+            self._counts[key] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+CALLS = CallCounter()
+
+# ------------------------------------------------------------------- errors
+
+
+class AWSFailure(Exception):
+    """An authentication or authorization failure, rendered per service."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def access_denied(caller_arn: str, action: str, resource: str) -> AWSFailure:
+    msg = f"User: {caller_arn} is not authorized to perform: {action}"
+    if resource != "*":
+        msg += f" on resource: {resource}"
+    return AWSFailure(403, "AccessDenied", msg)
+
+
+INVALID_TOKEN = AWSFailure(
+    403, "InvalidClientTokenId", "The security token included in the request is invalid."
+)
+BAD_SIGNATURE_MSG = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+# EKS speaks REST-JSON and names the common errors differently.
+EKS_ERROR_CODES = {
+    "AccessDenied": "AccessDeniedException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+    "ExpiredToken": "ExpiredTokenException",
+    "MissingAuthenticationToken": "MissingAuthenticationTokenException",
+    "IncompleteSignature": "IncompleteSignatureException",
+}
+XMLNS = {
+    "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
+    "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+}
+
+
+def render_error(service: str, f: AWSFailure, want_json: bool) -> tuple[int, dict[str, str], str]:
+    rid = str(uuid.uuid4())
+    if service == "eks":
+        code = EKS_ERROR_CODES.get(f.code, f.code)
+        headers = {"Content-Type": "application/json", "x-amzn-ErrorType": code, "x-amzn-RequestId": rid}
+        return f.status, headers, json.dumps({"message": f.message})
+    if want_json:  # what STS answers to Accept: application/json
+        body = json.dumps({"Error": {"Code": f.code, "Message": f.message, "Type": "Sender"}, "RequestId": rid})
+        return f.status, {"Content-Type": "application/json", "x-amzn-RequestId": rid}, body
+    body = (
+        f'<ErrorResponse xmlns="{XMLNS.get(service, XMLNS["sts"])}">'
+        f"<Error><Type>Sender</Type><Code>{escape(f.code)}</Code><Message>{escape(f.message)}</Message></Error>"
+        f"<RequestId>{rid}</RequestId></ErrorResponse>"
+    )
+    return f.status, {"Content-Type": "text/xml", "x-amzn-RequestId": rid}, body
+
+
+class _Abort(HTTPException):
+    """Carries a rendered error out of moto's authorization hook."""
+
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(description=body)
+        self.code = status
+
+
+# -------------------------------------------------------------------- SigV4
+
+
+def _hmac(key: bytes, msg: str) -> bytes:
+    return hmac.new(key, msg.encode(), hashlib.sha256).digest()
+
+
+def _header(environ: dict, name: str) -> str | None:
+    if name == "content-type":
+        return environ.get("CONTENT_TYPE")
+    if name == "content-length":
+        return environ.get("CONTENT_LENGTH")
+    return environ.get("HTTP_" + name.upper().replace("-", "_"))
+
+
+def raw_target(environ: dict) -> tuple[str, str]:
+    """The path and query exactly as the client sent them (still escaped)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not raw:
+        raw = quote(environ.get("PATH_INFO", "")) + "?" + environ.get("QUERY_STRING", "")
+    if "://" in raw.split("?", 1)[0]:  # absolute-form request target
+        parts = urlsplit(raw)
+        raw = parts.path + "?" + parts.query
+    path, _, query = raw.partition("?")
+    return path or "/", query
+
+
+def canonical_query(query: str, drop: tuple[str, ...] = ()) -> str:
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        k, _, v = part.partition("=")
+        k, v = unquote(k), unquote(v)
+        if k not in drop:
+            pairs.append((quote(k, safe="-_.~"), quote(v, safe="-_.~")))
+    return "&".join(f"{k}={v}" for k, v in sorted(pairs))
+
+
+def sigv4_signature(environ: dict, secret: str, scope: str, amz_date: str,
+                    signed_headers: list[str], payload_hash: str,
+                    drop_query: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Returns (signature, canonical request) for the request in environ."""
+    path, query = raw_target(environ)
+    # Every SDK (except for S3) URI-encodes the already-escaped path once more.
+    canonical_uri = quote(path, safe="/~")
+    headers = "".join(f"{h}:{' '.join((_header(environ, h) or '').split())}\n" for h in signed_headers)
+    creq = "\n".join([
+        environ["REQUEST_METHOD"], canonical_uri, canonical_query(query, drop_query),
+        headers, ";".join(signed_headers), payload_hash,
+    ])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
+    date, region, service, _ = scope.split("/")
+    key = _hmac(("AWS4" + secret).encode(), date)
+    for part in (region, service, "aws4_request"):
+        key = _hmac(key, part)
+    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest(), creq
+
+
+def check_signature(environ: dict, secret: str, credential: str, amz_date: str,
+                    signed_headers: list[str], signature: str, payload_hash: str,
+                    drop_query: tuple[str, ...] = ()) -> None:
+    scope = credential.split("/", 1)[1]
+    if "host" not in signed_headers or not amz_date.startswith(scope.split("/")[0]):
+        raise AWSFailure(403, "SignatureDoesNotMatch", BAD_SIGNATURE_MSG)
+    expected, creq = sigv4_signature(environ, secret, scope, amz_date, signed_headers, payload_hash, drop_query)
+    if not hmac.compare_digest(expected, signature):
+        log(f"signature mismatch; our canonical request was:\n{redact(creq)}")
+        raise AWSFailure(403, "SignatureDoesNotMatch", BAD_SIGNATURE_MSG)
+
+
+def redact(text: str) -> str:
+    """Session tokens are credentials: keep them out of logs."""
+    text = re.sub(r"(X-Amz-Security-Token=)[^&\n]*", r"\1REDACTED", text)
+    return re.sub(r"(?m)^(x-amz-security-token:).*$", r"\1REDACTED", text)
+
+
+def parse_authorization(value: str) -> dict[str, str]:
+    algorithm, _, rest = value.partition(" ")
+    if algorithm != "AWS4-HMAC-SHA256":
+        raise AWSFailure(400, "IncompleteSignature", f"Unsupported AWS 'algorithm': '{algorithm}'")
+    fields = dict(p.strip().split("=", 1) for p in rest.split(",") if "=" in p)
+    if not {"Credential", "SignedHeaders", "Signature"} <= fields.keys() or fields["Credential"].count("/") != 4:
+        raise AWSFailure(400, "IncompleteSignature", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'.")
+    return fields
+
+
+# ------------------------------------------------------------------ callers
+
+
+class Caller:
+    """The principal behind an access key, as moto's IAM and STS know it."""
+
+    def __init__(self, access_key_id: str, token: str | None, region: str) -> None:
+        self.account = get_account_id_from(access_key_id)
+        self.partition = get_partition(region)
+        headers = {"X-Amz-Security-Token": token} if token else {}
+        try:
+            key = access_control.create_access_key(self.account, self.partition, access_key_id, headers)
+        except access_control.CreateAccessKeyFailure:
+            raise INVALID_TOKEN
+        self.key = key
+        creds = key.create_credentials()
+        self.secret = creds.secret_key
+        iam = iam_backends[self.account][self.partition]
+        if isinstance(key, access_control.AssumedRoleAccessKey):
+            session = next(r for r in sts_backends[self.account][self.partition].assumed_roles
+                           if r.access_key_id == access_key_id)
+            if session.expiration < utcnow():
+                raise AWSFailure(403, "ExpiredToken", "The security token included in the request is expired")
+            self.arn, self.user_id, self.role_arn = session.arn, session.user_id, session.role_arn
+            self.mfa = getattr(session, "eks_login_world_mfa", False)
+            self.user = None
+            self.trusted_as = {self.arn, self.role_arn}
+        else:
+            if getattr(iam.access_keys.get(access_key_id), "status", "Active") != "Active":
+                raise INVALID_TOKEN
+            self.user = iam.get_user(key._owner_user_name)
+            self.arn, self.user_id, self.role_arn = self.user.arn, self.user.id, None
+            self.mfa = False
+            self.trusted_as = {self.arn}
+
+    def policies(self) -> list[dict]:
+        return [access_control.IAMPolicy(p)._policy_json for p in self.key.collect_policies()]
+
+    def context(self) -> dict[str, str]:
+        """Global condition keys (lower-cased: keys are case-insensitive)."""
+        ctx = {
+            "aws:principalarn": self.role_arn or self.arn,
+            "aws:principalaccount": self.account,
+            "aws:userid": self.user_id,
+        }
+        if self.user:
+            ctx["aws:username"] = self.user.name
+        if self.mfa:
+            ctx["aws:multifactorauthpresent"] = "true"
+            ctx["aws:multifactorauthage"] = "0"
+        return ctx
+
+
+def caller_from_header(environ: dict) -> tuple[Caller, dict[str, str]]:
+    """Authenticates a request signed in its Authorization header."""
+    auth = environ.get("HTTP_AUTHORIZATION")
+    if not auth:
+        raise AWSFailure(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+    fields = parse_authorization(auth)
+    akid, _, region, _, _ = fields["Credential"].split("/")
+    caller = Caller(akid, environ.get("HTTP_X_AMZ_SECURITY_TOKEN"), region)
+    body = environ.get("localaws.body", b"")
+    payload = environ.get("HTTP_X_AMZ_CONTENT_SHA256") or hashlib.sha256(body).hexdigest()
+    check_signature(environ, caller.secret, fields["Credential"], environ.get("HTTP_X_AMZ_DATE", ""),
+                    fields["SignedHeaders"].split(";"), fields["Signature"], payload)
+    return caller, fields
+
+
+# ---------------------------------------------------------- policy evaluation
+
+
+def _list(x: Any) -> list:
+    return x if isinstance(x, list) else [x]
+
+
+def _wild(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    rx = re.escape(str(pattern)).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(rx, value, re.IGNORECASE if ignore_case else 0) is not None
+
+
+def _num(f):
+    def op(expected: Any, actual: str) -> bool:
+        try:
+            return f(float(actual), float(expected))
+        except ValueError:
+            return False
+    return op
+
+
+CONDITION_OPS = {
+    "StringEquals": lambda e, a: a == str(e),
+    "StringEqualsIgnoreCase": lambda e, a: a.lower() == str(e).lower(),
+    "StringLike": lambda e, a: _wild(e, a),
+    "ArnEquals": lambda e, a: a == str(e),
+    "ArnLike": lambda e, a: _wild(e, a),
+    "Bool": lambda e, a: a.lower() == str(e).lower(),
+    "NumericEquals": _num(lambda a, e: a == e),
+    "NumericLessThan": _num(lambda a, e: a < e),
+    "NumericLessThanEquals": _num(lambda a, e: a <= e),
+    "NumericGreaterThan": _num(lambda a, e: a > e),
+    "NumericGreaterThanEquals": _num(lambda a, e: a >= e),
+}
+NEGATED_OPS = {"StringNotEquals": "StringEquals", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+               "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike",
+               "NumericNotEquals": "NumericEquals"}
+
+
+def conditions_hold(conditions: dict | None, ctx: dict[str, str]) -> bool:
+    for operator, block in (conditions or {}).items():
+        if_exists = operator.endswith("IfExists")
+        op = operator.removesuffix("IfExists")
+        for key, expected in block.items():
+            actual = ctx.get(key.lower())
+            if op == "Null":
+                if (actual is None) != (str(expected).lower() == "true"):
+                    return False
+                continue
+            negated = op in NEGATED_OPS
+            test = CONDITION_OPS.get(NEGATED_OPS.get(op, op))
+            if test is None:  # an operator we cannot evaluate never grants
+                return False
+            if actual is None:
+                if if_exists or negated:
+                    continue
+                return False
+            if any(test(e, actual) for e in _list(expected)) == negated:
+                return False
+    return True
+
+
+def statement_applies(st: dict, action: str, resource: str, ctx: dict[str, str]) -> bool:
+    if "Action" in st:
+        if not any(_wild(a, action, ignore_case=True) for a in _list(st["Action"])):
+            return False
+    elif not ("NotAction" in st and not any(_wild(a, action, True) for a in _list(st["NotAction"]))):
+        return False
+    if "Resource" in st and not any(_wild(r, resource) for r in _list(st["Resource"])):
+        return False
+    if "NotResource" in st and any(_wild(r, resource) for r in _list(st["NotResource"])):
+        return False
+    return conditions_hold(st.get("Condition"), ctx)
+
+
+def evaluate(docs: list[dict], action: str, resource: str, ctx: dict[str, str]) -> str | None:
+    """Identity-policy decision: "Deny", "Allow" or None (implicit deny)."""
+    decision = None
+    for doc in docs:
+        for st in _list(doc.get("Statement", [])):
+            if statement_applies(st, action, resource, ctx):
+                if st.get("Effect") == "Deny":
+                    return "Deny"
+                decision = "Allow"
+    return decision
+
+
+def trust_decision(doc: dict, caller: Caller, ctx: dict[str, str]) -> str | None:
+    """How a role's trust policy admits the caller for sts:AssumeRole.
+
+    "principal": the caller (or its role) is named, or "*": enough on its own
+    within the account. "account": only the caller's account is named, which
+    in AWS delegates the decision to the caller's identity policy.
+    "Deny"/None: refused.
+    """
+    root = {caller.account, f"arn:{caller.partition}:iam::{caller.account}:root"}
+    decision = None
+    for st in _list(doc.get("Statement", [])):
+        principals = st.get("Principal")
+        aws = _list(principals.get("AWS", [])) if isinstance(principals, dict) else _list(principals or [])
+        if "*" in aws or caller.trusted_as & set(aws):
+            kind = "principal"
+        elif root & set(aws):
+            kind = "account"
+        else:
+            continue
+        if not statement_applies(st, "sts:AssumeRole", "*", ctx):
+            continue
+        if st.get("Effect") == "Deny":
+            return "Deny"
+        if decision != "principal":
+            decision = kind
+    return decision
+
+
+def mfa_ok(caller: Caller, serial: str | None, code: str | None) -> bool:
+    """Any 6-digit code passes for an MFA device registered in the account."""
+    if not serial or not re.fullmatch(r"\d{6}", code or ""):
+        return False
+    iam = iam_backends[caller.account][caller.partition]
+    return serial in iam.virtual_mfa_devices or any(serial in u.mfa_devices for u in iam.users.values())
+
+
+def authorize_assume_role(resp: TokenResponse, caller: Caller, role_arn: str, identity: str | None,
+                          ctx: dict[str, str]) -> None:
+    denied = access_denied(caller.arn, "sts:AssumeRole", role_arn)
+    serial, code = resp._get_param("SerialNumber"), resp._get_param("TokenCode")
+    if serial or code:
+        if not mfa_ok(caller, serial, code):
+            raise AWSFailure(403, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+        ctx.update({"aws:multifactorauthpresent": "true", "aws:multifactorauthage": "0"})
+    for param in ("ExternalId", "RoleSessionName", "SourceIdentity"):
+        if resp._get_param(param):
+            ctx[f"sts:{param.lower()}"] = resp._get_param(param)
+    m = re.fullmatch(r"arn:[^:]+:iam::(\d{12}):role/.+", role_arn or "")
+    if not m:
+        raise denied
+    try:
+        role = iam_backends[m.group(1)][caller.partition].get_role_by_arn(role_arn)
+    except Exception:
+        raise denied
+    trust = trust_decision(json.loads(role.assume_role_policy_document), caller, ctx)
+    same_account = m.group(1) == caller.account
+    if trust == "principal" and same_account:
+        return
+    if trust in ("principal", "account") and identity == "Allow":
+        return
+    raise denied
+
+
+UNSIGNED_ACTIONS = {"sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"}
+
+
+def iam_enforced() -> bool:
+    # moto's own switch, so that /moto-api/reset-auth keeps working too.
+    return ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
+
+
+def enforcing() -> bool:
+    """iam_enforced(), counting down moto's allowance of unchecked requests."""
+    if iam_enforced():
+        return True
+    ActionAuthenticatorMixin.request_count += 1
+    return False
+
+
+def authorize(resp: BaseResponse, resource: str = "*") -> None:
+    """Replaces moto's authentication and authorization of every action."""
+    if not enforcing():
+        return
+    if f"{resp.service_name}:{resp._get_action()}" in UNSIGNED_ACTIONS:
+        return  # AWS takes these unsigned; moto does not check their tokens
+    environ = flask.request.environ
+    try:
+        caller, fields = caller_from_header(environ)
+        service = fields["Credential"].split("/")[3]
+        action = f"{service}:{resp._get_action()}"
+        if action == "sts:GetCallerIdentity":  # AWS never denies it
+            return
+        ctx = caller.context()
+        ctx["aws:requestedregion"] = fields["Credential"].split("/")[2]
+        ctx["aws:securetransport"] = str(environ.get("wsgi.url_scheme") == "https").lower()
+        identity = evaluate(caller.policies(), action, resource, ctx)
+        if identity == "Deny":
+            raise access_denied(caller.arn, action, resource)
+        if action == "sts:AssumeRole":
+            authorize_assume_role(resp, caller, resource, identity, ctx)
+        elif identity != "Allow":
+            raise access_denied(caller.arn, action, resource)
+    except AWSFailure as f:
+        want_json = "application/json" in environ.get("HTTP_ACCEPT", "")
+        status, headers, body = render_error(resp.service_name, f, want_json)
+        resp.response_headers.update(headers)
+        raise _Abort(status, body)
+
+
+ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authorize
+
+_moto_call_action = BaseResponse.call_action
+
+
+def counted_call_action(self: BaseResponse) -> Any:
+    if self.service_name in SERVICES:
+        CALLS.add(f"{self.service_name}:{self._get_action()}")
+    return _moto_call_action(self)
+
+
+BaseResponse.call_action = counted_call_action
+
+# ---------------------------------------------------------------------- STS
+
+_moto_assume_role = TokenResponse.assume_role
+
+
+def assume_role(self: TokenResponse) -> ActionResult:
+    result = _moto_assume_role(self)
+    # A session opened with MFA carries aws:MultiFactorAuthPresent; the code
+    # was checked in authorize() when enforcement is on.
+    if self._get_param("SerialNumber") and self._get_param("TokenCode"):
+        result.result["Credentials"].eks_login_world_mfa = True
+    return result
+
+
+TokenResponse.assume_role = assume_role
+
+
+def caller_identity_body(caller: Caller, want_json: bool) -> tuple[str, str]:
+    rid = str(uuid.uuid4())
+    if want_json:
+        return "application/json", json.dumps({"GetCallerIdentityResponse": {
+            "GetCallerIdentityResult": {"Account": caller.account, "Arn": caller.arn, "UserId": caller.user_id},
+            "ResponseMetadata": {"RequestId": rid}}})
+    return "text/xml", (
+        f'<GetCallerIdentityResponse xmlns="{XMLNS["sts"]}"><GetCallerIdentityResult>'
+        f"<Arn>{escape(caller.arn)}</Arn><UserId>{escape(caller.user_id)}</UserId><Account>{caller.account}</Account>"
+        f"</GetCallerIdentityResult><ResponseMetadata><RequestId>{rid}</RequestId></ResponseMetadata>"
+        f"</GetCallerIdentityResponse>")
+
+
+def presigned_get_caller_identity(environ: dict) -> tuple[str, str]:
+    """Verifies a query-signed STS request (an aws-iam-authenticator token)."""
+    q = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    want_json = "application/json" in environ.get("HTTP_ACCEPT", "")
+    action = q.get("Action", "")
+    CALLS.add(f"sts:{action}")
+    if action != "GetCallerIdentity":
+        raise AWSFailure(400, "InvalidAction", f"Could not find operation {action} for version {q.get('Version')}")
+    if q.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or q.get("X-Amz-Credential", "").count("/") != 4:
+        raise AWSFailure(400, "IncompleteSignature", "The request signature does not conform to AWS standards.")
+    signed = q.get("X-Amz-SignedHeaders", "").lower().split(";")
+    if environ.get("HTTP_X_K8S_AWS_ID") is not None and "x-k8s-aws-id" not in signed:
+        raise AWSFailure(403, "SignatureDoesNotMatch", "The x-k8s-aws-id header is present but not signed.")
+    amz_date = q.get("X-Amz-Date", "")
+    try:
+        signed_at = datetime.datetime.strptime(amz_date, AMZ_DATE)
+    except ValueError:
+        raise AWSFailure(400, "IncompleteSignature", f"Invalid X-Amz-Date: {amz_date!r}")
+    now = utcnow().replace(microsecond=0)
+    if signed_at < now - PRESIGN_VALIDITY:
+        raise AWSFailure(403, "SignatureDoesNotMatch", f"Signature expired: {amz_date} is now earlier than "
+                         f"{(now - PRESIGN_VALIDITY).strftime(AMZ_DATE)} ({now.strftime(AMZ_DATE)} - 15 min.)")
+    if signed_at > now + PRESIGN_VALIDITY:
+        raise AWSFailure(403, "SignatureDoesNotMatch", f"Signature not yet current: {amz_date} is still later than "
+                         f"{(now + PRESIGN_VALIDITY).strftime(AMZ_DATE)} ({now.strftime(AMZ_DATE)} + 15 min.)")
+    akid, _, region, _, _ = q["X-Amz-Credential"].split("/")
+    caller = Caller(akid, q.get("X-Amz-Security-Token"), region)
+    body = environ.get("localaws.body", b"")
+    check_signature(environ, caller.secret, q["X-Amz-Credential"], amz_date, signed,
+                    q.get("X-Amz-Signature", ""), hashlib.sha256(body).hexdigest(), drop_query=("X-Amz-Signature",))
+    return caller_identity_body(caller, want_json)
+
+
+def is_presigned_sts(environ: dict) -> bool:
+    if environ.get("HTTP_AUTHORIZATION") or "X-Amz-Credential" not in environ.get("QUERY_STRING", ""):
+        return False
+    credential = dict(parse_qsl(environ["QUERY_STRING"])).get("X-Amz-Credential", "")
+    return credential.split("/")[3:4] == ["sts"] or environ.get("HTTP_HOST", "").startswith("sts.")
+
+
+# ---------------------------------------------------------------------- EKS
+
+AUTH_MODES = ("CONFIG_MAP", "API_AND_CONFIG_MAP", "API")  # the order EKS allows moving in
+ACCESS_POLICIES = ["AmazonEKSViewPolicy", "AmazonEKSEditPolicy", "AmazonEKSAdminPolicy", "AmazonEKSClusterAdminPolicy"]
+ACCESS_POLICY_ARN = "arn:{partition}:eks::aws:cluster-access-policy/{name}"
+PRINCIPAL_ARN = re.compile(r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):(?P<kind>role|user)/(?:.*/)?(?P<name>[^/]+)")
+CLUSTER_IN_PATH = re.compile(r"^/clusters/([^/]+)")
+ENTRY_PATH = re.compile(r"^/clusters/(?P<cluster>[^/]+)/access-entries(?:/(?P<principal>[^/]+)"
+                        r"(?:/access-policies(?:/(?P<policy>[^/]+))?)?)?/?$")
+NOT_API_MODE = ("The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] "
+                "to perform this operation.")
+
+_moto_cluster_init = Cluster.__init__
+
+
+def cluster_init(self: Cluster, *args: Any, **kwargs: Any) -> None:
+    _moto_cluster_init(self, *args, **kwargs)
+    # The default for clusters created through the API (not the console).
+    self.access_config = {"authenticationMode": "CONFIG_MAP", "bootstrapClusterCreatorAdminPermissions": True}
+    self.access_entries: dict[str, dict] = {}
+
+
+Cluster.__init__ = cluster_init
+
+
+def eks_resource(self: EKSResponse) -> str:
+    """The cluster ARN an EKS action is authorized against."""
+    m = CLUSTER_IN_PATH.match(self.raw_path)
+    if m:
+        name = unquote(m.group(1))
+    elif self.raw_path.rstrip("/") != "/clusters":
+        return "*"  # ListAccessPolicies
+    elif self.method == "POST":  # CreateCluster
+        try:
+            name = json.loads(self.body or "{}").get("name", "*")
+        except ValueError:
+            name = "*"
+    else:  # ListClusters
+        name = "*"
+    return f"arn:{self.partition}:eks:{self.region}:{self.current_account}:cluster/{name}"
+
+
+EKSResponse._determine_resource = eks_resource
+
+_moto_create_cluster = EKSResponse.create_cluster
+_moto_update_cluster_config = EKSResponse.update_cluster_config
+
+
+def create_cluster(self: EKSResponse) -> ActionResult:
+    result = _moto_create_cluster(self)
+    requested = self._get_param("accessConfig") or {}
+    cluster = result.result["cluster"]
+    cluster.access_config.update({k: v for k, v in requested.items() if v is not None})
+    if cluster.access_config["authenticationMode"] not in AUTH_MODES:
+        raise InvalidParameterException(message="Unsupported authentication mode")
+    return result
+
+
+def update_cluster_config(self: EKSResponse) -> ActionResult:
+    name = self._get_param("name")
+    cluster = self.eks_backend.describe_cluster(name)
+    update = {"id": str(uuid.uuid4()), "status": "Successful", "type": "ConfigUpdate",
+              "params": [], "createdAt": utcnow(), "errors": []}
+    mode = (self._get_param("accessConfig") or {}).get("authenticationMode")
+    if mode:
+        old = cluster.access_config["authenticationMode"]
+        if mode not in AUTH_MODES or AUTH_MODES.index(mode) <= AUTH_MODES.index(old):
+            raise InvalidParameterException(message=f"Unsupported authentication mode update from {old} to {mode}")
+        cluster.access_config["authenticationMode"] = mode
+        update.update(type="AccessConfigUpdate", params=[{"type": "AuthenticationMode", "value": mode}])
+    else:
+        _moto_update_cluster_config(self)
+    return ActionResult({"update": update})
+
+
+def _entry_target(self: EKSResponse) -> tuple[Cluster, str | None, str | None]:
+    m = ENTRY_PATH.match(self.raw_path)
+    cluster = self.eks_backend.describe_cluster(unquote(m.group("cluster")))
+    if cluster.access_config["authenticationMode"] == "CONFIG_MAP":
+        raise InvalidParameterException(clusterName=cluster.name, message=NOT_API_MODE)
+    principal = unquote(m.group("principal")) if m.group("principal") else None
+    policy = unquote(m.group("policy")) if m.group("policy") else None
+    return cluster, principal, policy
+
+
+def _entry(cluster: Cluster, principal: str) -> dict:
+    if principal not in cluster.access_entries:
+        raise ResourceNotFoundException(
+            clusterName=cluster.name, message=f"The specified principalArn could not be found. You can view your "
+            f"available access entries with 'list-access-entries'.")
+    return cluster.access_entries[principal]
+
+
+def _public(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k != "policies"}
+
+
+def create_access_entry(self: EKSResponse) -> ActionResult:
+    cluster, _, _ = _entry_target(self)
+    principal = self._get_param("principalArn") or ""
+    m = PRINCIPAL_ARN.fullmatch(principal)
+    if not m:
+        raise InvalidParameterException(clusterName=cluster.name, message=f"The specified principalArn is invalid: {principal}")
+    if m.group("account") == self.current_account:
+        iam = iam_backends[m.group("account")][m.group("partition")]
+        if not any(p.arn == principal for p in (iam.roles.values() if m.group("kind") == "role" else iam.users.values())):
+            raise InvalidParameterException(clusterName=cluster.name,
+                                            message=f"The specified principalArn is invalid: {principal} does not exist")
+    if principal in cluster.access_entries:
+        raise ResourceInUseException(clusterName=cluster.name,
+                                     message="The specified access entry resource is already in use on this cluster.")
+    now = utcnow()
+    default_user = (f"arn:{m.group('partition')}:sts::{m.group('account')}:assumed-role/{m.group('name')}/{{{{SessionName}}}}"
+                    if m.group("kind") == "role" else principal)
+    cluster.access_entries[principal] = {
+        "clusterName": cluster.name,
+        "principalArn": principal,
+        "kubernetesGroups": self._get_param("kubernetesGroups") or [],
+        "accessEntryArn": (f"arn:{self.partition}:eks:{self.region}:{self.current_account}:access-entry/{cluster.name}/"
+                           f"{m.group('kind')}/{m.group('account')}/{m.group('name')}/{uuid.uuid4()}"),
+        "createdAt": now,
+        "modifiedAt": now,
+        "tags": self._get_param("tags") or {},
+        "username": self._get_param("username") or default_user,
+        "type": self._get_param("type") or "STANDARD",
+        "policies": {},
+    }
+    return ActionResult({"accessEntry": _public(cluster.access_entries[principal])})
+
+
+def describe_access_entry(self: EKSResponse) -> ActionResult:
+    cluster, principal, _ = _entry_target(self)
+    return ActionResult({"accessEntry": _public(_entry(cluster, principal))})
+
+
+def update_access_entry(self: EKSResponse) -> ActionResult:
+    cluster, principal, _ = _entry_target(self)
+    entry = _entry(cluster, principal)
+    for field in ("kubernetesGroups", "username"):
+        if self._get_param(field) is not None:
+            entry[field] = self._get_param(field)
+    entry["modifiedAt"] = utcnow()
+    return ActionResult({"accessEntry": _public(entry)})
+
+
+def delete_access_entry(self: EKSResponse) -> ActionResult:
+    cluster, principal, _ = _entry_target(self)
+    _entry(cluster, principal)
+    del cluster.access_entries[principal]
+    return EmptyResult()
+
+
+def list_access_entries(self: EKSResponse) -> ActionResult:
+    cluster, _, _ = _entry_target(self)
+    policy = self._get_param("associatedPolicyArn")
+    names = [p for p, e in cluster.access_entries.items() if not policy or policy in e["policies"]]
+    return ActionResult({"accessEntries": names})
+
+
+def associate_access_policy(self: EKSResponse) -> ActionResult:
+    cluster, principal, _ = _entry_target(self)
+    entry = _entry(cluster, principal)
+    policy_arn = self._get_param("policyArn")
+    known = [ACCESS_POLICY_ARN.format(partition=self.partition, name=n) for n in ACCESS_POLICIES]
+    if policy_arn not in known:
+        raise InvalidParameterException(clusterName=cluster.name, message=f"The specified policyArn is invalid: {policy_arn}")
+    scope = self._get_param("accessScope") or {}
+    if scope.get("type") not in ("cluster", "namespace") or (scope.get("type") == "namespace") != bool(scope.get("namespaces")):
+        raise InvalidParameterException(clusterName=cluster.name, message="The accessScope is invalid: a namespace "
+                                        "scope needs namespaces, a cluster scope takes none.")
+    now = utcnow()
+    previous = entry["policies"].get(policy_arn)
+    entry["policies"][policy_arn] = {
+        "policyArn": policy_arn,
+        "accessScope": {"type": scope["type"], "namespaces": scope.get("namespaces") or []},
+        "associatedAt": previous["associatedAt"] if previous else now,
+        "modifiedAt": now,
+    }
+    return ActionResult({"clusterName": cluster.name, "principalArn": principal,
+                         "associatedAccessPolicy": entry["policies"][policy_arn]})
+
+
+def disassociate_access_policy(self: EKSResponse) -> ActionResult:
+    cluster, principal, policy_arn = _entry_target(self)
+    entry = _entry(cluster, principal)
+    if entry["policies"].pop(policy_arn, None) is None:
+        raise ResourceNotFoundException(clusterName=cluster.name,
+                                        message=f"The specified policyArn {policy_arn} is not associated with the access entry.")
+    return EmptyResult()
+
+
+def list_associated_access_policies(self: EKSResponse) -> ActionResult:
+    cluster, principal, _ = _entry_target(self)
+    entry = _entry(cluster, principal)
+    return ActionResult({"clusterName": cluster.name, "principalArn": principal,
+                         "associatedAccessPolicies": list(entry["policies"].values())})
+
+
+def list_access_policies(self: EKSResponse) -> ActionResult:
+    return ActionResult({"accessPolicies": [
+        {"name": n, "arn": ACCESS_POLICY_ARN.format(partition=self.partition, name=n)} for n in ACCESS_POLICIES]})
+
+
+for _handler in (create_cluster, update_cluster_config, create_access_entry, describe_access_entry,
+                 update_access_entry, delete_access_entry, list_access_entries, associate_access_policy,
+                 disassociate_access_policy, list_associated_access_policies, list_access_policies):
+    setattr(EKSResponse, _handler.__name__, _handler)
+
+# moto builds its Flask routes from these lazily, on the first EKS request.
+eks_urls.url_paths.update({
+    "{0}/clusters/(?P<name>[^/]+)/access-entries$": EKSResponse.dispatch,
+    "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArn>.+)$": EKSResponse.dispatch,
+    "{0}/access-policies$": EKSResponse.dispatch,
+})
+
+
+def set_cluster(spec: dict) -> dict:
+    """Creates or adjusts a cluster so that it points at a real API server."""
+    region, name = spec["region"], spec["name"]
+    account = spec.get("account") or default_account()
+    partition = get_partition(region)
+    backend = eks_backends[account][region]
+    cluster = backend.clusters.get(name)
+    if cluster is None:
+        cluster = backend.create_cluster(
+            name=name, role_arn=f"arn:{partition}:iam::{account}:role/eks-login-world-cluster",
+            resources_vpc_config={"subnetIds": [], "securityGroupIds": [],
+                                  "endpointPublicAccess": True, "endpointPrivateAccess": False})
+    if spec.get("endpoint"):
+        cluster.endpoint = spec["endpoint"]
+    ca = spec.get("caData")
+    if ca:
+        # DescribeCluster carries the PEM base64-encoded; accept either form.
+        if ca.lstrip().startswith("-----BEGIN"):
+            ca = base64.b64encode(ca.encode()).decode()
+        cluster.certificate_authority = {"data": ca}
+    mode = spec.get("authenticationMode")
+    if mode:
+        if mode not in AUTH_MODES:
+            raise ValueError(f"authenticationMode must be one of {AUTH_MODES}")
+        cluster.access_config["authenticationMode"] = mode
+    return {"arn": cluster.arn, "endpoint": cluster.endpoint, "authenticationMode": cluster.access_config["authenticationMode"]}
+
+
+# --------------------------------------------------------------- the server
+
+VERBOSE = False
+
+
+def log(msg: str) -> None:
+    if VERBOSE:
+        print(f"localaws: {msg}", file=sys.stderr, flush=True)
+
+
+class LocalAWS:
+    """WSGI app: our control endpoints and presigned STS, then moto."""
+
+    def __init__(self) -> None:
+        self.moto = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        # Read the body once: signatures need the exact bytes moto re-parses.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["localaws.body"] = body
+        environ["wsgi.input"] = io.BytesIO(body)
+        status_seen = []
+
+        def start(status: str, headers: list, exc_info: Any = None) -> Any:
+            status_seen.append(status)
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self.route(environ, body, start)
+        finally:
+            # Path only: queries of presigned URLs hold signatures and tokens.
+            log(f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO')} -> {status_seen[0] if status_seen else '?'}")
+
+    def route(self, environ: dict, body: bytes, start: Any) -> Any:
+        path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+        if path.startswith(CONTROL + "/"):
+            return self.control(path[len(CONTROL):], method, body, start)
+        if path == "/moto-api/reset-auth" and method == "POST":
+            try:  # moto crashes on anything but a number
+                float(body.decode())
+            except ValueError:
+                return respond(start, 400, "text/plain", "body must be a number: 0 enforces IAM, inf does not\n")
+        if not environ.get("HTTP_AUTHORIZATION") and not is_presigned_sts(environ) and iam_enforced() \
+                and not any(f"Action={a.split(':')[1]}".encode() in body for a in UNSIGNED_ACTIONS):
+            # moto would send an unsigned request to S3 and fail there.
+            service = "eks" if environ.get("HTTP_HOST", "").startswith("eks.") else "sts"
+            missing = AWSFailure(403, "MissingAuthenticationToken", "Missing Authentication Token")
+            status, headers, text = render_error(service, missing, False)
+            return respond(start, status, headers["Content-Type"], text)
+        if is_presigned_sts(environ):
+            want_json = "application/json" in environ.get("HTTP_ACCEPT", "")
+            try:
+                ctype, text = presigned_get_caller_identity(environ)
+                return respond(start, 200, ctype, text)
+            except AWSFailure as f:
+                status, headers, text = render_error("sts", f, want_json)
+                return respond(start, status, headers["Content-Type"], text)
+        return self.moto(environ, start)
+
+    def control(self, path: str, method: str, body: bytes, start: Any) -> Any:
+        text = body.decode(errors="replace").strip()
+        if path == "/enforce-iam" and method == "POST" and text in ("on", "off"):
+            settings.INITIAL_NO_AUTH_ACTION_COUNT = 0 if text == "on" else float("inf")
+            ActionAuthenticatorMixin.request_count = 0
+            return respond_json(start, 200, {"enforceIAM": text == "on"})
+        if path == "/enforce-iam" and method == "GET":
+            return respond_json(start, 200, {"enforceIAM": iam_enforced()})
+        if path == "/cluster" and method == "POST":
+            try:
+                return respond_json(start, 200, set_cluster(json.loads(text)))
+            except (ValueError, KeyError, TypeError) as e:
+                return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path == "/calls" and method == "GET":
+            return respond_json(start, 200, CALLS.snapshot())
+        if path == "/calls/reset" and method == "POST":
+            CALLS.reset()
+            return respond_json(start, 200, {})
+        if path == "/health" and method == "GET":
+            return respond_json(start, 200, {"ok": True})
+        return respond_json(start, 404, {"error": f"no control endpoint {method} {CONTROL}{path}"})
+
+
+def respond(start: Any, status: int, content_type: str, text: str) -> list[bytes]:
+    data = text.encode()
+    reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
+    start(f"{status} {reason}", [("Content-Type", content_type), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def respond_json(start: Any, status: int, obj: Any) -> list[bytes]:
+    return respond(start, status, "application/json", json.dumps(obj) + "\n")
+
+
+def main() -> int:
+    global VERBOSE
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
+    p.add_argument("--ready-file", help="written (JSON with url and port) once listening")
+    p.add_argument("--verbose", action="store_true", help="one line per request on stderr")
+    args = p.parse_args()
+    VERBOSE = args.verbose
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+    server = make_server(args.host, args.port, LocalAWS(), threaded=True, ssl_context=tls)
+    url = f"{'https' if tls else 'http'}://{args.host}:{server.server_port}"
+
+    def stop(signum: int, frame: Any) -> None:
+        # shutdown() waits for serve_forever() to return: not from its thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if args.ready_file:
+        tmp = args.ready_file + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump({"url": url, "port": server.server_port, "pid": os.getpid()}, f)
+        os.replace(tmp, args.ready_file)  # readers never see half a file
+    print(f"READY {url}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if args.ready_file:
+            os.remove(args.ready_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+package world
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Step is one thing a person types in the scenario. The demo prints steps
+// and runs them; the end-to-end test runs the very same steps and checks
+// them, so what the demo tells is what the test proves.
+type Step struct {
+	Who   string // "admin" or a developer's name
+	Title string // what the step does, for a newcomer
+	// Replaces names the manual step or command this one stands for.
+	Replaces string
+	// Files are written into Who's home before the command runs.
+	Files map[string]string
+	Cmd   []string
+	// WantFail says the command must fail; Want lists text the output must hold.
+	WantFail bool
+	Want     []string
+	// Capture names variables filled from the output's whitespace-separated
+	// fields; the output of such a step holds secrets and is never shown.
+	Capture []string
+}
+
+// Vars are the scenario's ${NAME} values.
+type Vars map[string]string
+
+func (v Vars) expand(s string) string {
+	return os.Expand(s, func(k string) string {
+		if val, ok := v[k]; ok {
+			return val
+		}
+		return "${" + k + "}"
+	})
+}
+
+// SeedScenarioByHand is the seed's recipe as people do it today: the AWS CLI
+// for IAM, a hand-made role profile, update-kubeconfig (whose exec entry is
+// "aws eks get-token"), a ClusterRoleBinding and a hand-edited aws-auth.
+func SeedScenarioByHand() []Step {
+	describePolicy := `{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": ["eks:DescribeCluster"], "Resource": "` + ClusterARN + `"}]
+}
+`
+	trustPolicy := `{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::` + AccountID + `:root"}, "Action": "sts:AssumeRole", "Condition": {}}]
+}
+`
+	assumePolicy := `{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": ["iam:ListRoles", "sts:AssumeRole"], "Resource": "arn:aws:iam::` + AccountID + `:role/EKSMyExampleViewer"}]
+}
+`
+	roleARN := "arn:aws:iam::" + AccountID + ":role/EKSMyExampleViewer"
+	return []Step{
+		{Who: "admin", Title: "Step 1: create IAM user dev1", Cmd: []string{"aws", "iam", "create-user", "--user-name", "dev1"}, Want: []string{"arn:aws:iam::" + AccountID + ":user/dev1"}},
+		{Who: "admin", Title: "Step 1: give dev1 an access key (kept out of the output)", Cmd: []string{"aws", "iam", "create-access-key", "--user-name", "dev1", "--query", "AccessKey.[AccessKeyId,SecretAccessKey]", "--output", "text"}, Capture: []string{"DEV1_KEY_ID", "DEV1_SECRET"}},
+		{Who: "admin", Title: "Step 1: create IAM group Developers", Cmd: []string{"aws", "iam", "create-group", "--group-name", "Developers"}},
+		{Who: "admin", Title: "Step 1: put dev1 in Developers", Cmd: []string{"aws", "iam", "add-user-to-group", "--user-name", "dev1", "--group-name", "Developers"}},
+		{Who: "dev1", Title: "Step 1: dev1 configures the key as profile dev1 (aws configure --profile dev1)", Cmd: []string{"aws", "configure", "set", "aws_access_key_id", "${DEV1_KEY_ID}", "--profile", "dev1"}},
+		{Who: "dev1", Cmd: []string{"aws", "configure", "set", "aws_secret_access_key", "${DEV1_SECRET}", "--profile", "dev1"}},
+		{Who: "dev1", Cmd: []string{"aws", "configure", "set", "region", Region, "--profile", "dev1"}},
+		{Who: "admin", Title: "Step 2: a policy allowing eks:DescribeCluster on the one cluster",
+			Files: map[string]string{"eks-my-example-describe.json": describePolicy},
+			Cmd:   []string{"aws", "iam", "create-policy", "--policy-name", "EKSMyExampleDescribe", "--policy-document", "file://eks-my-example-describe.json"}},
+		{Who: "admin", Title: "Step 2: the role EKSMyExampleViewer, trusting the account",
+			Files: map[string]string{"eks-my-example-viewer.json": trustPolicy},
+			Cmd:   []string{"aws", "iam", "create-role", "--role-name", "EKSMyExampleViewer", "--assume-role-policy-document", "file://eks-my-example-viewer.json"}},
+		{Who: "admin", Cmd: []string{"aws", "iam", "attach-role-policy", "--role-name", "EKSMyExampleViewer", "--policy-arn", "arn:aws:iam::" + AccountID + ":policy/EKSMyExampleDescribe"}},
+		{Who: "admin", Title: "Step 3: let Developers assume the role",
+			Files: map[string]string{"eks-my-example-viewer-role-assume.json": assumePolicy},
+			Cmd:   []string{"aws", "iam", "create-policy", "--policy-name", "EKSMyExampleViewerRoleAssume", "--policy-document", "file://eks-my-example-viewer-role-assume.json"}},
+		{Who: "admin", Cmd: []string{"aws", "iam", "attach-group-policy", "--group-name", "Developers", "--policy-arn", "arn:aws:iam::" + AccountID + ":policy/EKSMyExampleViewerRoleAssume"}},
+		{Who: "dev1", Title: "dev1 has not taken the role yet, so DescribeCluster is denied", WantFail: true,
+			Cmd:  []string{"aws", "eks", "--profile", "dev1", "describe-cluster", "--name", ClusterName},
+			Want: []string{"User: arn:aws:iam::" + AccountID + ":user/dev1 is not authorized to perform: eks:DescribeCluster on resource: " + ClusterARN}},
+		{Who: "dev1", Title: "Step 4: add profile dev1-eks to ~/.aws/config: role_arn + source_profile", Cmd: []string{"aws", "configure", "set", "role_arn", roleARN, "--profile", "dev1-eks"}},
+		{Who: "dev1", Cmd: []string{"aws", "configure", "set", "source_profile", "dev1", "--profile", "dev1-eks"}},
+		{Who: "dev1", Cmd: []string{"aws", "configure", "set", "region", Region, "--profile", "dev1-eks"}},
+		{Who: "dev1", Title: "Through the role, DescribeCluster works", Cmd: []string{"aws", "eks", "--profile", "dev1-eks", "describe-cluster", "--name", ClusterName, "--query", "cluster.[arn,endpoint,status]", "--output", "text"},
+			Want: []string{ClusterARN, "ACTIVE"}},
+		{Who: "dev1", Title: "Step 5: update-kubeconfig through the role", Cmd: []string{"aws", "eks", "--profile", "dev1-eks", "--region", Region, "update-kubeconfig", "--name", ClusterName, "--alias", ClusterName}},
+		{Who: "dev1", Title: "The role is not mapped in the cluster yet: Unauthorized", WantFail: true, Cmd: []string{"kubectl", "get", "pods", "-A"}, Want: []string{"You must be logged in to the server"}},
+		{Who: "admin", Title: "Step 6: ClusterRoleBinding developers-view: group developers -> ClusterRole view",
+			Files: map[string]string{"developers_rolebinding.yml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: developers-view
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: Group
+  name: developers
+`},
+			Cmd: []string{"kubectl", "apply", "-f", "developers_rolebinding.yml"}},
+		{Who: "admin", Title: "Step 7: map the role in kube-system/aws-auth, keeping the node role (kubectl edit, done as apply)",
+			Files: map[string]string{"aws-auth.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: aws-auth
+  namespace: kube-system
+data:
+  mapRoles: |
+    - groups:
+      - system:bootstrappers
+      - system:nodes
+      rolearn: ` + NodeRoleARN + `
+      username: system:node:{{EC2PrivateDNSName}}
+    - groups:
+      - developers
+      rolearn: ` + roleARN + `
+      username: developer
+`},
+			Cmd: []string{"kubectl", "apply", "-f", "aws-auth.yaml"}},
+		{Who: "dev1", Title: "Now dev1 lists pods in every namespace", Cmd: []string{"kubectl", "get", "pods", "-A"}, Want: seedPodNames()},
+		{Who: "dev1", Title: "...but the view role cannot list nodes", WantFail: true, Cmd: []string{"kubectl", "get", "nodes"},
+			Want: []string{`User "developer" cannot list resource "nodes"`}},
+	}
+}
+
+func seedPodNames() []string {
+	var names []string
+	for _, p := range SeedPods {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// RunScenario runs steps with the given people, checking each. It narrates
+// to out: titles, commands and their output (but never a captured secret).
+func RunScenario(ctx context.Context, people map[string]*Person, steps []Step, vars Vars, out io.Writer) error {
+	for i, s := range steps {
+		p := people[s.Who]
+		if p == nil {
+			return fmt.Errorf("step %d: nobody called %q", i+1, s.Who)
+		}
+		if s.Title != "" {
+			fmt.Fprintf(out, "\n== %s\n", s.Title)
+			if s.Replaces != "" {
+				fmt.Fprintf(out, "   (replaces: %s)\n", s.Replaces)
+			}
+		}
+		for name, content := range s.Files {
+			path := filepath.Join(p.Home, name)
+			if err := os.WriteFile(path, []byte(vars.expand(content)), 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%s$ cat > %s <<EOF\n%sEOF\n", s.Who, name, indentLines(vars.expand(content), ""))
+		}
+		args := make([]string, len(s.Cmd))
+		for j, a := range s.Cmd {
+			args[j] = vars.expand(a)
+		}
+		shown := args
+		if len(s.Capture) == 0 {
+			shown = make([]string, len(s.Cmd))
+			copy(shown, s.Cmd) // show ${VAR} rather than a secret value
+		}
+		fmt.Fprintf(out, "%s$ %s\n", s.Who, strings.Join(shown, " "))
+		output, err := p.Run(ctx, args[0], args[1:]...)
+		if len(s.Capture) > 0 {
+			fields := strings.Fields(output)
+			if err != nil || len(fields) < len(s.Capture) {
+				return fmt.Errorf("step %d (%s): %v: expected %d values in the output", i+1, strings.Join(s.Cmd, " "), err, len(s.Capture))
+			}
+			for j, name := range s.Capture {
+				vars[name] = fields[j]
+			}
+			fmt.Fprintf(out, "   (saved as %s)\n", "${"+strings.Join(s.Capture, "}, ${")+"}")
+			continue
+		}
+		fmt.Fprint(out, indentLines(output, "   "))
+		switch {
+		case s.WantFail && err == nil:
+			return fmt.Errorf("step %d: %s succeeded, but it must fail", i+1, strings.Join(s.Cmd, " "))
+		case !s.WantFail && err != nil:
+			return fmt.Errorf("step %d: %w\n%s", i+1, err, output)
+		}
+		for _, want := range s.Want {
+			if !strings.Contains(output, want) {
+				return fmt.Errorf("step %d: the output of %s lacks %q:\n%s", i+1, strings.Join(s.Cmd, " "), want, output)
+			}
+		}
+	}
+	return nil
+}
+
+func indentLines(s, prefix string) string {
+	if s == "" {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

@@ -1,0 +1,396 @@
+// Package world runs a small, real EKS-like world on loopback for the tests
+// and the demo: a local AWS (moto, with the gaps that matter here closed)
+// answering on the real AWS host names, etcd, kube-apiserver with RBAC,
+// kube-controller-manager for ClusterRole aggregation, and aws-iam-authenticator
+// as the API server's token webhook reading kube-system/aws-auth.
+//
+// Everything runs inside network and mount namespaces of the test process
+// (see MainIsolated), so nothing listens outside this process's loopback and
+// no test-only code path is needed in eks-login itself.
+package world
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The seed's names.
+const (
+	Region      = "ap-northeast-2"
+	ClusterName = "my-example"
+	AccountID   = "123456789012"
+	NodeRoleARN = "arn:aws:iam::" + AccountID + ":role/MyExampleEKSNode"
+	// ClusterARN is the ARN DescribeCluster reports for the cluster.
+	ClusterARN = "arn:aws:eks:" + Region + ":" + AccountID + ":cluster/" + ClusterName
+
+	apiServerAddr     = "127.0.0.1:6443"
+	etcdClientURL     = "http://127.0.0.1:2379"
+	authenticatorAddr = "127.0.0.1:21362"
+)
+
+// Options configure Start.
+type Options struct {
+	// Dir holds the world's state, logs and certificates; it must exist.
+	Dir string
+	// ToolsBin is the folder with the servers' binaries; empty means run
+	// tools/build.sh (from the module root) to find or build them.
+	ToolsBin string
+	// Log receives progress lines; nil discards them.
+	Log io.Writer
+}
+
+// World is a running world. All fields are read-only.
+type World struct {
+	Dir string
+	// CAFile is the one CA the world's servers use; SSL_CERT_FILE and
+	// AWS_CA_BUNDLE point at it in Env.
+	CAFile string
+	CAData []byte
+	// APIServerURL is the cluster's endpoint, as DescribeCluster reports it.
+	APIServerURL string
+	// AdminKubeconfig holds a system:masters client certificate: the cluster
+	// creator's access.
+	AdminKubeconfig string
+	// AdminAccessKeyID and AdminSecretAccessKey belong to IAM user "admin",
+	// who may do anything in the account (the seed's "default" profile).
+	AdminAccessKeyID, AdminSecretAccessKey string
+	AWS                                    *LocalAWS
+
+	kube  *kubeAdmin
+	procs []*process
+	log   io.Writer
+	once  sync.Once
+}
+
+// Start brings the world up. It must run inside the world's namespaces
+// (MainIsolated); call Stop when done, even after an error.
+func Start(ctx context.Context, opts Options) (w *World, err error) {
+	if !Isolated() {
+		return nil, errors.New("world.Start must run inside the world's namespaces: call it under world.MainIsolated from TestMain")
+	}
+	w = &World{Dir: opts.Dir, log: opts.Log, APIServerURL: "https://" + apiServerAddr}
+	if w.log == nil {
+		w.log = io.Discard
+	}
+	defer func() {
+		if err != nil {
+			w.Stop()
+			w = nil
+		}
+	}()
+	bin := opts.ToolsBin
+	if bin == "" {
+		if bin, err = BuildTools(ctx); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	pki := filepath.Join(w.Dir, "pki")
+	if err := os.MkdirAll(pki, 0o700); err != nil {
+		return nil, err
+	}
+	ca, err := newCertAuthority()
+	if err != nil {
+		return nil, err
+	}
+	w.CAData = ca.certPEM
+	w.CAFile = filepath.Join(pki, "ca.crt")
+	if err := os.WriteFile(w.CAFile, ca.certPEM, 0o644); err != nil {
+		return nil, err
+	}
+	loopback := []net.IP{net.ParseIP("127.0.0.1")}
+	apiCert, apiKey, err := ca.issue(pki, "apiserver", leafSpec{commonName: "kube-apiserver", ips: loopback, dnsNames: []string{"localhost", "kubernetes", "kubernetes.default.svc"}})
+	if err != nil {
+		return nil, err
+	}
+	adminCert, adminKey, err := ca.issue(pki, "admin", leafSpec{commonName: "kubernetes-admin", organization: []string{"system:masters"}, client: true})
+	if err != nil {
+		return nil, err
+	}
+	authnDir := filepath.Join(w.Dir, "aws-iam-authenticator")
+	if err := os.MkdirAll(authnDir, 0o700); err != nil {
+		return nil, err
+	}
+	// aws-iam-authenticator serves with cert.pem/key.pem from its state dir
+	// when they exist; ours are signed by the world CA.
+	authnCert, authnKey, err := ca.issue(authnDir, "serving", leafSpec{commonName: "aws-iam-authenticator", ips: loopback, dnsNames: []string{"localhost"}})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(authnCert, filepath.Join(authnDir, "cert.pem")); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(authnKey, filepath.Join(authnDir, "key.pem")); err != nil {
+		return nil, err
+	}
+	awsCert, awsKey, err := ca.issue(pki, "aws", leafSpec{commonName: "amazonaws.com", dnsNames: awsHostNames()})
+	if err != nil {
+		return nil, err
+	}
+	saPub, saKey, err := writeServiceAccountKey(pki)
+	if err != nil {
+		return nil, err
+	}
+	w.AdminKubeconfig = filepath.Join(w.Dir, "admin.kubeconfig")
+	if err := os.WriteFile(w.AdminKubeconfig, []byte(adminKubeconfig(w.APIServerURL, w.CAFile, adminCert, adminKey)), 0o600); err != nil {
+		return nil, err
+	}
+	webhookKubeconfig := filepath.Join(authnDir, "webhook.kubeconfig")
+	if err := os.WriteFile(webhookKubeconfig, []byte(webhookConfig("https://"+authenticatorAddr+"/authenticate", w.CAFile)), 0o600); err != nil {
+		return nil, err
+	}
+	env := w.Env()
+
+	// The local AWS and etcd have no dependency on each other: start both,
+	// then the API server, and seed AWS while the API server comes up.
+	w.AWS, err = StartLocalAWS(ctx, LocalAWSOptions{Host: "127.0.0.1", Port: 443, TLSCert: awsCert, TLSKey: awsKey, LogPath: filepath.Join(w.Dir, "localaws.log")})
+	if err != nil {
+		return nil, fmt.Errorf("start the local AWS: %w", err)
+	}
+	etcd, err := w.start("etcd", env, filepath.Join(bin, "etcd"),
+		"--data-dir", filepath.Join(w.Dir, "etcd"),
+		"--listen-client-urls", etcdClientURL, "--advertise-client-urls", etcdClientURL,
+		"--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
+		"--initial-cluster", "default=http://127.0.0.1:2380",
+		"--listen-metrics-urls", "http://127.0.0.1:2381",
+		"--unsafe-no-fsync", "--log-level", "warn")
+	if err != nil {
+		return nil, err
+	}
+	if err := waitUntil(ctx, "etcd", httpOK(http.DefaultClient, etcdClientURL+"/health"), etcd); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w.log, "world: local AWS and etcd up after %v\n", time.Since(start).Round(time.Millisecond))
+	apiserver, err := w.start("kube-apiserver", env, filepath.Join(bin, "kube-apiserver"),
+		"--etcd-servers", etcdClientURL,
+		"--bind-address", "127.0.0.1", "--secure-port", "6443", "--advertise-address", "127.0.0.1",
+		// On loopback the endpoints reconciler would publish 127.0.0.1 as the
+		// kubernetes service's endpoint, which the API server rejects.
+		"--endpoint-reconciler-type", "none",
+		"--authorization-mode", "Node,RBAC",
+		"--client-ca-file", w.CAFile,
+		"--tls-cert-file", apiCert, "--tls-private-key-file", apiKey,
+		"--service-account-key-file", saPub, "--service-account-signing-key-file", saKey,
+		"--service-account-issuer", "https://kubernetes.default.svc",
+		"--service-cluster-ip-range", "10.100.0.0/16",
+		"--authentication-token-webhook-config-file", webhookKubeconfig,
+		// No cache: a mapping removed from aws-auth must take effect at once in tests.
+		"--authentication-token-webhook-cache-ttl", "0s",
+		"--enable-priority-and-fairness=false",
+		"--v", "1")
+	if err != nil {
+		return nil, err
+	}
+	if err := w.seedAWS(ctx); err != nil {
+		return nil, fmt.Errorf("seed the local AWS: %w", err)
+	}
+	if w.kube, err = newKubeAdmin(w.APIServerURL, w.CAFile, adminCert, adminKey); err != nil {
+		return nil, err
+	}
+	if err := waitUntil(ctx, "kube-apiserver", httpOK(w.kube.client, w.APIServerURL+"/readyz"), apiserver); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w.log, "world: kube-apiserver ready after %v\n", time.Since(start).Round(time.Millisecond))
+	kcm, err := w.start("kube-controller-manager", env, filepath.Join(bin, "kube-controller-manager"),
+		"--kubeconfig", w.AdminKubeconfig,
+		// Only ClusterRole aggregation: it fills the built-in view/edit/admin roles.
+		"--controllers", "clusterrole-aggregation",
+		"--leader-elect=false", "--bind-address", "127.0.0.1", "--secure-port", "10257",
+		"--use-service-account-credentials=false")
+	if err != nil {
+		return nil, err
+	}
+	authn, err := w.start("aws-iam-authenticator", env, filepath.Join(bin, "aws-iam-authenticator"), "server",
+		"--cluster-id", ClusterName,
+		"--backend-mode", "EKSConfigMap",
+		"--kubeconfig", w.AdminKubeconfig,
+		"--state-dir", authnDir,
+		"--generate-kubeconfig", webhookKubeconfig, "--kubeconfig-pregenerated=true",
+		"--address", "127.0.0.1", "--port", "21362")
+	if err != nil {
+		return nil, err
+	}
+	authn.hardStop = true // it ignores SIGTERM
+	if err := w.kube.seedCluster(ctx, NodeRoleARN); err != nil {
+		return nil, fmt.Errorf("seed the cluster: %w", err)
+	}
+	if err := waitUntil(ctx, "ClusterRole aggregation", func(ctx context.Context) error { return w.kube.clusterRoleHasRules(ctx, "view") }, kcm); err != nil {
+		return nil, err
+	}
+	if err := waitUntil(ctx, "aws-iam-authenticator", httpOK(http.DefaultClient, "http://127.0.0.1:21363/healthz"), authn); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w.log, "world: ready after %v (logs in %s)\n", time.Since(start).Round(time.Millisecond), w.Dir)
+	return w, nil
+}
+
+func (w *World) start(name string, env []string, bin string, args ...string) (*process, error) {
+	p, err := startProcess(w.Dir, name, env, bin, args...)
+	if err != nil {
+		return nil, err
+	}
+	w.procs = append(w.procs, p)
+	return p, nil
+}
+
+// Env is the environment every client in the world runs with: the world CA
+// trusted, instance metadata off, and no credentials of the host's.
+func (w *World) Env() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_") || k == "KUBECONFIG" || k == "SSL_CERT_FILE" || k == "SSL_CERT_DIR" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"SSL_CERT_FILE="+w.CAFile,
+		"AWS_CA_BUNDLE="+w.CAFile,
+		"AWS_EC2_METADATA_DISABLED=true",
+	)
+}
+
+// Stop ends every server, the API server before etcd, and leaves no process behind.
+func (w *World) Stop() error {
+	var errs []error
+	w.once.Do(func() {
+		for i := len(w.procs) - 1; i >= 0; i-- {
+			if err := w.procs[i].stop(10 * time.Second); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if w.AWS != nil {
+			if err := w.AWS.Stop(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Logs returns the tail of every server's log, for a failing test's report.
+func (w *World) Logs(lines int) string {
+	var b strings.Builder
+	for _, p := range w.procs {
+		fmt.Fprintf(&b, "==> %s <==\n%s\n", p.name, p.tail(lines))
+	}
+	return b.String()
+}
+
+// Kubectl runs the real kubectl as the cluster admin.
+func (w *World) Kubectl(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "kubectl", append([]string{"--kubeconfig", w.AdminKubeconfig}, args...)...)
+	cmd.Env = w.Env()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
+}
+
+func httpOK(client *http.Client, url string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
+		}
+		return nil
+	}
+}
+
+func adminKubeconfig(server, caFile, certFile, keyFile string) string {
+	return `apiVersion: v1
+kind: Config
+clusters:
+- name: ` + ClusterName + `
+  cluster:
+    server: ` + server + `
+    certificate-authority: ` + caFile + `
+users:
+- name: admin
+  user:
+    client-certificate: ` + certFile + `
+    client-key: ` + keyFile + `
+contexts:
+- name: admin@` + ClusterName + `
+  context:
+    cluster: ` + ClusterName + `
+    user: admin
+current-context: admin@` + ClusterName + `
+`
+}
+
+func webhookConfig(server, caFile string) string {
+	return `apiVersion: v1
+kind: Config
+clusters:
+- name: aws-iam-authenticator
+  cluster:
+    server: ` + server + `
+    certificate-authority: ` + caFile + `
+users:
+- name: kube-apiserver
+contexts:
+- name: webhook
+  context:
+    cluster: aws-iam-authenticator
+    user: kube-apiserver
+current-context: webhook
+`
+}
+
+// BuildTools runs tools/build.sh, which builds the servers once and prints
+// the folder that caches them. It needs the Go module proxy on a first run,
+// so call it before entering the world's namespaces (MainIsolated does).
+func BuildTools(ctx context.Context) (string, error) {
+	if dir := os.Getenv("EKS_LOGIN_TOOLS_BIN"); dir != "" {
+		return dir, nil
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "tools", "build.sh"))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("build the world's tools with tools/build.sh: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "tools", "build.sh")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("cannot find tools/build.sh above the working folder; set EKS_LOGIN_TOOLS_BIN")
+		}
+		dir = parent
+	}
+}
