@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: all build deps tools test unit e2e demo bench clean
+.PHONY: all build deps tools test unit e2e demo bench release clean
 
 all: build
 
@@ -41,3 +41,7 @@ demo: tools build
 
 clean:
 	rm -rf bin dist
+
+# Release archives for every krew platform, with their sha256 in krew-manifest.yaml.
+release:
+	$(GO) run ./tools/release -version $(VERSION) -commit $(COMMIT) -dist dist -manifest krew-manifest.yaml

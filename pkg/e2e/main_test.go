@@ -86,6 +86,11 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "stop the test world: %v\n", err)
 			return 1
 		}
+		// Stopping must leave no process and no listening port behind.
+		if err := w.CheckStopped(); err != nil {
+			fmt.Fprintf(os.Stderr, "the stopped test world left something behind: %v\n", err)
+			return 1
+		}
 		return code
 	}))
 }

@@ -96,7 +96,7 @@ func (k *kubeAdmin) seedCluster(ctx context.Context, nodeRoleARN string) error {
 	awsAuth := m{
 		"apiVersion": "v1", "kind": "ConfigMap",
 		"metadata": m{"name": "aws-auth", "namespace": "kube-system"},
-		"data": m{"mapRoles": "- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: " + nodeRoleARN + "\n  username: system:node:{{EC2PrivateDNSName}}\n"},
+		"data":     m{"mapRoles": "- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: " + nodeRoleARN + "\n  username: system:node:{{EC2PrivateDNSName}}\n"},
 	}
 	if err := k.create(ctx, "/api/v1/namespaces/kube-system/configmaps", awsAuth); err != nil {
 		return fmt.Errorf("create aws-auth: %w", err)

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -393,4 +394,25 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// worldPorts are every port the world's servers listen on.
+var worldPorts = []string{"127.0.0.1:443", "127.0.0.1:2379", "127.0.0.1:2380", "127.0.0.1:2381", "127.0.0.1:6443", "127.0.0.1:10257", "127.0.0.1:21362", "127.0.0.1:21363"}
+
+// CheckStopped verifies that Stop left nothing behind: every server process
+// has been reaped and no port of the world still accepts connections.
+func (w *World) CheckStopped() error {
+	var errs []error
+	for _, p := range w.procs {
+		if err := p.cmd.Process.Signal(syscall.Signal(0)); err == nil {
+			errs = append(errs, fmt.Errorf("%s (pid %d) is still running", p.name, p.cmd.Process.Pid))
+		}
+	}
+	for _, addr := range worldPorts {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			errs = append(errs, fmt.Errorf("%s still accepts connections", addr))
+		}
+	}
+	return errors.Join(errs...)
 }

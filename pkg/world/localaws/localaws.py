@@ -443,9 +443,8 @@ def mfa_ok(caller: Caller, serial: str | None, code: str | None) -> bool:
     return serial in iam.virtual_mfa_devices or any(serial in u.mfa_devices for u in iam.users.values())
 
 
-def authorize_assume_role(resp: TokenResponse, caller: Caller, role_arn: str, identity: str | None,
-                          ctx: dict[str, str]) -> None:
-    denied = access_denied(caller.arn, "sts:AssumeRole", role_arn)
+def assume_role_context(resp: TokenResponse, caller: Caller, ctx: dict[str, str]) -> None:
+    """Adds what an AssumeRole request tells the policies: MFA, ExternalId, ..."""
     serial, code = resp._get_param("SerialNumber"), resp._get_param("TokenCode")
     if serial or code:
         if not mfa_ok(caller, serial, code):
@@ -454,6 +453,10 @@ def authorize_assume_role(resp: TokenResponse, caller: Caller, role_arn: str, id
     for param in ("ExternalId", "RoleSessionName", "SourceIdentity"):
         if resp._get_param(param):
             ctx[f"sts:{param.lower()}"] = resp._get_param(param)
+
+
+def authorize_assume_role(caller: Caller, role_arn: str, identity: str | None, ctx: dict[str, str]) -> None:
+    denied = access_denied(caller.arn, "sts:AssumeRole", role_arn)
     m = re.fullmatch(r"arn:[^:]+:iam::(\d{12}):role/.+", role_arn or "")
     if not m:
         raise denied
@@ -502,11 +505,13 @@ def authorize(resp: BaseResponse, resource: str = "*") -> None:
         ctx = caller.context()
         ctx["aws:requestedregion"] = fields["Credential"].split("/")[2]
         ctx["aws:securetransport"] = str(environ.get("wsgi.url_scheme") == "https").lower()
+        if action == "sts:AssumeRole":
+            assume_role_context(resp, caller, ctx)
         identity = evaluate(caller.policies(), action, resource, ctx)
         if identity == "Deny":
             raise access_denied(caller.arn, action, resource)
         if action == "sts:AssumeRole":
-            authorize_assume_role(resp, caller, resource, identity, ctx)
+            authorize_assume_role(caller, resource, identity, ctx)
         elif identity != "Allow":
             raise access_denied(caller.arn, action, resource)
     except AWSFailure as f:

@@ -1,0 +1,41 @@
+package version
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+func TestRun(t *testing.T) {
+	info := Info{Version: "v1.2.3", Commit: "abc1234", GoVersion: "go1.26.8", Platform: "linux/amd64"}
+	tests := []struct {
+		name, output string
+		want         string
+		wantCode     int
+	}{
+		{"text", "", "eks-login v1.2.3 (commit abc1234, go1.26.8, linux/amd64)\n", cmdutil.ExitOK},
+		{"json", "json", `"version": "v1.2.3"`, cmdutil.ExitOK},
+		{"unknown format", "yaml", "", cmdutil.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(&Options{IO: cmdutil.IOStreams{Out: &out}, Output: tt.output, Info: info})
+			if code := cmdutil.CodeOf(err); code != tt.wantCode {
+				t.Fatalf("exit code %d, want %d (err %v)", code, tt.wantCode, err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Fatalf("output %q lacks %q", out.String(), tt.want)
+			}
+			if tt.output == "json" {
+				var got Info
+				if err := json.Unmarshal(out.Bytes(), &got); err != nil || got != info {
+					t.Fatalf("json output %s decodes to %+v (%v), want %+v", out.String(), got, err, info)
+				}
+			}
+		})
+	}
+}
