@@ -40,52 +40,64 @@ func main() {
 }
 
 func run(version, commit, dist, manifest string) error {
-	if err := os.MkdirAll(dist, 0o755); err != nil {
+	sums, err := buildArchives(version, commit, dist, Platforms, os.Environ())
+	if err != nil {
 		return err
+	}
+	for _, p := range Platforms {
+		fmt.Printf("%s  %s\n", sums[p.OS+"/"+p.Arch], ArchiveName(version, p.OS, p.Arch))
+	}
+	if manifest == "" {
+		return nil
+	}
+	return updateManifest(manifest, version, sums)
+}
+
+// buildArchives builds one archive per platform into dist, running the Go
+// tool with env, and returns their sha256 keyed "os/arch". It runs in the
+// module root.
+func buildArchives(version, commit, dist string, platforms []struct{ OS, Arch string }, env []string) (map[string]string, error) {
+	if err := os.MkdirAll(dist, 0o755); err != nil {
+		return nil, err
 	}
 	license, err := os.ReadFile("LICENSE")
 	if err != nil {
-		return fmt.Errorf("krew wants a LICENSE in every archive: %w", err)
+		return nil, fmt.Errorf("krew wants a LICENSE in every archive: %w", err)
 	}
 	sums := map[string]string{}
-	for _, p := range Platforms {
+	for _, p := range platforms {
 		bin := "kubectl-eks_login"
 		if p.OS == "windows" {
 			bin += ".exe"
 		}
 		work, err := os.MkdirTemp("", "eks-login-release-")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer os.RemoveAll(work)
 		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
 			"-ldflags", "-s -w -buildid= -X main.version="+version+" -X main.commit="+commit,
 			"-o", filepath.Join(work, bin), "./cmd/kubectl-eks_login")
-		cmd.Env = append(os.Environ(), "GOOS="+p.OS, "GOARCH="+p.Arch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly")
+		cmd.Env = append(env, "GOOS="+p.OS, "GOARCH="+p.Arch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("build %s/%s: %w", p.OS, p.Arch, err)
+			return nil, fmt.Errorf("build %s/%s: %w", p.OS, p.Arch, err)
 		}
 		exe, err := os.ReadFile(filepath.Join(work, bin))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		archive, err := tarGz([]file{{bin, exe, 0o755}, {"LICENSE", license, 0o644}})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		name := ArchiveName(version, p.OS, p.Arch)
-		if err := os.WriteFile(filepath.Join(dist, name), archive, 0o644); err != nil {
-			return err
+		if err := os.WriteFile(filepath.Join(dist, ArchiveName(version, p.OS, p.Arch)), archive, 0o644); err != nil {
+			return nil, err
 		}
 		sum := sha256.Sum256(archive)
 		sums[p.OS+"/"+p.Arch] = hex.EncodeToString(sum[:])
-		fmt.Printf("%s  %s\n", sums[p.OS+"/"+p.Arch], name)
 	}
-	if manifest == "" {
-		return nil
-	}
-	return updateManifest(manifest, version, sums)
+	return sums, nil
 }
 
 // ArchiveName names one platform's archive.
@@ -157,7 +169,8 @@ func updateManifest(path, version string, sums map[string]string) error {
 			return fmt.Errorf("%s: line %d: the uri must be followed by its sha256 line", path, i+1)
 		}
 		indent := lines[i+1][:strings.Index(lines[i+1], "sha256:")]
-		lines[i+1] = indent + "sha256: " + sum
+		// Quoted: an all-digit hash would otherwise read as a YAML number.
+		lines[i+1] = indent + "sha256: \"" + sum + "\""
 		seen++
 	}
 	if seen != len(sums) {
