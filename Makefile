@@ -45,3 +45,10 @@ clean:
 # Release archives for every krew platform, with their sha256 in krew-manifest.yaml.
 release:
 	$(GO) run ./tools/release -version $(VERSION) -commit $(COMMIT) -dist dist -manifest krew-manifest.yaml
+
+# Token-path speed against aws eks get-token and aws-iam-authenticator, in the
+# local world; the report is written to BENCHMARKS.md.
+bench: tools
+	EKS_LOGIN_TOOLS_BIN=$$(bash tools/build.sh) $(GO) run ./pkg/world/bench -n 20 | tee BENCHMARKS.md.new
+	mv BENCHMARKS.md.new BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/token/ ./pkg/tokencache/ | tee -a BENCHMARKS.md

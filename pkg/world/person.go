@@ -80,7 +80,7 @@ func (p *Person) Env() []string {
 
 // Run runs a command as this person, in their home, and returns its combined output.
 func (p *Person) Run(ctx context.Context, name string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := exec.CommandContext(ctx, p.LookPath(name), args...)
 	cmd.Env = p.Env()
 	cmd.Dir = p.Home
 	out, err := cmd.CombinedOutput()
@@ -88,4 +88,17 @@ func (p *Person) Run(ctx context.Context, name string, args ...string) (string, 
 		return string(out), fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
 	}
 	return string(out), nil
+}
+
+// LookPath finds name as the person's shell would: on their PATH, where the
+// plugin folder comes first (exec.Command would search this process's PATH).
+func (p *Person) LookPath(name string) string {
+	if strings.ContainsRune(name, os.PathSeparator) || p.PluginDir == "" {
+		return name
+	}
+	candidate := filepath.Join(p.PluginDir, name)
+	if info, err := os.Stat(candidate); err == nil && !info.IsDir() {
+		return candidate
+	}
+	return name
 }

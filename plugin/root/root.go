@@ -8,7 +8,10 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/eks-login/eks-login/plugin/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/token"
+	"github.com/eks-login/eks-login/plugin/version"
 )
 
 // Builder makes a command for a factory. Commands are built only when chosen,
@@ -21,7 +24,11 @@ var Commands = []struct {
 	Name  string
 	Short string
 	Build Builder
-}{}
+}{
+	{Name: "token", Short: "Print an ExecCredential with an EKS token (what kubectl runs)", Build: token.NewCmd},
+	{Name: "admin", Short: "Give people access to the cluster: IAM, aws-auth or access entries, RBAC", Build: admin.NewCmd},
+	{Name: "version", Short: "Print the version of eks-login", Build: version.NewCmd},
+}
 
 // defaultCommand runs when the first argument is a flag or there is none.
 var defaultCommand = "login"

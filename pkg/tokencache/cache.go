@@ -1,0 +1,284 @@
+// Package tokencache keeps minted EKS tokens, and the temporary credentials
+// that signed them, on disk between kubectl calls, in the manner of
+// kubelogin's token cache repository. kubectl runs the credential plugin
+// before nearly every request; the cache turns that from a config parse and
+// an STS round trip into reading one small file.
+//
+// An entry is reused in three steps: its token while it has at least a
+// minute left; else its credentials, to sign a new token locally, while they
+// have at least five minutes left; else the caller mints afresh. A lock file
+// per key is held from the check to the store, so concurrent cold calls (a
+// burst of kubectl, k9s starting up) make one STS call, not one each.
+package tokencache
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
+)
+
+// formatVersion is written into every entry and the key; bump it when the
+// entry's meaning changes, so old entries are simply not found.
+const formatVersion = 1
+
+const (
+	// TokenMinRemaining is the least life a cached token needs to be handed
+	// out: kubectl may hold it for a while before its request lands.
+	TokenMinRemaining = time.Minute
+	// CredentialsMinRemaining is the least life cached credentials need to
+	// sign a new token, which lives up to 14 minutes but is cut short at the
+	// credentials' expiry.
+	CredentialsMinRemaining = 5 * time.Minute
+	// maxTokenLifetime bounds what we believe of an entry: EKS accepts a token
+	// for 15 minutes, so an entry claiming more comes from a clock that moved
+	// back, or from someone else's hand.
+	maxTokenLifetime = 15 * time.Minute
+)
+
+// Credentials are the temporary credentials that signed an entry's token.
+type Credentials struct {
+	AccessKeyID     string    `json:"accessKeyId"`
+	SecretAccessKey string    `json:"secretAccessKey"`
+	SessionToken    string    `json:"sessionToken,omitempty"`
+	Expiration      time.Time `json:"expiration"`
+}
+
+// Entry is one cached token with what is needed to sign its successor without
+// loading the AWS config.
+type Entry struct {
+	Version    int       `json:"version"`
+	Token      string    `json:"token"`
+	Expiration time.Time `json:"expiration"`
+	// Credentials is nil for long-term keys: those already live in
+	// ~/.aws/credentials or the environment, and are not copied here.
+	Credentials *Credentials `json:"credentials,omitempty"`
+	// Metadata, none of it secret: who the token speaks for, the role that
+	// was assumed and the identity that assumed it, and where it was signed.
+	CallerARN      string `json:"callerArn,omitempty"`
+	RoleARN        string `json:"roleArn,omitempty"`
+	SourceIdentity string `json:"sourceIdentity,omitempty"`
+	Region         string `json:"region"`
+	Partition      string `json:"partition,omitempty"`
+}
+
+// Minter makes entries on a miss. The cache decides which method to call.
+type Minter interface {
+	// Mint gets fresh credentials and signs a token with them.
+	Mint(ctx context.Context) (Entry, error)
+	// Resign signs a new token with old's credentials, without a network
+	// call, keeping old's metadata.
+	Resign(ctx context.Context, old Entry) (Entry, error)
+}
+
+// Mode says how far to trust the cache.
+type Mode int
+
+const (
+	// Use reuses what is still valid and stores what is minted.
+	Use Mode = iota
+	// Refresh ignores the entry and replaces it (--force-refresh).
+	Refresh
+	// Bypass neither reads nor writes anything (--no-cache).
+	Bypass
+)
+
+// Outcome says where a token came from, for logs and tests.
+type Outcome int
+
+const (
+	Minted   Outcome = iota // fresh credentials
+	Hit                     // the cached token
+	Resigned                // a new token from cached credentials
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Hit:
+		return "hit"
+	case Resigned:
+		return "resigned"
+	}
+	return "minted"
+}
+
+// Cache is a folder of entries, one file per key.
+type Cache struct {
+	Dir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logf receives progress lines for --verbose; nil discards them. They
+	// never hold a secret.
+	Logf func(format string, args ...any)
+}
+
+// DefaultDir is where entries go without --cache-dir: beside kubectl's own
+// caches, under $KUBECACHEDIR when set, else ~/.kube/cache.
+func DefaultDir(getenv func(string) string) (string, error) {
+	if d := getenv("KUBECACHEDIR"); d != "" {
+		return filepath.Join(d, "eks-login"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("cannot find your home folder for the token cache (%w); pass --cache-dir", err)
+		}
+	}
+	return filepath.Join(home, ".kube", "cache", "eks-login"), nil
+}
+
+// Path is the file that holds key's entry.
+func (c *Cache) Path(key string) string { return filepath.Join(c.Dir, key+".json") }
+
+// Get returns an entry for key according to mode, asking m for a new one
+// when the cache cannot serve. It holds key's lock from the check to the
+// store: a second process with the same key waits, then finds the first
+// one's entry.
+func (c *Cache) Get(ctx context.Context, key string, mode Mode, m Minter) (Entry, Outcome, error) {
+	if mode == Bypass {
+		c.logf("cache: not used (--no-cache)")
+		e, err := m.Mint(ctx)
+		return e, Minted, err
+	}
+	if err := c.ensureDir(); err != nil {
+		return Entry{}, Minted, err
+	}
+	lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
+	if err != nil {
+		return Entry{}, Minted, fmt.Errorf("cannot lock the token cache: %w", err)
+	}
+	defer lock.Unlock()
+
+	path := c.Path(key)
+	if err := checkExisting(path); err != nil {
+		return Entry{}, Minted, err
+	}
+	if mode == Use {
+		if old, ok := c.load(path); ok {
+			now := c.now()
+			if left := old.Expiration.Sub(now); left >= TokenMinRemaining && left <= maxTokenLifetime {
+				c.logf("cache: hit, token valid until %s (%s left)", old.Expiration.UTC().Format(time.RFC3339), left.Round(time.Second))
+				return old, Hit, nil
+			}
+			if cr := old.Credentials; cr != nil && cr.AccessKeyID != "" && cr.SecretAccessKey != "" && cr.Expiration.Sub(now) >= CredentialsMinRemaining {
+				c.logf("cache: token expired; signing a new one with the cached credentials (valid until %s)", cr.Expiration.UTC().Format(time.RFC3339))
+				e, err := m.Resign(ctx, old)
+				if err == nil {
+					c.store(path, e)
+					return e, Resigned, nil
+				}
+				c.logf("cache: cannot sign with the cached credentials (%v); getting new ones", err)
+			} else {
+				c.logf("cache: token and credentials expired")
+			}
+		}
+	} else {
+		c.logf("cache: ignoring the cached entry (--force-refresh)")
+	}
+	e, err := m.Mint(ctx)
+	if err != nil {
+		return Entry{}, Minted, err
+	}
+	c.store(path, e)
+	return e, Minted, nil
+}
+
+// load reads path. A missing, unreadable or corrupt entry is a miss; a corrupt
+// one is said so, and is replaced by the store that follows.
+func (c *Cache) load(path string) (Entry, bool) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		c.logf("cache: miss, no entry at %s", path)
+		return Entry{}, false
+	}
+	if err != nil {
+		c.logf("cache: cannot read %s (%v); replacing it", path, err)
+		return Entry{}, false
+	}
+	var e Entry
+	if err := json.Unmarshal(data, &e); err != nil {
+		c.logf("cache: entry %s is corrupt (%v); replacing it", path, err)
+		return Entry{}, false
+	}
+	if e.Version != formatVersion {
+		c.logf("cache: entry %s has format %d, not %d; replacing it", path, e.Version, formatVersion)
+		return Entry{}, false
+	}
+	if e.Token == "" || e.Region == "" || e.Expiration.IsZero() {
+		c.logf("cache: entry %s is corrupt (it lacks the token, its expiry or the region); replacing it", path)
+		return Entry{}, false
+	}
+	return e, true
+}
+
+// store writes e. A failure costs the next call a cold start, not this call
+// its token, so it is logged rather than returned.
+func (c *Cache) store(path string, e Entry) {
+	e.Version = formatVersion
+	data, err := json.MarshalIndent(e, "", "  ")
+	if err == nil {
+		err = fsutil.WriteFileAtomic(path, append(data, '\n'), 0o600)
+	}
+	if err != nil {
+		c.logf("cache: cannot store the entry: %v", err)
+		return
+	}
+	c.logf("cache: stored %s", path)
+}
+
+// ensureDir creates the cache folder, private, or checks the one there.
+func (c *Cache) ensureDir() error {
+	if c.Dir == "" {
+		return errors.New("the token cache folder is not set")
+	}
+	fi, err := os.Stat(c.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+			return fmt.Errorf("cannot create the token cache folder %s: %w", c.Dir, err)
+		}
+		fi, err = os.Stat(c.Dir)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot use the token cache folder %s: %w", c.Dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("the token cache folder %s is a file; remove it or pass another --cache-dir", c.Dir)
+	}
+	return checkPrivate(c.Dir, fi, true)
+}
+
+// checkExisting refuses an entry file others can read or write, before it is
+// read or replaced (the atomic write would keep its mode).
+func checkExisting(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot inspect the token cache file %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("the token cache file %s is not a regular file; remove it", path)
+	}
+	return checkPrivate(path, fi, false)
+}
+
+func (c *Cache) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Cache) logf(format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(format, args...)
+	}
+}

@@ -1,0 +1,363 @@
+// Command bench measures the token path against the alternatives, in one run
+// on one machine, in the local world: kubectl-eks_login token warm and cold,
+// "aws eks get-token", "aws-iam-authenticator token", and a trivial Go
+// program that reads one file (the process floor). It prints a Markdown
+// report: medians, spread, ratios, peak RSS, binary size, the 64-call herd,
+// kubectl through the plugin against a static token, and package init time.
+// Run it as "make bench".
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/eks-login/eks-login/pkg/world"
+)
+
+var runs = flag.Int("n", 20, "runs of each command")
+
+func main() {
+	flag.Parse()
+	if !world.Isolated() {
+		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+		bin, err := world.BuildTools(ctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Setenv("EKS_LOGIN_TOOLS_BIN", bin)
+	}
+	os.Exit(world.MainIsolated(func() int {
+		if err := run(os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			return 1
+		}
+		return 0
+	}))
+}
+
+// sample is one timed run of a command.
+type sample struct {
+	wall   time.Duration
+	maxRSS int64 // KiB
+}
+
+type result struct {
+	name    string
+	samples []sample
+}
+
+func (r result) median() time.Duration { return percentile(r.samples, 50) }
+
+func percentile(s []sample, p int) time.Duration {
+	d := make([]time.Duration, len(s))
+	for i, x := range s {
+		d[i] = x.wall
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	idx := (len(d) - 1) * p / 100
+	return d[idx]
+}
+
+func (r result) peakRSS() int64 {
+	var m int64
+	for _, s := range r.samples {
+		m = max(m, s.maxRSS)
+	}
+	return m
+}
+
+// timeOnce runs cmd and measures its wall time and peak RSS.
+func timeOnce(cmd *exec.Cmd) (sample, error) {
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, out.String())
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return sample{wall: wall, maxRSS: ru.Maxrss}, nil
+}
+
+func run(out io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "eks-login-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	binDir := filepath.Join(dir, "bin")
+	plugin := filepath.Join(binDir, "kubectl-eks_login")
+	if err := goBuild(root, plugin, "./cmd/kubectl-eks_login"); err != nil {
+		return err
+	}
+	floorSrc := filepath.Join(dir, "floor")
+	os.MkdirAll(floorSrc, 0o755)
+	os.WriteFile(filepath.Join(floorSrc, "go.mod"), []byte("module floor\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(floorSrc, "main.go"), []byte("package main\n\nimport \"os\"\n\nfunc main() {\n\tif _, err := os.ReadFile(os.Args[1]); err != nil {\n\t\tos.Exit(1)\n\t}\n}\n"), 0o644)
+	floor := filepath.Join(binDir, "floor")
+	if err := goBuild(floorSrc, floor, "."); err != nil {
+		return err
+	}
+
+	w, err := world.Start(ctx, world.Options{Dir: filepath.Join(dir, "world")})
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+	people := map[string]*world.Person{}
+	if people["admin"], err = w.NewAdmin(dir, binDir); err != nil {
+		return err
+	}
+	if people["dev1"], err = w.NewPerson(dir, "dev1", binDir); err != nil {
+		return err
+	}
+	// The seed's recipe gives dev1 the role profile dev1-eks, mapped and bound.
+	if err := world.RunScenario(ctx, people, world.SeedScenarioByHand(), world.Vars{}, io.Discard); err != nil {
+		return fmt.Errorf("set up the seed's access: %w", err)
+	}
+	dev := people["dev1"]
+	tokenArgs := []string{"token", "--cluster-name", world.ClusterName, "--profile", "dev1-eks", "--region", world.Region}
+	command := func(env []string, name string, args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Env = append(dev.Env(), env...)
+		cmd.Dir = dev.Home
+		return cmd
+	}
+	measure := func(name string, mk func(i int) *exec.Cmd) (result, error) {
+		r := result{name: name}
+		for i := 0; i < *runs; i++ {
+			s, err := timeOnce(mk(i))
+			if err != nil {
+				return r, err
+			}
+			r.samples = append(r.samples, s)
+		}
+		return r, nil
+	}
+	// Prime the warm cache.
+	if _, err := timeOnce(command(nil, plugin, tokenArgs...)); err != nil {
+		return err
+	}
+	var results []result
+	add := func(name string, mk func(i int) *exec.Cmd) error {
+		r, err := measure(name, mk)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+		return nil
+	}
+	authenticator := filepath.Join(os.Getenv("EKS_LOGIN_TOOLS_BIN"), "aws-iam-authenticator")
+	steps := []struct {
+		name string
+		mk   func(i int) *exec.Cmd
+	}{
+		{"process floor (Go, reads one file)", func(int) *exec.Cmd { return command(nil, floor, filepath.Join(dev.Home, ".aws/config")) }},
+		{"kubectl-eks_login token, warm (cached)", func(int) *exec.Cmd { return command(nil, plugin, tokenArgs...) }},
+		{"kubectl-eks_login token, cold (empty cache: AssumeRole + presign)", func(i int) *exec.Cmd {
+			return command(nil, plugin, append(tokenArgs, "--cache-dir", filepath.Join(dir, "cold", strconv.Itoa(i)))...)
+		}},
+		{"aws eks get-token (AWS CLI v1)", func(int) *exec.Cmd {
+			return command(nil, "aws", "eks", "get-token", "--cluster-name", world.ClusterName, "--profile", "dev1-eks", "--region", world.Region)
+		}},
+		{"aws-iam-authenticator token v0.6.13", func(int) *exec.Cmd {
+			return command([]string{"AWS_PROFILE=dev1-eks", "AWS_REGION=" + world.Region, "AWS_SDK_LOAD_CONFIG=1", "AWS_STS_REGIONAL_ENDPOINTS=regional"}, authenticator, "token", "-i", world.ClusterName)
+		}},
+	}
+	for _, s := range steps {
+		if err := add(s.name, s.mk); err != nil {
+			return err
+		}
+	}
+
+	herdWall, herdAssumes, herdErr := herd(ctx, w, command, plugin, tokenArgs, filepath.Join(dir, "herd"))
+	if herdErr != nil {
+		return herdErr
+	}
+	overall, err := kubectlOverall(ctx, people["admin"], dev, command, tokenArgs, *runs)
+	if err != nil {
+		return err
+	}
+	initTotal, initCount, initTop, err := initTime(command(nil, plugin, tokenArgs...))
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(plugin)
+	if err != nil {
+		return err
+	}
+
+	floorMed := results[0].median()
+	cli := results[3].median()
+	fmt.Fprintf(out, "# Benchmarks\n\nMeasured by `make bench` (%d runs of each command, one after another, in the local world on loopback) on %s, %d CPUs, %s, %s.\n\n",
+		*runs, time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(out, "| command | median | p10 – p90 | × floor | `aws eks get-token` ÷ this | peak RSS |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, r := range results {
+		fmt.Fprintf(out, "| %s | %s | %s – %s | %.1f | %.1f | %.1f MiB |\n", r.name, ms(r.median()), ms(percentile(r.samples, 10)), ms(percentile(r.samples, 90)),
+			float64(r.median())/float64(floorMed), float64(cli)/float64(r.median()), float64(r.peakRSS())/1024)
+	}
+	fmt.Fprintf(out, "\nBinary size of kubectl-eks_login (plain `go build`, not stripped): %.1f MiB.\n", float64(info.Size())/(1<<20))
+	fmt.Fprintf(out, "\n## The herd\n\n64 concurrent cold `kubectl-eks_login token` calls on one empty cache: %d AssumeRole call(s) reached the local AWS; all 64 got a valid token after %s.\n", herdAssumes, ms(herdWall))
+	fmt.Fprintf(out, "\n## What a user feels\n\n| `kubectl get pods -A` | median | p10 – p90 |\n|---|---:|---:|\n")
+	for _, r := range overall {
+		fmt.Fprintf(out, "| %s | %s | %s – %s |\n", r.name, ms(r.median()), ms(percentile(r.samples, 10)), ms(percentile(r.samples, 90)))
+	}
+	fmt.Fprintf(out, "\n## Start-up\n\n`GODEBUG=inittrace=1` on a warm `token` call: %d package inits, %.3f ms in all. The largest:\n\n", initCount, initTotal)
+	for _, l := range initTop {
+		fmt.Fprintf(out, "    %s\n", l)
+	}
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func goBuild(dir, out, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOTOOLCHAIN=local")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
+	}
+	return nil
+}
+
+// herd starts 64 cold token calls at once on one empty cache and counts the
+// AssumeRole calls the local AWS received.
+func herd(ctx context.Context, w *world.World, command func([]string, string, ...string) *exec.Cmd, plugin string, tokenArgs []string, cache string) (time.Duration, int, error) {
+	if err := w.AWS.ResetCalls(ctx); err != nil {
+		return 0, 0, err
+	}
+	const n = 64
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := command(nil, plugin, append(tokenArgs, "--cache-dir", cache)...).Output()
+			if err != nil {
+				errs <- err
+				return
+			}
+			var cred struct {
+				Status struct{ Token string } `json:"status"`
+			}
+			if err := json.Unmarshal(out, &cred); err != nil || !strings.HasPrefix(cred.Status.Token, "k8s-aws-v1.") {
+				errs <- fmt.Errorf("herd call printed no token: %s", out)
+			}
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	close(errs)
+	for err := range errs {
+		return 0, 0, err
+	}
+	calls, err := w.AWS.Calls(ctx)
+	return wall, calls["sts:AssumeRole"], err
+}
+
+// kubectlOverall times "kubectl get pods -A" as dev1 three ways: through an
+// exec entry that runs kubectl-eks_login token (warm), through the seed's exec
+// entry that runs "aws eks get-token", and with a static bearer token (a
+// service account's), which is the floor of what kubectl costs.
+func kubectlOverall(ctx context.Context, admin, dev *world.Person, command func([]string, string, ...string) *exec.Cmd, tokenArgs []string, n int) ([]result, error) {
+	for _, args := range [][]string{
+		{"create", "serviceaccount", "bench", "-n", "default"},
+		{"create", "clusterrolebinding", "bench-view", "--clusterrole", "view", "--serviceaccount", "default:bench"},
+	} {
+		if out, err := admin.Run(ctx, "kubectl", args...); err != nil {
+			return nil, fmt.Errorf("%w: %s", err, out)
+		}
+	}
+	token, err := admin.Run(ctx, "kubectl", "create", "token", "bench", "-n", "default", "--duration", "1h")
+	if err != nil {
+		return nil, err
+	}
+	setExec := []string{"config", "set-credentials", "eks-login", "--exec-api-version", "client.authentication.k8s.io/v1beta1", "--exec-command", "kubectl-eks_login", "--exec-interactive-mode", "IfAvailable"}
+	for _, a := range tokenArgs {
+		setExec = append(setExec, "--exec-arg", a)
+	}
+	for _, args := range [][]string{setExec, {"config", "set-credentials", "static", "--token", strings.TrimSpace(token)}} {
+		if out, err := dev.Run(ctx, "kubectl", args...); err != nil {
+			return nil, fmt.Errorf("%w: %s", err, out)
+		}
+	}
+	var results []result
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"exec entry running kubectl-eks_login token (warm)", []string{"--user", "eks-login", "get", "pods", "-A"}},
+		{"exec entry running aws eks get-token (the seed's update-kubeconfig)", []string{"get", "pods", "-A"}},
+		{"static bearer token (no credential plugin)", []string{"--user", "static", "get", "pods", "-A"}},
+	} {
+		r := result{name: c.name}
+		for i := 0; i < n; i++ {
+			s, err := timeOnce(command(nil, "kubectl", c.args...))
+			if err != nil {
+				return nil, err
+			}
+			r.samples = append(r.samples, s)
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock`)
+
+// initTime runs cmd with GODEBUG=inittrace=1 and sums the package init times.
+func initTime(cmd *exec.Cmd) (float64, int, []string, error) {
+	cmd.Env = append(cmd.Env, "GODEBUG=inittrace=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return 0, 0, nil, fmt.Errorf("inittrace run: %w: %s", err, stderr.String())
+	}
+	type pkgInit struct {
+		line string
+		ms   float64
+	}
+	var inits []pkgInit
+	total := 0.0
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		m := initLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		v, _ := strconv.ParseFloat(m[2], 64)
+		total += v
+		inits = append(inits, pkgInit{l, v})
+	}
+	sort.Slice(inits, func(i, j int) bool { return inits[i].ms > inits[j].ms })
+	var top []string
+	for i := 0; i < len(inits) && i < 5; i++ {
+		top = append(top, inits[i].line)
+	}
+	return total, len(inits), top, nil
+}

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package token
+
+const ttyPath = "/dev/tty"
