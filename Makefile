@@ -49,7 +49,7 @@ release:
 # Token-path speed against aws eks get-token and aws-iam-authenticator, in the
 # local world; the report is written to BENCHMARKS.md.
 bench: tools
-	EKS_LOGIN_TOOLS_BIN=$$(bash tools/build.sh) $(GO) run ./pkg/world/bench -n 20 | tee BENCHMARKS.md.new
+	set -o pipefail; EKS_LOGIN_TOOLS_BIN=$$(bash tools/build.sh) $(GO) run ./pkg/world/bench -n 20 | tee BENCHMARKS.md.new
 	mv BENCHMARKS.md.new BENCHMARKS.md
 	@printf '\n## In-process parts (go test -bench)\n\n```\n' >> BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/token/ ./pkg/tokencache/ | grep -E '^(Benchmark|cpu)' | tee -a BENCHMARKS.md

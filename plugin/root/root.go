@@ -10,6 +10,8 @@ import (
 
 	"github.com/eks-login/eks-login/plugin/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/login"
+	"github.com/eks-login/eks-login/plugin/logout"
 	"github.com/eks-login/eks-login/plugin/token"
 	"github.com/eks-login/eks-login/plugin/version"
 )
@@ -25,6 +27,8 @@ var Commands = []struct {
 	Short string
 	Build Builder
 }{
+	{Name: "login", Short: "Set up kubectl access to an EKS cluster through an IAM role (the default command)", Build: login.NewCmd},
+	{Name: "logout", Short: "Remove what login wrote for a cluster", Build: logout.NewCmd},
 	{Name: "token", Short: "Print an ExecCredential with an EKS token (what kubectl runs)", Build: token.NewCmd},
 	{Name: "admin", Short: "Give people access to the cluster: IAM, aws-auth or access entries, RBAC", Build: admin.NewCmd},
 	{Name: "version", Short: "Print the version of eks-login", Build: version.NewCmd},
@@ -51,6 +55,12 @@ func run(f *cmdutil.Factory, args []string) error {
 	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprint(f.IO.Out, rootHelp())
 		return cmdutil.ErrHelp
+	}
+	switch name {
+	case "__complete":
+		return complete(f, args)
+	case "completion":
+		return Execute(f, newCompletionCmd(f), args)
 	}
 	if name == "help" {
 		if len(args) == 0 {
@@ -111,6 +121,7 @@ func rootHelp() string {
 	for _, c := range Commands {
 		fmt.Fprintf(&b, "  %-12s %s\n", c.Name, c.Short)
 	}
+	fmt.Fprintf(&b, "  %-12s %s\n", "completion", "Print a shell completion script (bash, zsh, fish, powershell)")
 	b.WriteString("\nRun 'kubectl eks-login COMMAND --help' for a command's flags and examples.\n")
 	return b.String()
 }

@@ -1,0 +1,409 @@
+package kubeconfig
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/eks-login/eks-login/pkg/fileplan"
+)
+
+// Login is what login writes: a cluster, a user running the token command,
+// and a context joining them, made current.
+type Login struct {
+	ClusterName string // the entry's name: the cluster's ARN
+	Server      string
+	CAData      string // base64, as DescribeCluster returns it
+	UserName    string
+	Exec        Exec
+	Context     string
+	// Namespace is the context's namespace; "" keeps what the context has.
+	Namespace string
+}
+
+// Plan is a planned edit of one kubeconfig file.
+type Plan struct {
+	fileplan.File
+	// Changes describe the edit, one sentence each.
+	Changes []string
+	// Conflicts describe changes that replace something the user has (a
+	// context of that name pointing elsewhere): applying them needs --yes.
+	Conflicts []string
+}
+
+// PlanLogin plans the entries of l. Entries that already hold these values
+// are left untouched, and when all do the plan changes nothing, not even the
+// file's formatting.
+func (f *File) PlanLogin(l Login) (*Plan, error) {
+	if l.ClusterName == "" || l.UserName == "" || l.Context == "" {
+		return nil, fmt.Errorf("internal error: a login needs a cluster, a user and a context name")
+	}
+	e, err := f.editor()
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{File: fileplan.File{Path: f.Path, Old: f.Data, Existed: f.Exists}}
+
+	// The cluster entry holds AWS's facts about the cluster: always follow them.
+	item, added := e.entry("clusters", l.ClusterName, "cluster")
+	body := e.body(item, "cluster")
+	var fields []string
+	fields = append(fields, e.set(body, "certificate-authority-data", strNode(l.CAData))...)
+	fields = append(fields, e.set(body, "server", strNode(l.Server))...)
+	// These would contradict the CA we write: kubectl refuses insecure with a CA.
+	fields = append(fields, e.del(body, "certificate-authority")...)
+	fields = append(fields, e.del(body, "insecure-skip-tls-verify")...)
+	p.note(added, fields, "cluster", l.ClusterName)
+
+	// The user entry is ours by its name: set its exec entry, drop other
+	// ways to authenticate that kubectl would refuse to combine with it.
+	item, added = e.entry("users", l.UserName, "user")
+	body = e.body(item, "user")
+	fields = nil
+	for _, k := range []string{"token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data", "username", "password", "auth-provider"} {
+		fields = append(fields, e.del(body, k)...)
+	}
+	ex := e.body(body, "exec")
+	fields = append(fields, e.set(ex, "apiVersion", strNode(l.Exec.APIVersion))...)
+	fields = append(fields, e.set(ex, "args", strSeq(l.Exec.Args))...)
+	fields = append(fields, e.set(ex, "command", strNode(l.Exec.Command))...)
+	if l.Exec.InteractiveMode != "" {
+		fields = append(fields, e.set(ex, "interactiveMode", strNode(l.Exec.InteractiveMode))...)
+	}
+	fields = append(fields, e.set(ex, "provideClusterInfo", boolNode(l.Exec.ProvideClusterInfo))...)
+	p.note(added, fields, "user", l.UserName)
+
+	// The context's name is the user's choice: pointing an existing one at
+	// another cluster or user is a conflict.
+	if old, ok := f.Context(l.Context); ok && (old.Cluster != l.ClusterName || old.User != l.UserName) {
+		p.Conflicts = append(p.Conflicts, fmt.Sprintf("context %q in %s uses cluster %q and user %q; it would use cluster %q and user %q", l.Context, f.Path, old.Cluster, old.User, l.ClusterName, l.UserName))
+	}
+	item, added = e.entry("contexts", l.Context, "context")
+	body = e.body(item, "context")
+	fields = nil
+	fields = append(fields, e.set(body, "cluster", strNode(l.ClusterName))...)
+	if l.Namespace != "" {
+		fields = append(fields, e.set(body, "namespace", strNode(l.Namespace))...)
+	}
+	fields = append(fields, e.set(body, "user", strNode(l.UserName))...)
+	p.note(added, fields, "context", l.Context)
+
+	if cur := f.CurrentContext(); cur != l.Context {
+		e.set(e.root, "current-context", strNode(l.Context))
+		if cur == "" {
+			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context", l.Context))
+		} else {
+			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context instead of %q", l.Context, cur))
+		}
+	}
+	if err := e.finish(f, p); err != nil {
+		return nil, err
+	}
+	if err := checkLogin(f.Path, p.New, l); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkLogin reads the planned content back and checks that it says what the
+// plan meant, so an editing mistake is caught before the file is written.
+func checkLogin(path string, data []byte, l Login) error {
+	nf, err := Parse(path, data, true)
+	if err != nil {
+		return fmt.Errorf("internal error: the planned kubeconfig would not parse: %w", err)
+	}
+	c, _ := nf.Cluster(l.ClusterName)
+	u, _ := nf.User(l.UserName)
+	x, _ := nf.Context(l.Context)
+	switch {
+	case c.Server != l.Server || c.CertificateAuthorityData != l.CAData:
+		return fmt.Errorf("internal error: the planned %s has cluster %q with server %q", path, l.ClusterName, c.Server)
+	case u.Exec == nil || u.Exec.Command != l.Exec.Command || !reflect.DeepEqual(u.Exec.Args, l.Exec.Args) || u.Exec.APIVersion != l.Exec.APIVersion:
+		return fmt.Errorf("internal error: the planned %s has user %q with exec %+v", path, l.UserName, u.Exec)
+	case x.Cluster != l.ClusterName || x.User != l.UserName || (l.Namespace != "" && x.Namespace != l.Namespace):
+		return fmt.Errorf("internal error: the planned %s has context %q = %+v", path, l.Context, x)
+	case nf.CurrentContext() != l.Context:
+		return fmt.Errorf("internal error: the planned %s has current-context %q", path, nf.CurrentContext())
+	}
+	return nil
+}
+
+// PlanRemove plans the removal of a context, of its user and cluster when no
+// other context uses them, and of current-context when it names the context.
+func (f *File) PlanRemove(context string) (*Plan, error) {
+	e, err := f.editor()
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{File: fileplan.File{Path: f.Path, Old: f.Data, Existed: f.Exists}}
+	ctx, ok := f.Context(context)
+	if !ok {
+		p.New = f.Data
+		return p, nil
+	}
+	e.remove("contexts", context)
+	p.Changes = append(p.Changes, fmt.Sprintf("remove context %q", context))
+	usedCluster, usedUser := false, false
+	for _, c := range f.Contexts() {
+		if c.Name == context {
+			continue
+		}
+		usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
+		usedUser = usedUser || c.Entry.User == ctx.User
+	}
+	if ctx.User != "" && !usedUser && e.remove("users", ctx.User) {
+		p.Changes = append(p.Changes, fmt.Sprintf("remove user %q", ctx.User))
+	}
+	if ctx.Cluster != "" && !usedCluster && e.remove("clusters", ctx.Cluster) {
+		p.Changes = append(p.Changes, fmt.Sprintf("remove cluster %q", ctx.Cluster))
+	}
+	if f.CurrentContext() == context {
+		e.set(e.root, "current-context", strNode(""))
+		p.Changes = append(p.Changes, "unset the current context")
+	}
+	if err := e.finish(f, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plan) note(added bool, fields []string, kind, name string) {
+	switch {
+	case added:
+		p.Changes = append(p.Changes, fmt.Sprintf("add %s %q", kind, name))
+	case len(fields) > 0:
+		p.Changes = append(p.Changes, fmt.Sprintf("update %s %q (%s)", kind, name, strings.Join(fields, ", ")))
+	}
+}
+
+// editor edits a fresh copy of the file's node tree, so the File itself stays
+// as read.
+type editor struct {
+	doc     *yaml.Node
+	root    *yaml.Node
+	changed bool
+}
+
+func (f *File) editor() (*editor, error) {
+	e := &editor{}
+	if f.root != nil {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+			return nil, yamlError(f.Path, err)
+		}
+		e.doc, e.root = &doc, doc.Content[0]
+		return e, nil
+	}
+	// A new or empty file gets kubectl's layout.
+	e.root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	e.doc = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{e.root}}
+	appendPair(e.root, "apiVersion", strNode("v1"))
+	appendPair(e.root, "clusters", emptySeq())
+	appendPair(e.root, "contexts", emptySeq())
+	appendPair(e.root, "current-context", strNode(""))
+	appendPair(e.root, "kind", strNode("Config"))
+	appendPair(e.root, "preferences", &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle})
+	appendPair(e.root, "users", emptySeq())
+	e.changed = true
+	return e, nil
+}
+
+// finish encodes the tree into p.New, or keeps the old bytes when nothing
+// changed.
+func (e *editor) finish(f *File, p *Plan) error {
+	if !e.changed {
+		p.New = f.Data
+		return nil
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(f.style.indent)
+	if f.style.compact {
+		enc.CompactSeqIndent()
+	}
+	if err := enc.Encode(e.doc); err != nil {
+		return fmt.Errorf("cannot encode the kubeconfig %s: %w", f.Path, err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("cannot encode the kubeconfig %s: %w", f.Path, err)
+	}
+	p.New = b.Bytes()
+	return nil
+}
+
+// entry finds the named item in a list of the root, adding it (and the list)
+// when missing. kubectl orders an item's keys alphabetically, so "cluster" and
+// "context" come before "name" and "user" after it.
+func (e *editor) entry(kind, name, field string) (item *yaml.Node, added bool) {
+	seq := mapValue(e.root, kind)
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		seq = emptySeq()
+		e.set(e.root, kind, seq)
+	}
+	for _, it := range seq.Content {
+		if entryName(it) == name {
+			return it, false
+		}
+	}
+	item = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	body := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	if field < "name" {
+		appendPair(item, field, body)
+		appendPair(item, "name", strNode(name))
+	} else {
+		appendPair(item, "name", strNode(name))
+		appendPair(item, field, body)
+	}
+	seq.Style = 0 // an empty "[]" list becomes a block list
+	seq.Content = append(seq.Content, item)
+	e.changed = true
+	return item, true
+}
+
+// body returns the mapping under key in m, replacing a null or missing one.
+func (e *editor) body(m *yaml.Node, key string) *yaml.Node {
+	v := mapValue(m, key)
+	if v != nil && v.Kind == yaml.MappingNode {
+		if v.Style == yaml.FlowStyle && len(v.Content) == 0 {
+			v.Style = 0
+		}
+		return v
+	}
+	v = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	e.set(m, key, v)
+	return v
+}
+
+// set puts val under key in mapping m unless an equal value is there, and
+// returns the key when it changed. A scalar that changes keeps its node, and
+// so its comments; a new key goes after the existing ones.
+func (e *editor) set(m *yaml.Node, key string, val *yaml.Node) []string {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			continue
+		}
+		old := m.Content[i+1]
+		if sameValue(old, val) {
+			return nil
+		}
+		e.changed = true
+		if old.Kind == yaml.ScalarNode && val.Kind == yaml.ScalarNode {
+			old.Value, old.Tag = val.Value, val.Tag
+			if old.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || val.Tag != "!!str" {
+				old.Style = 0
+			}
+			return []string{key}
+		}
+		val.HeadComment, val.LineComment, val.FootComment = old.HeadComment, old.LineComment, old.FootComment
+		m.Content[i+1] = val
+		return []string{key}
+	}
+	appendPair(m, key, val)
+	e.changed = true
+	return []string{key}
+}
+
+// del removes key from mapping m and returns it when it was there.
+func (e *editor) del(m *yaml.Node, key string) []string {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			e.changed = true
+			return []string{"-" + key}
+		}
+	}
+	return nil
+}
+
+// remove deletes every item of a root list with the given name.
+func (e *editor) remove(kind, name string) bool {
+	seq := mapValue(e.root, kind)
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return false
+	}
+	kept := seq.Content[:0]
+	removed := false
+	for _, it := range seq.Content {
+		if entryName(it) == name {
+			removed = true
+			continue
+		}
+		kept = append(kept, it)
+	}
+	seq.Content = kept
+	if removed {
+		e.changed = true
+	}
+	return removed
+}
+
+// sameValue compares two nodes by what they decode to, so "true" and true,
+// or a quoted and a plain string, compare as YAML readers see them.
+func sameValue(a, b *yaml.Node) bool {
+	var va, vb any
+	if a.Decode(&va) != nil || b.Decode(&vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+func appendPair(m *yaml.Node, key string, val *yaml.Node) {
+	m.Content = append(m.Content, strNode(key), val)
+}
+
+// strNode is a string scalar; the encoder quotes it when it would otherwise
+// read as another type ("true", "1.5", "").
+func strNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+func boolNode(b bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(b)}
+}
+
+func strSeq(items []string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, s := range items {
+		n.Content = append(n.Content, strNode(s))
+	}
+	return n
+}
+
+func emptySeq() *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+}
+
+// encStyle is how the file indents, so a re-encoded file keeps its look.
+type encStyle struct {
+	indent  int  // spaces per mapping level
+	compact bool // list items at their key's column ("- " counts as indentation), as kubectl writes
+}
+
+// detectStyle reads the indentation of the first block list of named entries.
+func detectStyle(root *yaml.Node) encStyle {
+	st := encStyle{indent: 2, compact: true}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, seq := root.Content[i], root.Content[i+1]
+		if seq.Kind != yaml.SequenceNode || seq.Style&yaml.FlowStyle != 0 || len(seq.Content) == 0 {
+			continue
+		}
+		item := seq.Content[0]
+		st.compact = seq.Column == key.Column
+		if item.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				body := item.Content[j+1]
+				if body.Kind == yaml.MappingNode && body.Style&yaml.FlowStyle == 0 && len(body.Content) > 0 {
+					if d := body.Content[0].Column - item.Content[j].Column; d >= 2 && d <= 8 {
+						st.indent = d
+					}
+					break
+				}
+			}
+		}
+		return st
+	}
+	return st
+}

@@ -1,0 +1,345 @@
+// Package admin implements "kubectl eks-login admin": the cluster
+// administrator's side of giving people access to an EKS cluster through IAM
+// roles. Its subcommands create the IAM role, group and policies (iam), map
+// the role to a Kubernetes user and groups in aws-auth or in EKS access
+// entries (map, unmap, list), bind those groups to RBAC roles (bind), and do
+// all of it at once (grant) or undo it (revoke).
+//
+// Every subcommand computes a Plan by reading only, then prints it under
+// --dry-run (with a diff per object) or applies it: one code path, so a dry
+// run shows exactly what a real run does.
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/spf13/pflag"
+
+	"github.com/eks-login/eks-login/pkg/awsauth"
+	"github.com/eks-login/eks-login/pkg/kube"
+	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+// Kube is what the admin commands need of the API server: JSON objects
+// read, created, replaced and deleted by path. *kube.Client is one; errors
+// are *kube.StatusError, matched with errors.Is(err, kube.ErrNotFound) and
+// the like.
+type Kube interface {
+	Do(ctx context.Context, method, path string, body, out any) error
+}
+
+// Common holds the flags and clients every admin subcommand shares.
+type Common struct {
+	IO cmdutil.IOStreams
+
+	Kubeconfig string
+	Context    string
+	Profile    string
+	Region     string
+	DryRun     bool
+
+	getenv func(string) string
+	// Injected for tests; built from the flags when nil.
+	Kube Kube
+	IAM  IAMAPI
+	EKS  EKSAPI
+	STS  STSAPI
+
+	awsCfg *aws.Config
+	kcFile *kubeconfig.File
+	kcCtx  string
+}
+
+func (c *Common) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&c.Kubeconfig, "kubeconfig", "", "Path to the kubeconfig file to use (as kubectl's --kubeconfig).")
+	fs.StringVar(&c.Context, "context", "", "The kubeconfig context to use (as kubectl's --context).")
+	fs.StringVar(&c.Profile, "profile", "", "The AWS profile to use for IAM and EKS calls.")
+	fs.StringVar(&c.Region, "region", "", "The AWS region of the cluster.")
+	fs.BoolVar(&c.DryRun, "dry-run", false, "Print the plan, with a diff for every object, and change nothing.")
+}
+
+// NewCmd builds "admin" with its subcommands.
+func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
+	return &cmdutil.Command{
+		Name:  "admin",
+		Short: "Give people access to the cluster: IAM role and group, aws-auth or access entries, RBAC",
+		Usage: "kubectl eks-login admin COMMAND [flags]",
+		Long: `Give people access to an EKS cluster through an IAM role, as the cluster's
+administrator. "grant" does the whole setup at once: the IAM role, group and
+policies, the role's mapping to a Kubernetes user and group, and the RBAC
+binding of that group. The other commands do one part each.
+
+Every command takes --dry-run, which prints what would change with a diff
+for every object, and changes nothing.`,
+		Examples: `  # Everything the developers need to view the cluster my-example:
+  kubectl eks-login admin grant --cluster my-example --iam-group Developers \
+    --role EKSMyExampleViewer --k8s-group developers --clusterrole view --user dev1
+
+  # Only the mapping of the role, in aws-auth:
+  kubectl eks-login admin map --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
+    --username developer --group developers --mode configmap`,
+		Sub: []*cmdutil.Command{
+			newMapCmd(f), newUnmapCmd(f), newListCmd(f), newBindCmd(f), newIAMCmd(f), newGrantCmd(f), newRevokeCmd(f),
+		},
+	}
+}
+
+func newCommon(f *cmdutil.Factory) *Common {
+	return &Common{IO: f.IO, getenv: f.Env}
+}
+
+// signalContext is the context of one command run: cancelled on Ctrl-C so a
+// retry loop or an AWS call stops at once.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+func (c *Common) env(k string) string {
+	if c.getenv == nil {
+		return os.Getenv(k)
+	}
+	return c.getenv(k)
+}
+
+// kubeconfigFile finds the kubeconfig and context the way kubectl does.
+func (c *Common) kubeconfigFile() (*kubeconfig.File, string, error) {
+	if c.kcFile != nil {
+		return c.kcFile, c.kcCtx, nil
+	}
+	home := c.env("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	loc, err := kubeconfig.Locate(c.Kubeconfig, c.env("KUBECONFIG"), home, func(f *kubeconfig.File) bool {
+		if c.Context != "" {
+			_, ok := f.Context(c.Context)
+			return ok
+		}
+		return f.CurrentContext() != ""
+	})
+	if err != nil {
+		return nil, "", cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	c.kcFile, c.kcCtx = loc.File, c.Context
+	if c.kcCtx == "" {
+		c.kcCtx = loc.File.CurrentContext()
+	}
+	return c.kcFile, c.kcCtx, nil
+}
+
+// kube returns the API server client of the chosen context.
+func (c *Common) kube() (Kube, error) {
+	if c.Kube != nil {
+		return c.Kube, nil
+	}
+	f, name, err := c.kubeconfigFile()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := kube.ConfigFor(f, name)
+	if err != nil {
+		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	cfg.Stderr = c.IO.ErrOut
+	client, err := kube.New(cfg)
+	if err != nil {
+		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	c.Kube = client
+	return client, nil
+}
+
+// clusterFromKubeconfig guesses the EKS cluster's name and region from the
+// context: the exec entry's --cluster-name (aws eks get-token, eks-login
+// token) or --cluster-id (aws-iam-authenticator), or a cluster entry named
+// by its ARN as update-kubeconfig and login write it.
+func (c *Common) clusterFromKubeconfig() (name, region string) {
+	f, ctxName, err := c.kubeconfigFile()
+	if err != nil || ctxName == "" {
+		return "", ""
+	}
+	kctx, ok := f.Context(ctxName)
+	if !ok {
+		return "", ""
+	}
+	if arnName, arnRegion := parseClusterARN(kctx.Cluster); arnName != "" {
+		name, region = arnName, arnRegion
+	}
+	if u, ok := f.User(kctx.User); ok && u.Exec != nil {
+		for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
+			if v := u.Exec.ArgValue(flag); v != "" {
+				name = v
+				break
+			}
+		}
+		if r := u.Exec.ArgValue("--region"); r != "" && region == "" {
+			region = r
+		}
+	}
+	return name, region
+}
+
+// parseClusterARN splits arn:aws:eks:REGION:ACCOUNT:cluster/NAME.
+func parseClusterARN(s string) (name, region string) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && parts[2] == "eks" && strings.HasPrefix(parts[5], "cluster/") {
+		return strings.TrimPrefix(parts[5], "cluster/"), parts[3]
+	}
+	return "", ""
+}
+
+// aws loads the AWS configuration of --profile and --region.
+func (c *Common) aws(ctx context.Context, regionHint string) (aws.Config, error) {
+	if c.awsCfg != nil {
+		return *c.awsCfg, nil
+	}
+	var opts []func(*config.LoadOptions) error
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	if c.Region != "" {
+		opts = append(opts, config.WithRegion(c.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, cmdutil.Errorf(cmdutil.ExitCredentials, "cannot load the AWS configuration (profile %q): %w", c.Profile, err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = regionHint
+	}
+	c.awsCfg = &cfg
+	return cfg, nil
+}
+
+func (c *Common) iamClient(ctx context.Context) (IAMAPI, error) {
+	if c.IAM != nil {
+		return c.IAM, nil
+	}
+	cfg, err := c.aws(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1" // IAM is global; the SDK still wants a region to sign with
+	}
+	c.IAM = iam.NewFromConfig(cfg)
+	return c.IAM, nil
+}
+
+func (c *Common) eksClient(ctx context.Context, regionHint string) (EKSAPI, error) {
+	if c.EKS != nil {
+		return c.EKS, nil
+	}
+	cfg, err := c.aws(ctx, regionHint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Region == "" {
+		return nil, cmdutil.Errorf(cmdutil.ExitUsage, "no AWS region: pass --region or set one in the profile")
+	}
+	c.EKS = eks.NewFromConfig(cfg)
+	return c.EKS, nil
+}
+
+func (c *Common) stsClient(ctx context.Context) (STSAPI, error) {
+	if c.STS != nil {
+		return c.STS, nil
+	}
+	cfg, err := c.aws(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	c.STS = sts.NewFromConfig(cfg)
+	return c.STS, nil
+}
+
+// kubeErr turns an API server error into one with the right exit code and a
+// hint about the permission that is missing.
+func kubeErr(err error, doing string) error {
+	if err == nil {
+		return nil
+	}
+	var te *kube.TransportError
+	switch {
+	case errors.Is(err, kube.ErrUnauthorized):
+		return cmdutil.Errorf(cmdutil.ExitUnauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
+	case errors.Is(err, kube.ErrForbidden):
+		return cmdutil.Errorf(cmdutil.ExitForbidden, "%s: RBAC forbids it; the admin commands need a context with cluster-admin access (--context): %w", doing, err)
+	case errors.As(err, &te):
+		return cmdutil.Errorf(cmdutil.ExitNetwork, "%s: %w", doing, err)
+	}
+	if cmdutil.CodeOf(err) != cmdutil.ExitFailure {
+		return err
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// awsErr gives AWS errors their exit code: AccessDenied names the action.
+func awsErr(err error, doing string) error {
+	if err == nil {
+		return nil
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code := ae.ErrorCode()
+		if strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation" {
+			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s: AWS denied it; the profile's identity needs that permission: %w", doing, err)
+		}
+		if code == "InvalidClientTokenId" || code == "ExpiredToken" || code == "SignatureDoesNotMatch" {
+			return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: the AWS credentials are not valid: %w", doing, err)
+		}
+	}
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden {
+		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s: %w", doing, err)
+	}
+	if cmdutil.CodeOf(err) != cmdutil.ExitFailure {
+		return err
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// inputErr gives aws-auth problems their exit codes.
+func inputErr(err error) error {
+	var pe *awsauth.ParseError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pe):
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	case errors.Is(err, awsauth.ErrProtected):
+		return cmdutil.WithCode(cmdutil.ExitConflict, err)
+	}
+	return err
+}
+
+// stringsFlag is a repeatable flag that also takes comma-separated values.
+func stringsFlag(fs *pflag.FlagSet, p *[]string, name, usage string) {
+	fs.StringSliceVar(p, name, nil, usage)
+}
+
+// remarshal converts a decoded JSON value into out.
+func remarshal(in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}

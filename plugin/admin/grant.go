@@ -1,0 +1,380 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/spf13/pflag"
+
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+// GrantOptions are the flags of "admin grant" and "admin revoke".
+type GrantOptions struct {
+	*Common
+	IAMSpec
+	K8sGroup    string
+	ClusterRole string
+	Namespace   string
+	Username    string
+	Mode        string
+	Force       bool
+}
+
+func (o *GrantOptions) addFlags(fs *pflag.FlagSet) {
+	o.IAMSpec.addFlags(fs)
+	fs.StringVar(&o.K8sGroup, "k8s-group", "", "The Kubernetes group the role maps to.")
+	fs.StringVar(&o.ClusterRole, "clusterrole", "", "The ClusterRole the group is bound to, e.g. view.")
+	fs.StringVarP(&o.Namespace, "namespace", "n", "", "Bind in this namespace only instead of cluster-wide.")
+	fs.StringVar(&o.Username, "username", "", "The Kubernetes user name of the role (default K8S-GROUP:{{SessionName}}, which keeps each person's session name).")
+	fs.StringVar(&o.Mode, "mode", ModeAuto, "Where the mapping lives: configmap, api or auto (see 'admin map --help').")
+	fs.BoolVar(&o.Force, "force", false, "Replace a binding of the same name that binds something else.")
+	o.Common.addFlags(fs)
+}
+
+func (o *GrantOptions) validate() error {
+	if err := o.IAMSpec.validate(); err != nil {
+		return err
+	}
+	if o.K8sGroup == "" || o.ClusterRole == "" {
+		return cmdutil.Errorf(cmdutil.ExitUsage, "--k8s-group and --clusterrole are required")
+	}
+	if o.Username == "" {
+		o.Username = o.K8sGroup + ":{{SessionName}}"
+	}
+	return nil
+}
+
+const grantExample = `  # The seed's whole setup in one command
+  kubectl eks-login admin grant --cluster my-example --iam-group Developers --role EKSMyExampleViewer \
+    --k8s-group developers --clusterrole view --username developer \
+    --user dev1 --create-users --access-key-file ./dev1.credentials`
+
+func newGrantCmd(f *cmdutil.Factory) *cmdutil.Command {
+	o := &GrantOptions{Common: newCommon(f)}
+	fs := pflag.NewFlagSet("grant", pflag.ContinueOnError)
+	o.addFlags(fs)
+	return &cmdutil.Command{
+		Name:  "grant",
+		Short: "Give an IAM group access to the cluster: iam, map and bind in one go",
+		Usage: "kubectl eks-login admin grant --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
+		Long: `Do the administrator's whole setup in order, printing each step as it happens:
+the IAM role, policies, group and users ('admin iam'), the role's mapping to
+the Kubernetes group ('admin map'), and the group's RBAC binding ('admin
+bind'). Running it again changes nothing. 'admin revoke' with the same flags
+undoes it.`,
+		Examples: grantExample,
+		Flags:    fs,
+		Run: func(args []string) error {
+			if len(args) > 0 {
+				return cmdutil.Errorf(cmdutil.ExitUsage, "admin grant takes no arguments, got %q", args)
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			return runGrant(ctx, o)
+		},
+	}
+}
+
+func newRevokeCmd(f *cmdutil.Factory) *cmdutil.Command {
+	o := &GrantOptions{Common: newCommon(f)}
+	fs := pflag.NewFlagSet("revoke", pflag.ContinueOnError)
+	o.addFlags(fs)
+	return &cmdutil.Command{
+		Name:  "revoke",
+		Short: "Undo what grant made, leaving what other things use",
+		Usage: "kubectl eks-login admin revoke --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
+		Long: `Undo 'admin grant' run with the same flags: the binding (when it binds only
+the group to the role), the role's mapping, the group's and role's
+eks-login policies, the users' membership, the users grant created (with
+--create-users; with their access keys) and the role grant created. A group
+or role that still has other members or policies is left in place.`,
+		Examples: `  kubectl eks-login admin revoke --cluster my-example --iam-group Developers --role EKSMyExampleViewer \
+    --k8s-group developers --clusterrole view --user dev1 --create-users --dry-run`,
+		Flags: fs,
+		Run: func(args []string) error {
+			if len(args) > 0 {
+				return cmdutil.Errorf(cmdutil.ExitUsage, "admin revoke takes no arguments, got %q", args)
+			}
+			ctx, cancel := signalContext()
+			defer cancel()
+			return runRevoke(ctx, o)
+		},
+	}
+}
+
+func (o *GrantOptions) mapOptions(env *iamEnv) *MapOptions {
+	return &MapOptions{Common: o.Common, RoleARN: env.roleARN(o.Role), Username: o.Username, Groups: []string{o.K8sGroup},
+		Mode: o.Mode, Cluster: o.Cluster}
+}
+
+func (o *GrantOptions) binding() Binding {
+	return Binding{Group: o.K8sGroup, ClusterRole: o.ClusterRole, Namespace: o.Namespace}
+}
+
+func runGrant(ctx context.Context, o *GrantOptions) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	mo := &MapOptions{Mode: o.Mode}
+	if err := mo.validateMode(); err != nil {
+		return err
+	}
+	env, err := loadIAMEnv(ctx, o.Common, o.Cluster)
+	if err != nil {
+		return err
+	}
+	plan, err := planIAM(ctx, o.Common, env, o.IAMSpec)
+	if err != nil {
+		return err
+	}
+	mapPlan, err := planMap(ctx, o.mapOptions(env))
+	if err != nil {
+		return err
+	}
+	plan.Steps = append(plan.Steps, mapPlan.Steps...)
+	k, err := o.kube()
+	if err != nil {
+		return err
+	}
+	bind, err := bindStep(ctx, k, o.binding(), o.Force)
+	if err != nil {
+		return err
+	}
+	plan.add(bind)
+	if err := plan.run(ctx, o.IO.Out, o.DryRun); err != nil {
+		return err
+	}
+	printLoginHint(o.Common, env, o.IAMSpec)
+	return nil
+}
+
+func runRevoke(ctx context.Context, o *GrantOptions) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	mo := &MapOptions{Mode: o.Mode}
+	if err := mo.validateMode(); err != nil {
+		return err
+	}
+	env, err := loadIAMEnv(ctx, o.Common, o.Cluster)
+	if err != nil {
+		return err
+	}
+	k, err := o.kube()
+	if err != nil {
+		return err
+	}
+	plan := &Plan{}
+	unbind, err := unbindStep(ctx, k, o.binding())
+	if err != nil {
+		return err
+	}
+	plan.add(unbind)
+	unmap, err := planUnmap(ctx, o.mapOptions(env))
+	if err != nil {
+		return err
+	}
+	plan.Steps = append(plan.Steps, unmap.Steps...)
+	iamPlan, err := planRevokeIAM(ctx, env, o.IAMSpec)
+	if err != nil {
+		return err
+	}
+	plan.Steps = append(plan.Steps, iamPlan.Steps...)
+	return plan.run(ctx, o.IO.Out, o.DryRun)
+}
+
+func (o *MapOptions) validateMode() error {
+	switch o.Mode {
+	case ModeAuto, ModeConfigMap, ModeAPI:
+		return nil
+	}
+	return cmdutil.Errorf(cmdutil.ExitUsage, "--mode must be auto, configmap or api, not %q", o.Mode)
+}
+
+func taggedByUs(tags []iamtypes.Tag) bool {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == createdByTag {
+			return true
+		}
+	}
+	return false
+}
+
+// planRevokeIAM plans undoing planIAM: what eks-login's names and tags say
+// it made goes; what else uses the group or role stays.
+func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
+	im := env.iam
+	plan := &Plan{}
+	groupName := "IAM group " + s.Group
+	group, err := im.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(s.Group)})
+	if err != nil && !noSuchEntity(err) {
+		return nil, awsErr(err, "cannot read "+groupName+" (iam:GetGroup)")
+	}
+	var members []string
+	if group != nil && err == nil {
+		for _, u := range group.Users {
+			members = append(members, aws.ToString(u.UserName))
+		}
+	} else {
+		group = nil
+	}
+
+	for _, u := range s.Users {
+		userName := "IAM user " + u
+		if contains(members, u) {
+			plan.add(&Step{Verb: "update", Object: groupName, Note: "remove member " + u, apply: func(ctx context.Context) error {
+				_, err := im.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String(s.Group), UserName: aws.String(u)})
+				return awsErr(err, "cannot remove "+userName+" from "+groupName+" (iam:RemoveUserFromGroup)")
+			}})
+			members = slicesWithout(members, u)
+		}
+		if !s.CreateUsers {
+			continue
+		}
+		step, err := deleteUserStep(ctx, im, u, s.Group)
+		if err != nil {
+			return nil, err
+		}
+		plan.add(step)
+	}
+
+	if group != nil {
+		gp := "IAM group " + s.Group + " policy " + s.groupPolicyName()
+		_, err := im.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(s.Group), PolicyName: aws.String(s.groupPolicyName())})
+		switch {
+		case err == nil:
+			plan.add(&Step{Verb: "delete", Object: gp, apply: func(ctx context.Context) error {
+				_, err := im.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(s.Group), PolicyName: aws.String(s.groupPolicyName())})
+				return awsErr(err, "cannot delete "+gp+" (iam:DeleteGroupPolicy)")
+			}})
+		case !noSuchEntity(err):
+			return nil, awsErr(err, "cannot read "+gp+" (iam:GetGroupPolicy)")
+		}
+		inline, err := im.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(s.Group)})
+		if err != nil {
+			return nil, awsErr(err, "cannot list the policies of "+groupName+" (iam:ListGroupPolicies)")
+		}
+		attached, err := im.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(s.Group)})
+		if err != nil {
+			return nil, awsErr(err, "cannot list the policies of "+groupName+" (iam:ListAttachedGroupPolicies)")
+		}
+		others := len(slicesWithout(inline.PolicyNames, s.groupPolicyName())) + len(attached.AttachedPolicies)
+		if len(members) == 0 && others == 0 {
+			plan.add(&Step{Verb: "delete", Object: groupName, Note: "no members or policies left", apply: func(ctx context.Context) error {
+				_, err := im.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(s.Group)})
+				return awsErr(err, "cannot delete "+groupName+" (iam:DeleteGroup)")
+			}})
+		} else {
+			plan.add(&Step{Verb: "keep", Object: groupName, Note: fmt.Sprintf("%d other members and %d other policies still use it: left alone", len(members), others)})
+		}
+	}
+
+	roleName := "IAM role " + s.Role
+	role, err := im.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(s.Role)})
+	if noSuchEntity(err) {
+		return plan, nil
+	}
+	if err != nil {
+		return nil, awsErr(err, "cannot read "+roleName+" (iam:GetRole)")
+	}
+	rp := "IAM role " + s.Role + " policy " + s.rolePolicyName()
+	_, err = im.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(s.Role), PolicyName: aws.String(s.rolePolicyName())})
+	switch {
+	case err == nil:
+		plan.add(&Step{Verb: "delete", Object: rp, apply: func(ctx context.Context) error {
+			_, err := im.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(s.Role), PolicyName: aws.String(s.rolePolicyName())})
+			return awsErr(err, "cannot delete "+rp+" (iam:DeleteRolePolicy)")
+		}})
+	case !noSuchEntity(err):
+		return nil, awsErr(err, "cannot read "+rp+" (iam:GetRolePolicy)")
+	}
+	inline, err := im.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(s.Role)})
+	if err != nil {
+		return nil, awsErr(err, "cannot list the policies of "+roleName+" (iam:ListRolePolicies)")
+	}
+	attached, err := im.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.Role)})
+	if err != nil {
+		return nil, awsErr(err, "cannot list the policies of "+roleName+" (iam:ListAttachedRolePolicies)")
+	}
+	others := len(slicesWithout(inline.PolicyNames, s.rolePolicyName())) + len(attached.AttachedPolicies)
+	switch {
+	case !taggedByUs(role.Role.Tags):
+		plan.add(&Step{Verb: "keep", Object: roleName, Note: "not created by eks-login: left alone"})
+	case others > 0:
+		plan.add(&Step{Verb: "keep", Object: roleName, Note: fmt.Sprintf("%d other policies still use it: left alone", others)})
+	default:
+		plan.add(&Step{Verb: "delete", Object: roleName, Diff: objectDiff("iam/role/"+s.Role+"/trust-policy.json", prettyJSON(aws.ToString(role.Role.AssumeRolePolicyDocument)), nil),
+			apply: func(ctx context.Context) error {
+				_, err := im.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(s.Role)})
+				return awsErr(err, "cannot delete "+roleName+" (iam:DeleteRole)")
+			}})
+	}
+	return plan, nil
+}
+
+// deleteUserStep plans deleting a user grant created, with its access keys,
+// unless it is in other groups or has policies of its own.
+func deleteUserStep(ctx context.Context, im IAMAPI, u, group string) (*Step, error) {
+	userName := "IAM user " + u
+	user, err := im.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(u)})
+	if noSuchEntity(err) {
+		return &Step{Verb: "keep", Object: userName, Note: "absent: nothing to remove"}, nil
+	}
+	if err != nil {
+		return nil, awsErr(err, "cannot read "+userName+" (iam:GetUser)")
+	}
+	if !taggedByUs(user.User.Tags) {
+		return &Step{Verb: "keep", Object: userName, Note: "not created by eks-login: left alone"}, nil
+	}
+	groups, err := im.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(u)})
+	if err != nil {
+		return nil, awsErr(err, "cannot list the groups of "+userName+" (iam:ListGroupsForUser)")
+	}
+	inline, err := im.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(u)})
+	if err != nil {
+		return nil, awsErr(err, "cannot list the policies of "+userName+" (iam:ListUserPolicies)")
+	}
+	attached, err := im.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(u)})
+	if err != nil {
+		return nil, awsErr(err, "cannot list the policies of "+userName+" (iam:ListAttachedUserPolicies)")
+	}
+	var otherGroups []string
+	for _, g := range groups.Groups {
+		if aws.ToString(g.GroupName) != group {
+			otherGroups = append(otherGroups, aws.ToString(g.GroupName))
+		}
+	}
+	if len(otherGroups) > 0 || len(inline.PolicyNames)+len(attached.AttachedPolicies) > 0 {
+		return &Step{Verb: "keep", Object: userName, Note: "in other groups or with policies of its own: left alone"}, nil
+	}
+	keys, err := im.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(u)})
+	if err != nil {
+		return nil, awsErr(err, "cannot list the access keys of "+userName+" (iam:ListAccessKeys)")
+	}
+	note := "created by eks-login"
+	if n := len(keys.AccessKeyMetadata); n > 0 {
+		note += fmt.Sprintf(", with its %d access keys", n)
+	}
+	return &Step{Verb: "delete", Object: userName, Note: note, apply: func(ctx context.Context) error {
+		for _, k := range keys.AccessKeyMetadata {
+			if _, err := im.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(u), AccessKeyId: k.AccessKeyId}); err != nil && !noSuchEntity(err) {
+				return awsErr(err, "cannot delete an access key of "+userName+" (iam:DeleteAccessKey)")
+			}
+		}
+		_, err := im.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(u)})
+		return awsErr(err, "cannot delete "+userName+" (iam:DeleteUser)")
+	}}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,561 @@
+// Package login is "kubectl eks-login" (the default command): it writes an
+// AWS profile that assumes the user's EKS role and a kubeconfig context whose
+// user runs "kubectl-eks_login token", then checks with the API server who
+// the cluster takes the user for.
+//
+// It plans before it writes: both edits are computed as data (fileplan), the
+// role profile is tried against EKS from a temporary copy of the planned
+// config file, and only then are both files written. --dry-run prints the
+// same plans as unified diffs, so it cannot show anything but what a real
+// run would write; a failure before the write leaves both files as they were.
+package login
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/eks-login/eks-login/pkg/awsconfig"
+	"github.com/eks-login/eks-login/pkg/fileplan"
+	"github.com/eks-login/eks-login/pkg/kube"
+	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+// ExecCommand is the command kubeconfig users run for tokens. It is the
+// plugin's name, found on PATH as kubectl finds the plugin itself, rather
+// than this binary's path, which changes with every upgrade or install.
+const ExecCommand = "kubectl-eks_login"
+
+// Options are the command's flags and what it takes from its surroundings.
+type Options struct {
+	IO     cmdutil.IOStreams
+	Getenv func(string) string
+
+	Cluster        string
+	RoleARN        string
+	Role           string
+	SourceProfile  string
+	Profile        string
+	Region         string
+	MFASerial      string
+	Alias          string
+	Namespace      string
+	Kubeconfig     string
+	ExecAPIVersion string
+	DryRun         bool
+	Yes            bool
+	NoVerify       bool
+	Verbose        bool
+
+	// AWS answers the AWS calls; nil means the SDK.
+	AWS AWS
+	// ExecCommand is written into the kubeconfig user; "" means ExecCommand.
+	ExecCommand string
+	// LookPath finds a command on PATH; nil means exec.LookPath.
+	LookPath func(string) (string, error)
+	// Environ is the environment the verification runs the exec entry with;
+	// nil means the process's.
+	Environ func() []string
+
+	region string // resolved
+}
+
+// NewCmd builds the login command.
+func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
+	o := &Options{IO: f.IO, Getenv: f.Env}
+	fs := pflag.NewFlagSet("login", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringVar(&o.Cluster, "cluster", "", "Name of the EKS cluster (required).")
+	fs.StringVar(&o.RoleARN, "role-arn", "", "ARN of the IAM role that gives access to the cluster.")
+	fs.StringVar(&o.Role, "role", "", "Name of that role in your own account, instead of --role-arn.")
+	fs.StringVar(&o.SourceProfile, "source-profile", "", "AWS profile with your own credentials; $AWS_PROFILE, else default.")
+	fs.StringVar(&o.Profile, "profile", "", "AWS profile to write for the role; SOURCE-eks by default.")
+	fs.StringVar(&o.Region, "region", "", "AWS region of the cluster; the source profile's region, AWS_REGION or AWS_DEFAULT_REGION otherwise.")
+	fs.StringVar(&o.MFASerial, "mfa-serial", "", "ARN of your MFA device, when the role requires MFA.")
+	fs.StringVar(&o.Alias, "alias", "", "Name of the kubeconfig context; the cluster's name by default.")
+	fs.StringVar(&o.Namespace, "namespace", "", "Namespace of the context (kept as it is when not given).")
+	fs.StringVar(&o.Kubeconfig, "kubeconfig", "", "Kubeconfig file to write; as kubectl chooses otherwise (KUBECONFIG, ~/.kube/config).")
+	fs.StringVar(&o.ExecAPIVersion, "exec-api-version", "v1beta1", "client.authentication.k8s.io version of the exec entry: v1 or v1beta1.")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "Print the changes to both files as diffs and write nothing.")
+	fs.BoolVar(&o.Yes, "yes", false, "Replace a profile or context of the same name that holds other values.")
+	fs.BoolVar(&o.NoVerify, "no-verify", false, "Do not ask the API server who you are after writing.")
+	fs.BoolVar(&o.Verbose, "verbose", false, "Log each step to stderr.")
+	return &cmdutil.Command{
+		Name:  "login",
+		Short: "Set up kubectl access to an EKS cluster through an IAM role (the default command)",
+		Usage: "kubectl eks-login --cluster NAME (--role-arn ARN | --role NAME) [flags]",
+		Long: `Set up kubectl access to an Amazon EKS cluster through an IAM role.
+
+Login writes two things:
+  - a profile in ~/.aws/config (or AWS_CONFIG_FILE) that assumes the role with
+    your own credentials: role_arn, source_profile, region, output;
+  - a kubeconfig cluster, user and context; the user runs
+    "kubectl-eks_login token --cluster-name NAME --profile PROFILE --region R",
+    and the context becomes the current one.
+
+Before writing, it calls EKS DescribeCluster through the new profile, so a role
+you may not assume, or a cluster that does not exist, changes nothing. After
+writing, it asks the API server who you are (SelfSubjectReview).
+
+Running it again with the same flags changes nothing. A profile or context of
+the same name with other values is only replaced with --yes. Other profiles,
+comments and entries of both files are kept as they are.
+
+Entry names: the cluster is named by its ARN (as "aws eks update-kubeconfig"
+does), the user PROFILE@CLUSTER-ARN, so two roles on one cluster do not
+overwrite each other, and the context --alias or the cluster's name.`,
+		Examples: `  # Access cluster my-example through role EKSMyExampleViewer, with your profile dev1
+  kubectl eks-login --cluster my-example --role EKSMyExampleViewer --source-profile dev1
+
+  # The same with a full role ARN, a context name and a namespace
+  kubectl eks-login --cluster my-example --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
+    --source-profile dev1 --alias example --namespace team-a
+
+  # See what would change, change nothing
+  kubectl eks-login --cluster my-example --role EKSMyExampleViewer --dry-run`,
+		Flags: fs,
+		Run: func(args []string) error {
+			if len(args) > 0 {
+				return cmdutil.Errorf(cmdutil.ExitUsage, "login takes no arguments, got %q; name the cluster with --cluster", strings.Join(args, " "))
+			}
+			ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer cancel()
+			return runLogin(ctx, o)
+		},
+	}
+}
+
+func (o *Options) env(k string) string {
+	if o.Getenv == nil {
+		return os.Getenv(k)
+	}
+	return o.Getenv(k)
+}
+
+func (o *Options) logf(format string, args ...any) {
+	if o.Verbose {
+		fmt.Fprintf(o.IO.ErrOut, "eks-login: "+format+"\n", args...)
+	}
+}
+
+func (o *Options) home() (string, error) {
+	if h := o.env("HOME"); h != "" {
+		return h, nil
+	}
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return "", cmdutil.Errorf(cmdutil.ExitInput, "cannot find your home folder (%v); set HOME", err)
+	}
+	return h, nil
+}
+
+// validate checks the flags alone and fills the defaults that need no file.
+func (o *Options) validate() error {
+	usage := func(format string, args ...any) error { return cmdutil.Errorf(cmdutil.ExitUsage, format, args...) }
+	switch {
+	case o.Cluster == "":
+		return usage("--cluster is required: the name of the EKS cluster")
+	case !ValidClusterName(o.Cluster):
+		return usage("--cluster %q is not an EKS cluster name (letters, digits, - and _, starting with a letter or digit, at most 100)", o.Cluster)
+	case o.RoleARN == "" && o.Role == "":
+		return usage("name the IAM role with --role-arn ARN or --role NAME")
+	case o.RoleARN != "" && o.Role != "":
+		return usage("--role-arn and --role both name the role; pass one of them")
+	}
+	if o.RoleARN != "" {
+		if _, err := parseRoleARN(o.RoleARN); err != nil {
+			return cmdutil.WithCode(cmdutil.ExitUsage, err)
+		}
+	} else if _, _, err := parseRoleName(o.Role); err != nil {
+		return cmdutil.WithCode(cmdutil.ExitUsage, err)
+	}
+	if o.SourceProfile == "" {
+		o.SourceProfile = o.env("AWS_PROFILE")
+	}
+	if o.SourceProfile == "" {
+		o.SourceProfile = "default"
+	}
+	if o.Profile == "" {
+		o.Profile = o.SourceProfile + "-eks"
+	}
+	for _, p := range []struct{ flag, v string }{{"--source-profile", o.SourceProfile}, {"--profile", o.Profile}} {
+		if err := awsconfig.ValidateProfileName(p.v); err != nil {
+			return usage("%s: %v", p.flag, err)
+		}
+	}
+	if o.Profile == o.SourceProfile {
+		return usage("--profile %q is also the source profile; the role profile needs its own name (the default is %s-eks)", o.Profile, o.SourceProfile)
+	}
+	if o.Region != "" && !regionShape.MatchString(o.Region) {
+		return usage("--region %q is not an AWS region name like eu-west-1", o.Region)
+	}
+	if o.MFASerial != "" && strings.ContainsAny(o.MFASerial, " \t\r\n") {
+		return usage("--mfa-serial %q contains a blank", o.MFASerial)
+	}
+	if o.Alias == "" {
+		o.Alias = o.Cluster
+	}
+	if strings.ContainsAny(o.Alias, "\r\n\t") || strings.TrimSpace(o.Alias) != o.Alias {
+		return usage("--alias %q must not contain line breaks or tabs, nor start or end with a blank", o.Alias)
+	}
+	if o.Namespace != "" && !validNamespace(o.Namespace) {
+		return usage("--namespace %q is not a Kubernetes namespace name (lower case letters, digits and -, at most 63)", o.Namespace)
+	}
+	switch o.ExecAPIVersion {
+	case "v1", "v1beta1":
+		o.ExecAPIVersion = "client.authentication.k8s.io/" + o.ExecAPIVersion
+	case "client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1":
+	case "":
+		o.ExecAPIVersion = "client.authentication.k8s.io/v1beta1"
+	default:
+		return usage("--exec-api-version %q is not v1 or v1beta1", o.ExecAPIVersion)
+	}
+	if o.ExecCommand == "" {
+		o.ExecCommand = ExecCommand
+	}
+	if o.AWS == nil {
+		o.AWS = newSDKAWS(o.IO.In, o.IO.ErrOut)
+	}
+	return nil
+}
+
+// files are the paths login reads and writes.
+type files struct {
+	config, credentials, lockDir, home string
+}
+
+func runLogin(ctx context.Context, o *Options) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	home, err := o.home()
+	if err != nil {
+		return err
+	}
+	fp := files{
+		config:      awsconfig.ConfigPath(o.env, home),
+		credentials: awsconfig.CredentialsPath(o.env, home),
+		lockDir:     kubeconfig.LockDir(o.env, home),
+		home:        home,
+	}
+	cfgFile, err := awsconfig.Load(fp.config, awsconfig.ConfigFile)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	credFile, err := awsconfig.Load(fp.credentials, awsconfig.CredentialsFile)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+
+	// The source profile: it holds the user's own credentials.
+	srcConfig, inConfig := cfgFile.Profile(o.SourceProfile)
+	_, inCreds := credFile.Profile(o.SourceProfile)
+	if !inConfig && !inCreds {
+		return cmdutil.Errorf(cmdutil.ExitCredentials, "the source profile %q is in neither %s nor %s; create it with 'aws configure --profile %s', or name another one with --source-profile", o.SourceProfile, fp.config, fp.credentials, o.SourceProfile)
+	}
+	o.logf("source profile %s found in %s", o.SourceProfile, map[bool]string{true: fp.config, false: fp.credentials}[inConfig])
+
+	region, from := o.Region, "--region"
+	if region == "" && inConfig {
+		region, from = srcConfig.Values["region"], fmt.Sprintf("profile %s in %s", o.SourceProfile, fp.config)
+	}
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if region == "" {
+			region, from = o.env(k), k
+		}
+	}
+	if region == "" {
+		return cmdutil.Errorf(cmdutil.ExitUsage, "no AWS region: pass --region, or set region in profile %s of %s, or set AWS_REGION", o.SourceProfile, fp.config)
+	}
+	if !regionShape.MatchString(region) {
+		return cmdutil.Errorf(cmdutil.ExitInput, "the region %q (from %s) is not an AWS region name like eu-west-1", region, from)
+	}
+	o.logf("region %s (from %s)", region, from)
+	o.region = region
+
+	role, err := o.resolveRole(ctx, fp, region)
+	if err != nil {
+		return err
+	}
+
+	// Plan the profile, and refuse to replace other values without --yes
+	// before anything else is asked of AWS.
+	settings := []awsconfig.Setting{
+		{Key: "role_arn", Value: role, Defining: true},
+		{Key: "source_profile", Value: o.SourceProfile},
+		{Key: "region", Value: region},
+		{Key: "output", Value: "json", KeepExisting: true},
+	}
+	if o.MFASerial != "" {
+		settings = append(settings, awsconfig.Setting{Key: "mfa_serial", Value: o.MFASerial})
+	}
+	iniPlan, err := cfgFile.PlanSetProfile(o.Profile, settings)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	if c := iniPlan.Conflicts(); len(c) > 0 && !o.Yes {
+		fmt.Fprint(o.IO.ErrOut, iniPlan.Diff())
+		return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", iniPlan.ConflictSummary())
+	}
+
+	// Try the planned role profile before writing anything.
+	cluster, err := o.describeCluster(ctx, fp, iniPlan, region, role)
+	if err != nil {
+		return err
+	}
+
+	loc, err := kubeconfig.Locate(o.Kubeconfig, o.env("KUBECONFIG"), home, func(f *kubeconfig.File) bool {
+		_, ok := f.Cluster(cluster.ARN)
+		return ok
+	})
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	userName := kubeconfig.UserName(o.Profile, cluster.ARN)
+	kPlan, err := loc.File.PlanLogin(kubeconfig.Login{
+		ClusterName: cluster.ARN,
+		Server:      cluster.Endpoint,
+		CAData:      cluster.CAData,
+		UserName:    userName,
+		Exec: kubeconfig.Exec{
+			APIVersion: o.ExecAPIVersion,
+			Command:    o.ExecCommand,
+			// The profile is an argument, never AWS_PROFILE in env: an env
+			// entry would be overridden by, or leak into, the user's own
+			// environment (aws-cli issue 7794).
+			Args:            []string{"token", "--cluster-name", o.Cluster, "--profile", o.Profile, "--region", region},
+			InteractiveMode: "IfAvailable",
+		},
+		Context:   o.Alias,
+		Namespace: o.Namespace,
+	})
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	if len(kPlan.Conflicts) > 0 && !o.Yes {
+		fmt.Fprint(o.IO.ErrOut, kPlan.Diff())
+		return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(kPlan.Conflicts, "; "))
+	}
+
+	if o.DryRun {
+		printPlan(o.IO.Out, &iniPlan.File)
+		printPlan(o.IO.Out, &kPlan.File)
+		fmt.Fprintln(o.IO.Out, "Dry run: nothing was written.")
+		return nil
+	}
+
+	// Both files are checked before either is written, so a folder that
+	// cannot be written does not leave the profile without its context.
+	for _, p := range []*fileplan.File{&iniPlan.File, &kPlan.File} {
+		if err := p.CheckWritable(); err != nil {
+			return cmdutil.Errorf(cmdutil.ExitInput, "%w; nothing was written", err)
+		}
+	}
+	if err := apply(&iniPlan.File, fp.lockDir); err != nil {
+		return err
+	}
+	if err := apply(&kPlan.File, fp.lockDir); err != nil {
+		if iniPlan.Changed() {
+			return fmt.Errorf("%w (profile %s was written to %s; running the command again is safe)", err, o.Profile, fp.config)
+		}
+		return err
+	}
+	o.report(iniPlan, kPlan)
+	if shadows, err := loc.Shadows(cluster.ARN, userName, o.Alias); err == nil {
+		for _, s := range shadows {
+			fmt.Fprintln(o.IO.ErrOut, "warning: "+s)
+		}
+	}
+	if o.LookPath == nil {
+		o.LookPath = exec.LookPath
+	}
+	if _, err := o.LookPath(o.ExecCommand); err != nil && !filepath.IsAbs(o.ExecCommand) {
+		fmt.Fprintf(o.IO.ErrOut, "warning: %s is not on your PATH, so kubectl cannot run it for tokens; put the folder that holds it on PATH\n", o.ExecCommand)
+	}
+	if o.NoVerify {
+		return nil
+	}
+	return o.verify(ctx, loc.File.Path, kPlan.New, role)
+}
+
+// resolveRole returns the role ARN: --role-arn as given, or --role in the
+// account of the source profile's identity.
+func (o *Options) resolveRole(ctx context.Context, fp files, region string) (string, error) {
+	if o.RoleARN != "" {
+		return o.RoleARN, nil
+	}
+	path, name, _ := parseRoleName(o.Role) // checked by validate
+	src := ProfileRef{Name: o.SourceProfile, Region: region, ConfigFile: fp.config, CredentialsFile: fp.credentials}
+	o.logf("GetCallerIdentity as profile %s, for the account of role %s", o.SourceProfile, o.Role)
+	id, err := o.AWS.CallerIdentity(ctx, src)
+	if err != nil {
+		return "", o.explainAWS(err, "find your AWS account (STS GetCallerIdentity) with profile "+o.SourceProfile, "", o.SourceProfile)
+	}
+	partition := "aws"
+	if parts := strings.SplitN(id.ARN, ":", 3); len(parts) == 3 {
+		partition = parts[1]
+	}
+	r := roleARN{Partition: partition, Account: id.Account, Path: path, Name: name}
+	if _, err := parseRoleARN(r.String()); err != nil {
+		return "", fmt.Errorf("STS answered an identity (%s, account %q) that gives no valid role ARN: %w", id.ARN, id.Account, err)
+	}
+	o.logf("you are %s; role %s", id.ARN, r)
+	return r.String(), nil
+}
+
+// describeCluster calls DescribeCluster as the planned role profile, read
+// from a private temporary copy of the planned config file.
+func (o *Options) describeCluster(ctx context.Context, fp files, plan *awsconfig.Plan, region, role string) (Cluster, error) {
+	dir, err := os.MkdirTemp("", "eks-login-")
+	if err != nil {
+		return Cluster{}, fmt.Errorf("cannot make a temporary folder to try the profile in: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "config")
+	if err := os.WriteFile(tmp, plan.New, 0o600); err != nil {
+		return Cluster{}, fmt.Errorf("cannot write a temporary copy of %s: %w", fp.config, err)
+	}
+	ref := ProfileRef{Name: o.Profile, Region: region, ConfigFile: tmp, CredentialsFile: fp.credentials}
+	if planned, err := awsconfig.Parse(tmp, awsconfig.ConfigFile, plan.New, true); err == nil {
+		if p, ok := planned.Profile(o.Profile); ok {
+			ref.MFASerial = p.Values["mfa_serial"]
+		}
+	}
+	o.logf("DescribeCluster %s in %s as profile %s (role %s), before writing", o.Cluster, region, o.Profile, role)
+	c, err := o.AWS.DescribeCluster(ctx, ref, o.Cluster)
+	if err != nil {
+		return Cluster{}, o.explainAWS(err, fmt.Sprintf("describe cluster %s in %s as role %s", o.Cluster, region, role), role, o.Profile)
+	}
+	if err := checkCluster(c, o.Cluster, region); err != nil {
+		return Cluster{}, cmdutil.WithCode(cmdutil.ExitFailure, fmt.Errorf("%w; nothing was written", err))
+	}
+	o.logf("cluster %s: %s, Kubernetes %s, %s", c.ARN, c.Status, c.Version, c.Endpoint)
+	return c, nil
+}
+
+// explainAWS turns a failed AWS call into a sentence naming who asked, for
+// what, and who can fix it. Nothing has been written when it is called.
+func (o *Options) explainAWS(err error, what, role, profile string) error {
+	var ae *AWSError
+	if !errors.As(err, &ae) {
+		return cmdutil.Errorf(cmdutil.ExitFailure, "cannot %s: %v; nothing was written", what, err)
+	}
+	caller := ae.Caller
+	if caller == "" {
+		caller = "your identity (profile " + o.SourceProfile + ")"
+	}
+	switch ae.Kind {
+	case KindAssumeRoleDenied:
+		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s may not assume role %s (STS AssumeRole: AccessDenied); nothing was written. Ask an AWS administrator to add you to the IAM group that may assume the role (kubectl eks-login admin iam), and check that the role trusts your account", caller, role)
+	case KindAccessDenied:
+		if role != "" {
+			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "role %s may not call eks:DescribeCluster on cluster %s (%s); nothing was written. Ask an AWS administrator to allow eks:DescribeCluster for the role (kubectl eks-login admin iam)", role, o.Cluster, ae.Message)
+		}
+		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "cannot %s: AWS denied it (%s); nothing was written", what, ae.Message)
+	case KindNotFound:
+		return cmdutil.Errorf(cmdutil.ExitUsage, "there is no EKS cluster %s in region %s (%s); check --cluster and --region; nothing was written", o.Cluster, o.region, ae.Message)
+	case KindCredentials:
+		return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot %s: the credentials of profile %s do not work (%v); check them with 'aws sts get-caller-identity --profile %s'; nothing was written", what, o.SourceProfile, ae, o.SourceProfile)
+	case KindNetwork:
+		return cmdutil.Errorf(cmdutil.ExitNetwork, "cannot %s: AWS could not be reached (%v); check your network, proxy and the region; nothing was written", what, ae.Err)
+	}
+	return cmdutil.Errorf(cmdutil.ExitFailure, "cannot %s: %v; nothing was written", what, ae)
+}
+
+func printPlan(w io.Writer, p *fileplan.File) {
+	if d := p.Diff(); d != "" {
+		fmt.Fprint(w, d)
+	} else {
+		fmt.Fprintf(w, "%s: no change\n", p.Path)
+	}
+}
+
+// apply writes a plan, sorting its failures: a file changed meanwhile can be
+// retried, an unwritable folder is the user's to fix.
+func apply(p *fileplan.File, lockDir string) error {
+	err := p.Apply(lockDir)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fileplan.ErrChangedMeanwhile):
+		return cmdutil.WithCode(cmdutil.ExitConflict, err)
+	}
+	return cmdutil.WithCode(cmdutil.ExitInput, err)
+}
+
+func (o *Options) report(iniPlan *awsconfig.Plan, kPlan *kubeconfig.Plan) {
+	switch {
+	case iniPlan.Added:
+		fmt.Fprintf(o.IO.Out, "Added profile %s to %s.\n", o.Profile, iniPlan.Path)
+	case iniPlan.Changed():
+		fmt.Fprintf(o.IO.Out, "Updated profile %s in %s.\n", o.Profile, iniPlan.Path)
+	default:
+		fmt.Fprintf(o.IO.Out, "Profile %s in %s is up to date.\n", o.Profile, iniPlan.Path)
+	}
+	if kPlan.Changed() {
+		fmt.Fprintf(o.IO.Out, "Wrote context %q to %s: %s.\n", o.Alias, kPlan.Path, strings.Join(kPlan.Changes, "; "))
+	} else {
+		fmt.Fprintf(o.IO.Out, "Context %q in %s is up to date.\n", o.Alias, kPlan.Path)
+	}
+}
+
+// verify asks the API server who the new context is, running its exec entry
+// as kubectl would.
+func (o *Options) verify(ctx context.Context, path string, data []byte, role string) error {
+	kf, err := kubeconfig.Parse(path, data, true)
+	if err != nil {
+		return err
+	}
+	cfg, err := kube.ConfigFor(kf, o.Alias)
+	if err != nil {
+		return err
+	}
+	cfg.Stdin, cfg.Stderr, cfg.Environ = o.IO.In, o.IO.ErrOut, o.Environ
+	client, err := kube.New(cfg)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	o.logf("SelfSubjectReview at %s through context %s", client.Server(), o.Alias)
+	u, err := client.SelfSubjectReview(ctx)
+	if err == nil {
+		groups := "none"
+		if len(u.Groups) > 0 {
+			groups = strings.Join(u.Groups, ", ")
+		}
+		fmt.Fprintf(o.IO.Out, "Logged in to %s as %s (groups: %s)\n", o.Cluster, u.Username, groups)
+		return nil
+	}
+	written := fmt.Sprintf("The profile and the context are written; once this is fixed, run 'kubectl --context %s auth whoami' to check.", o.Alias)
+	var se *kube.StatusError
+	var ee *kube.ExecError
+	var te *kube.TransportError
+	switch {
+	case errors.Is(err, kube.ErrUnauthorized):
+		r, _ := parseRoleARN(role)
+		return cmdutil.Errorf(cmdutil.ExitUnauthorized,
+			"cluster %s does not know role %s (the API server answered 401 Unauthorized): the role is not mapped to a Kubernetes user, neither in the aws-auth ConfigMap nor by an EKS access entry. A cluster administrator can map it with:\n  kubectl eks-login admin map --role-arn %s --username %s --group GROUP\n%s",
+			o.Cluster, role, role, r.Name, written)
+	case errors.As(err, &se) && se.Code == 403:
+		return cmdutil.Errorf(cmdutil.ExitForbidden,
+			"cluster %s knows role %s but RBAC forbids it to create selfsubjectreviews (authentication.k8s.io), which the system:basic-user ClusterRole allows every authenticated user; the server said: %s. Ask a cluster administrator to restore that binding. %s",
+			o.Cluster, role, se.Message, written)
+	case errors.As(err, &ee):
+		code := cmdutil.ExitCredentials
+		if ee.ExitCode >= cmdutil.ExitInput && ee.ExitCode <= cmdutil.ExitConflict {
+			code = ee.ExitCode // the token command's own kind of failure
+		}
+		return cmdutil.Errorf(code, "cannot check the login: %v. %s", err, written)
+	case errors.As(err, &te):
+		return cmdutil.Errorf(cmdutil.ExitNetwork, "cannot check the login: %v. %s", err, written)
+	}
+	return cmdutil.Errorf(cmdutil.ExitFailure, "cannot check the login: %v. %s", err, written)
+}
