@@ -411,6 +411,13 @@ func TestAdminAccessEntries(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	admin := newAdmin(t)
+	// The world's own cluster is CONFIG_MAP, as its authenticator reads only
+	// aws-auth; this second cluster, on the same API server, takes access entries.
+	const apiCluster = "my-api-example"
+	if err := theWorld.AWS.SetCluster(ctx, world.ClusterOverride{Region: world.Region, Name: apiCluster,
+		Endpoint: theWorld.APIServerURL, CAData: string(theWorld.CAData), AuthenticationMode: "API_AND_CONFIG_MAP"}); err != nil {
+		t.Fatal(err)
+	}
 	im := iam.NewFromConfig(theWorld.AdminAWSConfig())
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + world.AccountID + `:root"},"Action":"sts:AssumeRole"}]}`
 	role, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("E2EAccessEntryRole"), AssumeRolePolicyDocument: aws.String(trust)})
@@ -430,7 +437,7 @@ func TestAdminAccessEntries(t *testing.T) {
 		t.Logf("admin$ kubectl eks-login admin %s\n%s", strings.Join(args, " "), out)
 		return out
 	}
-	mapArgs := []string{"map", "--cluster", world.ClusterName, "--role-arn", arn, "--username", "e2e-api:{{SessionName}}",
+	mapArgs := []string{"map", "--cluster", apiCluster, "--role-arn", arn, "--username", "e2e-api:{{SessionName}}",
 		"--group", "e2e-api", "--access-policy", "view", "--namespace", "team-a"}
 	if out := run(append(mapArgs, "--dry-run")...); !strings.Contains(out, "would create EKS access entry") || !strings.Contains(out, "+principalArn: "+arn) {
 		t.Errorf("the dry run does not show the access entry:\n%s", out)
@@ -442,7 +449,7 @@ func TestAdminAccessEntries(t *testing.T) {
 		t.Errorf("mapping again changed something:\n%s", out)
 	}
 	var list struct{ Entries []map[string]any }
-	if err := json.Unmarshal([]byte(run("list", "--cluster", world.ClusterName, "-o", "json")), &list); err != nil {
+	if err := json.Unmarshal([]byte(run("list", "--cluster", apiCluster, "-o", "json")), &list); err != nil {
 		t.Fatal(err)
 	}
 	var sources []string
@@ -456,8 +463,8 @@ func TestAdminAccessEntries(t *testing.T) {
 	if !found || !strings.Contains(strings.Join(sources, " "), "aws-auth") {
 		t.Errorf("list lacks the access entry or the aws-auth entries: %+v", list.Entries)
 	}
-	run("unmap", "--cluster", world.ClusterName, "--mode", "api", "--role-arn", arn)
-	if out := run("list", "--cluster", world.ClusterName); strings.Contains(out, arn) {
+	run("unmap", "--cluster", apiCluster, "--mode", "api", "--role-arn", arn)
+	if out := run("list", "--cluster", apiCluster); strings.Contains(out, arn) {
 		t.Errorf("the access entry is still listed after unmap:\n%s", out)
 	}
 }

@@ -39,3 +39,23 @@ func TestSeedScenarioByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSeedScenarioWithEKSLogin reaches the same access through eks-login's
+// commands: admin grant on one side, login on the other, then kubectl.
+func TestSeedScenarioWithEKSLogin(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	admin, err := theWorld.NewAdmin(dir, pluginDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev2, err := theWorld.NewPerson(dir, "dev2", pluginDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := map[string]*world.Person{"admin": admin, "dev2": dev2}
+	if err := world.RunScenario(ctx, people, world.SeedScenarioWithEKSLogin(), world.Vars{"ADMIN_HOME": admin.Home}, logWriter{t}); err != nil {
+		t.Fatal(err)
+	}
+}

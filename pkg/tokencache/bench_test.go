@@ -9,7 +9,9 @@ import (
 
 type refuseMinter struct{}
 
-func (refuseMinter) Mint(context.Context) (Entry, error) { return Entry{}, errors.New("the warm path minted") }
+func (refuseMinter) Mint(context.Context) (Entry, error) {
+	return Entry{}, errors.New("the warm path minted")
+}
 func (refuseMinter) Resign(context.Context, Entry) (Entry, error) {
 	return Entry{}, errors.New("the warm path re-signed")
 }

@@ -71,7 +71,9 @@ func (w *World) seedAWS(ctx context.Context) error {
 	if err := w.AWS.SetCluster(ctx, ClusterOverride{
 		Region: Region, Name: ClusterName,
 		Endpoint: w.APIServerURL, CAData: string(w.CAData),
-		AuthenticationMode: "API_AND_CONFIG_MAP",
+		// The world's authenticator reads aws-auth alone, so the cluster says
+		// so: "auto" then picks aws-auth, as it must on such a cluster.
+		AuthenticationMode: "CONFIG_MAP",
 	}); err != nil {
 		return fmt.Errorf("point the cluster at the API server: %w", err)
 	}

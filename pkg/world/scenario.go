@@ -129,6 +129,33 @@ data:
 	}
 }
 
+// SeedScenarioWithEKSLogin reaches the same access with eks-login: one
+// command on the admin's side, one on the developer's. It gives dev2 access
+// next to dev1, and works whether or not the manual recipe ran before (what
+// exists is found and left alone). Vars must hold ADMIN_HOME.
+func SeedScenarioWithEKSLogin() []Step {
+	return []Step{
+		{Who: "admin", Title: "Admin: the whole admin side in one command (IAM role, group, policies, user dev2 with a key, aws-auth, binding)",
+			Replaces: "steps 1-3, 6 and 7: a dozen aws iam commands, a ClusterRoleBinding, kubectl edit configmap/aws-auth",
+			Cmd: []string{"kubectl", "eks-login", "admin", "grant", "--cluster", ClusterName, "--iam-group", "Developers", "--role", "EKSMyExampleViewer",
+				"--k8s-group", "developers", "--clusterrole", "view", "--username", "developer", "--user", "dev2", "--create-users", "--access-key-file", "dev2-credentials"},
+			Want: []string{"kubectl eks-login --cluster " + ClusterName}},
+		{Who: "admin", Title: "Admin: every mapping, with the node role kept", Cmd: []string{"kubectl", "eks-login", "admin", "list"},
+			Want: []string{NodeRoleARN, "arn:aws:iam::" + AccountID + ":role/EKSMyExampleViewer"}},
+		{Who: "dev2", Title: "dev2 receives the key file from the admin", Replaces: "aws configure --profile dev2",
+			Cmd: []string{"cp", "${ADMIN_HOME}/dev2-credentials", ".aws/credentials"}},
+		{Who: "dev2", Title: "dev2 logs in: role profile, kubeconfig context, and a check that the cluster knows them",
+			Replaces: "steps 4 and 5: editing ~/.aws/config, aws eks update-kubeconfig, and trial and error",
+			Cmd:      []string{"kubectl", "eks-login", "--cluster", ClusterName, "--role", "EKSMyExampleViewer", "--source-profile", "dev2", "--region", Region},
+			Want:     []string{"Logged in to " + ClusterName + " as developer (groups: developers, system:authenticated)"}},
+		{Who: "dev2", Title: "The AWS CLI reads the profile login wrote", Cmd: []string{"aws", "configure", "get", "role_arn", "--profile", "dev2-eks"},
+			Want: []string{"arn:aws:iam::" + AccountID + ":role/EKSMyExampleViewer"}},
+		{Who: "dev2", Title: "dev2 lists pods in every namespace (kubectl runs kubectl eks-login token, cached)", Cmd: []string{"kubectl", "get", "pods", "-A"}, Want: seedPodNames()},
+		{Who: "dev2", Title: "...and, like dev1, may not list nodes", WantFail: true, Cmd: []string{"kubectl", "get", "nodes"},
+			Want: []string{`User "developer" cannot list resource "nodes"`}},
+	}
+}
+
 func seedPodNames() []string {
 	var names []string
 	for _, p := range SeedPods {

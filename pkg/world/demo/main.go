@@ -68,6 +68,11 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "\nThe scenario failed: %v\n", err)
 		return 1
 	}
-	fmt.Println("\nDone: every stage behaved as the seed describes.")
+	fmt.Println("\n######## Part 2: the same access for dev2, with kubectl eks-login ########")
+	if err := world.RunScenario(ctx, people, world.SeedScenarioWithEKSLogin(), world.Vars{"ADMIN_HOME": people["admin"].Home}, os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "\nThe scenario failed: %v\n", err)
+		return 1
+	}
+	fmt.Println("\nDone: every stage behaved as the seed describes, by hand and with eks-login.")
 	return 0
 }
