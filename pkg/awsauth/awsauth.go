@@ -38,7 +38,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
+	"github.com/eks-login/eks-login/pkg/yamlerr"
 	"strconv"
 	"strings"
 
@@ -117,8 +117,6 @@ type Doc struct {
 	compact map[string]bool
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // Parse reads the ConfigMap's data. Keys other than mapRoles and mapUsers
 // are kept untouched; mapAccounts is checked to be a list.
 func Parse(data map[string]string) (*Doc, error) {
@@ -133,12 +131,7 @@ func Parse(data map[string]string) (*Doc, error) {
 		}
 		var doc yaml.Node
 		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-			msg := strings.TrimPrefix(err.Error(), "yaml: ")
-			line := 0
-			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = m[2]
-			}
+			line, msg := yamlerr.Line(err)
 			return nil, &ParseError{Key: key, Line: line, Msg: msg}
 		}
 		if doc.Kind == 0 || len(doc.Content) == 0 || isNull(doc.Content[0]) {

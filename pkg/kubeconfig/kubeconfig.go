@@ -25,12 +25,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/yamlerr"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -129,8 +128,6 @@ func Load(path string) (*File, error) {
 	return Parse(path, data, true)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // Parse parses data as the content of path and checks the shape kubectl
 // needs: a mapping whose clusters, contexts and users are lists of named
 // mappings.
@@ -219,12 +216,8 @@ func parseRoot(path string, data []byte) (*yaml.Node, error) {
 }
 
 func yamlError(path string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return &ParseError{Path: path, Line: n, Msg: "is not valid YAML: " + m[2]}
-	}
-	return &ParseError{Path: path, Msg: "is not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	line, msg := yamlerr.Line(err)
+	return &ParseError{Path: path, Line: line, Msg: "is not valid YAML: " + msg}
 }
 
 func isNull(n *yaml.Node) bool {

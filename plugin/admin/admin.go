@@ -22,10 +22,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/eks-login/eks-login/pkg/awsapi/eks"
+	"github.com/eks-login/eks-login/pkg/awsapi/iam"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"

@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
-	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/eks-login/eks-login/pkg/awsapi/eks"
+	ekstypes "github.com/eks-login/eks-login/pkg/awsapi/eks/types"
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 
@@ -145,12 +145,13 @@ func accessEntries(ctx context.Context, o *ListOptions) ([]Entry, error) {
 		return nil, err
 	}
 	var out []Entry
-	p := eks.NewListAccessEntriesPaginator(ek, &eks.ListAccessEntriesInput{ClusterName: aws.String(c.Name)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	in := &eks.ListAccessEntriesInput{ClusterName: aws.String(c.Name)}
+	for more := true; more; more = in.NextToken != nil {
+		page, err := ek.ListAccessEntries(ctx, in)
 		if err != nil {
 			return nil, awsErr(err, "cannot list the access entries of cluster "+c.Name+" (eks:ListAccessEntries)")
 		}
+		in.NextToken = page.NextToken
 		for _, principal := range page.AccessEntries {
 			e := Entry{Source: "access-entry", ARN: principal}
 			d, err := ek.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal)})

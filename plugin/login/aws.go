@@ -7,16 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/eks-login/eks-login/pkg/awsapi/eks"
 )
 
 // AWS is what login asks of AWS. The real one goes through the SDK; tests
@@ -170,10 +169,9 @@ func (a *sdkAWS) DescribeCluster(ctx context.Context, p ProfileRef, name string)
 }
 
 var (
-	deniedCodes  = map[string]bool{"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true}
-	credCodes    = map[string]bool{"ExpiredToken": true, "ExpiredTokenException": true, "RequestExpired": true, "InvalidClientTokenId": true, "UnrecognizedClientException": true, "SignatureDoesNotMatch": true, "IncompleteSignature": true, "InvalidAccessKeyId": true}
-	notFound     = map[string]bool{"ResourceNotFoundException": true}
-	callerInText = regexp.MustCompile(`User: (arn:\S+) is not authorized`)
+	deniedCodes = map[string]bool{"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true}
+	credCodes   = map[string]bool{"ExpiredToken": true, "ExpiredTokenException": true, "RequestExpired": true, "InvalidClientTokenId": true, "UnrecognizedClientException": true, "SignatureDoesNotMatch": true, "IncompleteSignature": true, "InvalidAccessKeyId": true}
+	notFound    = map[string]bool{"ResourceNotFoundException": true}
 )
 
 // classify sorts an SDK error. A refused AssumeRole reaches us wrapped in the
@@ -189,9 +187,7 @@ func classify(err error) error {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		out.Code, out.Message = api.ErrorCode(), api.ErrorMessage()
-		if m := callerInText.FindStringSubmatch(out.Message); m != nil {
-			out.Caller = m[1]
-		}
+		out.Caller = callerInMessage(out.Message)
 	}
 	assumeRole := false
 	for e := err; e != nil; e = errors.Unwrap(e) {
@@ -223,4 +219,18 @@ func classify(err error) error {
 		out.Kind = KindCredentials
 	}
 	return out
+}
+
+// callerInMessage finds the caller's ARN in AWS's "User: ARN is not
+// authorized to perform ..." message.
+func callerInMessage(msg string) string {
+	_, rest, ok := strings.Cut(msg, "User: ")
+	if !ok {
+		return ""
+	}
+	arn, _, ok := strings.Cut(rest, " is not authorized")
+	if !ok || !strings.HasPrefix(arn, "arn:") || strings.ContainsAny(arn, " \t\n") {
+		return ""
+	}
+	return arn
 }

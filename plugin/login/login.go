@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/token"
 	"io"
 	"os"
 	"os/exec"
@@ -195,8 +196,10 @@ func (o *Options) validate() error {
 	if o.Profile == o.SourceProfile {
 		return usage("--profile %q is also the source profile; the role profile needs its own name (the default is %s-eks)", o.Profile, o.SourceProfile)
 	}
-	if o.Region != "" && !regionShape.MatchString(o.Region) {
-		return usage("--region %q is not an AWS region name like eu-west-1", o.Region)
+	if o.Region != "" {
+		if _, err := token.PartitionOf(o.Region); err != nil {
+			return usage("--region: %v", err)
+		}
 	}
 	if o.MFASerial != "" && strings.ContainsAny(o.MFASerial, " \t\r\n") {
 		return usage("--mfa-serial %q contains a blank", o.MFASerial)
@@ -276,8 +279,8 @@ func runLogin(ctx context.Context, o *Options) error {
 	if region == "" {
 		return cmdutil.Errorf(cmdutil.ExitUsage, "no AWS region: pass --region, or set region in profile %s of %s, or set AWS_REGION", o.SourceProfile, fp.config)
 	}
-	if !regionShape.MatchString(region) {
-		return cmdutil.Errorf(cmdutil.ExitInput, "the region %q (from %s) is not an AWS region name like eu-west-1", region, from)
+	if _, err := token.PartitionOf(region); err != nil {
+		return cmdutil.Errorf(cmdutil.ExitInput, "the region from %s: %v", from, err)
 	}
 	o.logf("region %s (from %s)", region, from)
 	o.region = region

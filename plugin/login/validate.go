@@ -6,7 +6,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -15,8 +14,7 @@ import (
 // start-up, and this binary starts on every kubectl call.
 
 var (
-	regionShape = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	partitions  = map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true, "aws-iso-f": true, "aws-eusc": true}
+	partitions = map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true, "aws-iso-f": true, "aws-eusc": true}
 )
 
 func isAlnum(c byte) bool {
