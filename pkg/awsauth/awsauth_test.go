@@ -2,7 +2,7 @@ package awsauth
 
 import (
 	"errors"
-	"flag"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,8 +10,6 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const (
 	viewerARN = "arn:aws:iam::123456789012:role/EKSMyExampleViewer"
@@ -42,23 +40,6 @@ func render(t *testing.T, data map[string]string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
 }
 
 func TestEditGolden(t *testing.T) {
@@ -106,7 +87,7 @@ func TestEditGolden(t *testing.T) {
 				t.Errorf("change = %s, want %s", change, tt.change)
 			}
 			out := d.Data()
-			golden(t, tt.name, render(t, out))
+			golden.Check(t, tt.name+".golden", render(t, out))
 			// What we write must read back, with the same entries.
 			again, err := Parse(out)
 			if err != nil {

@@ -3,8 +3,8 @@ package awsconfig
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,8 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // loginSettings are what login writes for the developer role.
 var loginSettings = []Setting{
@@ -32,24 +30,6 @@ func load(t *testing.T, name string) *File {
 		t.Fatal(err)
 	}
 	return f
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
-	}
 }
 
 func describe(p *Plan) string {
@@ -97,7 +77,7 @@ func TestPlanSetProfileGolden(t *testing.T) {
 			if got := len(p.Conflicts()); got != tt.conflicts {
 				t.Errorf("%d conflicts, want %d: %+v", got, tt.conflicts, p.Changes)
 			}
-			golden(t, strings.TrimSuffix(tt.in, ".ini")+".set.golden", describe(p))
+			golden.Check(t, strings.TrimSuffix(tt.in, ".ini")+".set.golden", describe(p))
 			assertOutsideKept(t, f, p)
 			assertOtherProfilesKept(t, f, p)
 
@@ -218,7 +198,7 @@ func TestRemoveKeepsUnmanagedAndNeighbours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "many-profiles.remove.golden", describe(rm))
+	golden.Check(t, "many-profiles.remove.golden", describe(rm))
 	assertOutsideKept(t, f, rm)
 }
 

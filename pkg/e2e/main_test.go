@@ -51,18 +51,7 @@ func buildPlugin(dir string) (string, error) {
 // TestMain runs the package inside the world's namespaces and starts one
 // world for all its tests; each test makes its own IAM users and files.
 func TestMain(m *testing.M) {
-	if !world.Isolated() {
-		// Build the tools and the plugin while the module proxy is still reachable.
-		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-		bin, err := world.BuildTools(ctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Setenv("EKS_LOGIN_TOOLS_BIN", bin)
-	}
-	os.Exit(world.MainIsolated(func() int {
+	os.Exit(world.Main(func() int {
 		dir, err := os.MkdirTemp("", "eks-login-world-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -3,16 +3,14 @@ package kubeconfig
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const devARN = "arn:aws:eks:eu-west-1:111122223333:cluster/dev"
 
@@ -34,24 +32,6 @@ func login(profile, context, namespace string) Login {
 		},
 		Context:   context,
 		Namespace: namespace,
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
 	}
 }
 
@@ -108,7 +88,7 @@ func TestPlanLoginGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			golden(t, tt.name+".golden", out.String())
+			golden.Check(t, tt.name+".golden", out.String())
 
 			// The same login again changes nothing, not a byte.
 			again, err := f.PlanLogin(tt.logins[len(tt.logins)-1])
@@ -186,7 +166,7 @@ func TestPlanRemoveGolden(t *testing.T) {
 		fmt.Fprintf(&out, "### logout %s\n%s", ctx, describe(p))
 		f, _ = Parse(f.Path, p.New, true)
 	}
-	golden(t, "remove.golden", out.String())
+	golden.Check(t, "remove.golden", out.String())
 	if len(f.Contexts()) != 0 || len(f.Users()) != 0 {
 		t.Errorf("entries left: %+v %+v", f.Contexts(), f.Users())
 	}

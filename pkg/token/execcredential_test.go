@@ -3,7 +3,7 @@ package token
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,8 +18,6 @@ import (
 	clientauthv1 "k8s.io/client-go/pkg/apis/clientauthentication/v1"
 	clientauthv1beta1 "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // goldenToken is a fixed token so the golden files do not change with the
 // signer; the signing itself is covered by token_test.go.
@@ -39,7 +37,7 @@ func TestEncodeExecCredentialGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", tt.golden)
-			if *update {
+			if *golden.Update {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
 					t.Fatal(err)
 				}

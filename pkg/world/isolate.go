@@ -1,12 +1,14 @@
 package world
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // The world runs in a network namespace and a mount namespace of its own:
@@ -96,4 +98,21 @@ func prepareNamespace() error {
 		return fmt.Errorf("mount the world's hosts file: %v: %s", err, out)
 	}
 	return nil
+}
+
+// Main builds the world's tools while the module proxy is still reachable,
+// then runs run inside the world's namespaces (MainIsolated) and returns its
+// exit code. TestMain, the demo and the benchmark start this way.
+func Main(run func() int) int {
+	if !Isolated() {
+		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+		bin, err := BuildTools(ctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		os.Setenv("EKS_LOGIN_TOOLS_BIN", bin)
+	}
+	return MainIsolated(run)
 }

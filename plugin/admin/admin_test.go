@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,8 +15,6 @@ import (
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const nodeRoles = "- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: arn:aws:iam::123456789012:role/MyExampleEKSNode\n  username: system:node:{{EC2PrivateDNSName}}\n"
 
@@ -127,24 +123,6 @@ func seeded() *fakeKube {
 	return f
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
 func mapOpts(k Kube, out *bytes.Buffer, arn string, extra func(*MapOptions)) *MapOptions {
 	o := &MapOptions{Common: &Common{IO: cmdutil.IOStreams{Out: out, ErrOut: out}, Kube: k},
 		RoleARN: arn, Username: "developer", Groups: []string{"developers"}, Mode: ModeConfigMap}
@@ -193,7 +171,7 @@ func TestMapConfigMap(t *testing.T) {
 			if err != nil {
 				out.WriteString("error: " + err.Error() + "\n")
 			}
-			golden(t, tt.name, out.String())
+			golden.Check(t, tt.name+".golden", out.String())
 			if k.writes != tt.writes {
 				t.Errorf("%d writes, want %d", k.writes, tt.writes)
 			}
@@ -284,7 +262,7 @@ func TestBind(t *testing.T) {
 			if err != nil {
 				out.WriteString("error: " + err.Error() + "\n")
 			}
-			golden(t, tt.name, out.String())
+			golden.Check(t, tt.name+".golden", out.String())
 			if k.writes != tt.writes {
 				t.Errorf("%d writes, want %d", k.writes, tt.writes)
 			}

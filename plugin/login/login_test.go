@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,8 +21,6 @@ import (
 
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestMain doubles as "kubectl-eks_login token": the kubeconfig entries that
 // the tests write run this test binary, as kubectl would run the plugin.
@@ -209,32 +207,14 @@ func (w *world) normalize(s string) string {
 	return strings.ReplaceAll(s, w.home, "$HOME")
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
-	}
-}
-
 func TestLoginWritesBothFilesAndVerifies(t *testing.T) {
 	w := newWorld(t)
 	if err := w.login(); err != nil {
 		t.Fatalf("%v\n%s", err, w.errOut.String())
 	}
-	golden(t, "login.out.golden", w.normalize(w.out.String()))
-	golden(t, "login.config.golden", w.read(w.config))
-	golden(t, "login.kubeconfig.golden", w.normalize(w.read(w.kubeconfigPath)))
+	golden.Check(t, "login.out.golden", w.normalize(w.out.String()))
+	golden.Check(t, "login.config.golden", w.read(w.config))
+	golden.Check(t, "login.kubeconfig.golden", w.normalize(w.read(w.kubeconfigPath)))
 	if !strings.Contains(w.out.String(), "Logged in to dev as developer (groups: developers, system:authenticated)\n") {
 		t.Errorf("output:\n%s", w.out.String())
 	}
@@ -296,7 +276,7 @@ func TestDryRunPrintsDiffsAndWritesNothing(t *testing.T) {
 	if err := w.login(func(o *Options) { o.DryRun = true; o.Namespace = "team-a" }); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "dry-run.out.golden", w.normalize(w.out.String()))
+	golden.Check(t, "dry-run.out.golden", w.normalize(w.out.String()))
 	if w.read(w.config) != config {
 		t.Error("--dry-run changed the config file")
 	}

@@ -3,7 +3,7 @@ package logout
 import (
 	"bytes"
 	"context"
-	"flag"
+	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +13,6 @@ import (
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const devARN = "arn:aws:eks:eu-west-1:111122223333:cluster/dev"
 
@@ -127,7 +125,7 @@ func TestLogoutRestoresFiles(t *testing.T) {
 		t.Errorf("kubeconfig after logout:\n%s\nwant\n%s", got, want)
 	}
 	out := strings.ReplaceAll(w.out.String(), w.home, "$HOME")
-	golden(t, "logout.out.golden", out)
+	golden.Check(t, "logout.out.golden", out)
 
 	// Again: nothing left to do, and that is not an error.
 	if err := w.logout(nil); err != nil {
@@ -145,7 +143,7 @@ func TestLogoutDryRun(t *testing.T) {
 	if err := w.logout(func(o *Options) { o.DryRun = true }); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "dry-run.out.golden", strings.ReplaceAll(w.out.String(), w.home, "$HOME"))
+	golden.Check(t, "dry-run.out.golden", strings.ReplaceAll(w.out.String(), w.home, "$HOME"))
 	if w.read(w.config) != config || w.read(w.kubeconfig) != kc {
 		t.Error("--dry-run wrote a file")
 	}
@@ -223,23 +221,5 @@ func TestLogoutRefusals(t *testing.T) {
 				t.Error("a refused logout changed a file")
 			}
 		})
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
 	}
 }

@@ -25,25 +25,10 @@ import (
 // ServiceID is the SDK's service ID for EKS.
 const ServiceID = "EKS"
 
-// Options mirror the SDK's eks.Options fields that this client honours.
-type Options struct {
-	// BaseEndpoint overrides the endpoint, e.g. for a local test server.
-	BaseEndpoint *string
-	// Region is where the clusters live; it picks the endpoint.
-	Region string
-	// HTTPClient sends the requests; nil means a default client.
-	HTTPClient aws.HTTPClient
-	// Credentials sign the requests.
-	Credentials aws.CredentialsProvider
-	// Retryer decides on retries; nil means three attempts with backoff on
-	// throttling, 5xx and broken connections.
-	Retryer aws.Retryer
-	// RetryMaxAttempts, if positive, overrides the number of attempts.
-	RetryMaxAttempts int
-}
-
-// Copy returns a copy of the options, as the SDK's Options.Copy.
-func (o Options) Copy() Options { return o }
+// Options mirror the SDK's eks.Options fields that this client honours:
+// region (which picks the endpoint), base endpoint, HTTP client, credentials
+// and retries. Both lean clients share the one struct.
+type Options = awsclient.Options
 
 // Client calls EKS.
 type Client struct {
@@ -52,26 +37,14 @@ type Client struct {
 
 // New returns a client with the given options.
 func New(options Options, optFns ...func(*Options)) *Client {
-	for _, fn := range optFns {
-		fn(&options)
-	}
-	options.Credentials = awsclient.Cached(options.Credentials)
-	return &Client{options: options}
+	return &Client{options: awsclient.Apply(options, optFns)}
 }
 
 // NewFromConfig returns a client configured like the SDK's
 // eks.NewFromConfig would be from cfg: region, endpoint (cfg.BaseEndpoint,
 // then AWS_ENDPOINT_URL_EKS), HTTP client, credentials and retryer.
 func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
-	o := awsclient.FromConfig(service, cfg)
-	return New(Options{
-		BaseEndpoint:     o.BaseEndpoint,
-		Region:           o.Region,
-		HTTPClient:       o.HTTPClient,
-		Credentials:      o.Credentials,
-		Retryer:          o.Retryer,
-		RetryMaxAttempts: o.RetryMaxAttempts,
-	}, optFns...)
+	return New(awsclient.FromConfig(service, cfg), optFns...)
 }
 
 // Options returns a copy of the client's options.
@@ -107,10 +80,7 @@ type request struct {
 }
 
 func (c *Client) invoke(ctx context.Context, r request, out any, optFns []func(*Options)) error {
-	o := c.options.Copy()
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := awsclient.Apply(c.options, optFns)
 	req := &awsclient.Request{Operation: r.op, Method: r.method, Path: r.path, Query: r.query}
 	if r.body != nil {
 		body, err := json.Marshal(r.body)
@@ -119,10 +89,7 @@ func (c *Client) invoke(ctx context.Context, r request, out any, optFns []func(*
 		}
 		req.Body, req.ContentType = body, "application/json"
 	}
-	resp, err := awsclient.Do(ctx, service, awsclient.Options{
-		Region: o.Region, BaseEndpoint: o.BaseEndpoint, HTTPClient: o.HTTPClient,
-		Credentials: o.Credentials, Retryer: o.Retryer, RetryMaxAttempts: o.RetryMaxAttempts,
-	}, req)
+	resp, err := awsclient.Do(ctx, service, o, req)
 	if err != nil {
 		return err
 	}

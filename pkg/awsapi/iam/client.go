@@ -34,26 +34,10 @@ const ServiceID = "IAM"
 // apiVersion is the Query protocol version every request names.
 const apiVersion = "2010-05-08"
 
-// Options mirror the SDK's iam.Options fields that this client honours.
-type Options struct {
-	// BaseEndpoint overrides the endpoint, e.g. for a local test server.
-	BaseEndpoint *string
-	// Region picks the partition, and so the global endpoint; IAM itself is
-	// not regional.
-	Region string
-	// HTTPClient sends the requests; nil means a default client.
-	HTTPClient aws.HTTPClient
-	// Credentials sign the requests.
-	Credentials aws.CredentialsProvider
-	// Retryer decides on retries; nil means three attempts with backoff on
-	// throttling, 5xx and broken connections.
-	Retryer aws.Retryer
-	// RetryMaxAttempts, if positive, overrides the number of attempts.
-	RetryMaxAttempts int
-}
-
-// Copy returns a copy of the options, as the SDK's Options.Copy.
-func (o Options) Copy() Options { return o }
+// Options mirror the SDK's iam.Options fields that this client honours:
+// region (which picks the endpoint), base endpoint, HTTP client, credentials
+// and retries. Both lean clients share the one struct.
+type Options = awsclient.Options
 
 // Client calls IAM.
 type Client struct {
@@ -62,26 +46,14 @@ type Client struct {
 
 // New returns a client with the given options.
 func New(options Options, optFns ...func(*Options)) *Client {
-	for _, fn := range optFns {
-		fn(&options)
-	}
-	options.Credentials = awsclient.Cached(options.Credentials)
-	return &Client{options: options}
+	return &Client{options: awsclient.Apply(options, optFns)}
 }
 
 // NewFromConfig returns a client configured like the SDK's
 // iam.NewFromConfig would be from cfg: region, endpoint (cfg.BaseEndpoint,
 // then AWS_ENDPOINT_URL_IAM), HTTP client, credentials and retryer.
 func NewFromConfig(cfg aws.Config, optFns ...func(*Options)) *Client {
-	o := awsclient.FromConfig(service, cfg)
-	return New(Options{
-		BaseEndpoint:     o.BaseEndpoint,
-		Region:           o.Region,
-		HTTPClient:       o.HTTPClient,
-		Credentials:      o.Credentials,
-		Retryer:          o.Retryer,
-		RetryMaxAttempts: o.RetryMaxAttempts,
-	}, optFns...)
+	return New(awsclient.FromConfig(service, cfg), optFns...)
 }
 
 // Options returns a copy of the client's options.
@@ -109,18 +81,12 @@ func Endpoint(region string) (endpoint, signingRegion string) {
 }
 
 func (c *Client) invoke(ctx context.Context, action string, params, out any, optFns []func(*Options)) error {
-	o := c.options.Copy()
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := awsclient.Apply(c.options, optFns)
 	form := url.Values{}
 	form.Set("Action", action)
 	form.Set("Version", apiVersion)
 	encodeForm(form, "", reflect.ValueOf(params))
-	resp, err := awsclient.Do(ctx, service, awsclient.Options{
-		Region: o.Region, BaseEndpoint: o.BaseEndpoint, HTTPClient: o.HTTPClient,
-		Credentials: o.Credentials, Retryer: o.Retryer, RetryMaxAttempts: o.RetryMaxAttempts,
-	}, &awsclient.Request{
+	resp, err := awsclient.Do(ctx, service, o, &awsclient.Request{
 		Operation:   action,
 		Method:      http.MethodPost,
 		Path:        "/",

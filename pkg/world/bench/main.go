@@ -32,17 +32,7 @@ var runs = flag.Int("n", 20, "runs of each command")
 
 func main() {
 	flag.Parse()
-	if !world.Isolated() {
-		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-		bin, err := world.BuildTools(ctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Setenv("EKS_LOGIN_TOOLS_BIN", bin)
-	}
-	os.Exit(world.MainIsolated(func() int {
+	os.Exit(world.Main(func() int {
 		if err := run(os.Stdout); err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 			return 1

@@ -15,17 +15,7 @@ import (
 )
 
 func main() {
-	if !world.Isolated() {
-		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-		bin, err := world.BuildTools(ctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Setenv("EKS_LOGIN_TOOLS_BIN", bin)
-	}
-	os.Exit(world.MainIsolated(run))
+	os.Exit(world.Main(run))
 }
 
 func run() int {

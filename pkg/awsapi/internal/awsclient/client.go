@@ -47,7 +47,7 @@ type Service struct {
 }
 
 // Options are the settings both clients share; eks.Options and iam.Options
-// carry the same fields and are converted to this for each call.
+// are aliases of it.
 type Options struct {
 	Region           string
 	BaseEndpoint     *string
@@ -55,6 +55,19 @@ type Options struct {
 	Credentials      aws.CredentialsProvider
 	Retryer          aws.Retryer
 	RetryMaxAttempts int
+}
+
+// Copy returns a copy of the options, as the SDK's Options.Copy.
+func (o Options) Copy() Options { return o }
+
+// Apply returns a copy of o changed by fns, with its credentials cached as
+// the SDK caches them, so that assumed-role or SSO credentials are fetched once.
+func Apply(o Options, fns []func(*Options)) Options {
+	for _, fn := range fns {
+		fn(&o)
+	}
+	o.Credentials = Cached(o.Credentials)
+	return o
 }
 
 // FromConfig takes the settings of an SDK configuration the way the SDK's
