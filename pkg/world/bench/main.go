@@ -112,7 +112,7 @@ func run(out io.Writer) error {
 		return err
 	}
 
-	w, err := world.Start(ctx, world.Options{Dir: filepath.Join(dir, "world")})
+	w, err := world.Start(ctx, world.Options{Dir: filepath.Join(dir, "world"), TokenWebhookCacheTTL: 2 * time.Minute})
 	if err != nil {
 		return err
 	}
