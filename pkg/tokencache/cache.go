@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/eks-login/eks-login/pkg/fsutil"
@@ -66,6 +67,11 @@ type Entry struct {
 	SourceIdentity string `json:"sourceIdentity,omitempty"`
 	Region         string `json:"region"`
 	Partition      string `json:"partition,omitempty"`
+	// Cluster and Profile are the token command's --cluster-name and
+	// --profile, so that logout can find the entries of one login: the key
+	// is a hash and says nothing.
+	Cluster string `json:"cluster,omitempty"`
+	Profile string `json:"profile,omitempty"`
 }
 
 // Minter makes entries on a miss. The cache decides which method to call.
@@ -231,6 +237,43 @@ func (c *Cache) store(path string, e Entry) {
 		return
 	}
 	c.logf("cache: stored %s", path)
+}
+
+// Forget removes the entries minted for cluster with profile (logout's part
+// of the cache), each under its key's lock so that no token call is
+// half-way through it. With dryRun it only counts them. A missing folder
+// holds nothing; unreadable entries are not ours to judge and are skipped.
+func (c *Cache) Forget(cluster, profile string, dryRun bool) (int, error) {
+	names, err := filepath.Glob(filepath.Join(c.Dir, "*.json"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, path := range names {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		var e Entry
+		if json.Unmarshal(data, &e) != nil || e.Cluster != cluster || e.Profile != profile {
+			continue
+		}
+		n++
+		if dryRun {
+			continue
+		}
+		key := strings.TrimSuffix(filepath.Base(path), ".json")
+		lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
+		if err != nil {
+			return n, fmt.Errorf("cannot lock the token cache: %w", err)
+		}
+		err = os.Remove(path)
+		lock.Unlock()
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("cannot remove the cached token %s: %w", path, err)
+		}
+	}
+	return n, nil
 }
 
 // ensureDir creates the cache folder, private, or checks the one there.

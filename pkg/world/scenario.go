@@ -153,6 +153,10 @@ func SeedScenarioWithEKSLogin() []Step {
 		{Who: "dev2", Title: "dev2 lists pods in every namespace (kubectl runs kubectl eks-login token, cached)", Cmd: []string{"kubectl", "get", "pods", "-A"}, Want: seedPodNames()},
 		{Who: "dev2", Title: "...and, like dev1, may not list nodes", WantFail: true, Cmd: []string{"kubectl", "get", "nodes"},
 			Want: []string{`User "developer" cannot list resource "nodes"`}},
+		{Who: "dev2", Title: "dev2 logs out: the context, the profile login made and the cached token go; nothing else changes",
+			Cmd:  []string{"kubectl", "eks-login", "logout", "--cluster", ClusterName},
+			Want: []string{"Removed profile dev2-eks", "Removed 1 cached token(s) of cluster " + ClusterName}},
+		{Who: "dev2", Title: "The role profile is gone", WantFail: true, Cmd: []string{"aws", "configure", "get", "role_arn", "--profile", "dev2-eks"}},
 	}
 }
 

@@ -234,3 +234,16 @@ func callerInMessage(msg string) string {
 	}
 	return arn
 }
+
+// SDK is login's AWS through aws-sdk-go-v2, for commands (doctor) that must
+// load profiles, prompt for MFA and sort errors exactly as login does.
+type SDK = sdkAWS
+
+// NewSDK returns login's AWS through the SDK.
+func NewSDK(in io.Reader, errOut io.Writer) *SDK { return newSDKAWS(in, errOut) }
+
+// Config loads profile p as login does; its errors are *AWSError.
+func (a *sdkAWS) Config(ctx context.Context, p ProfileRef) (aws.Config, error) { return a.load(ctx, p) }
+
+// Classify sorts an SDK error into an *AWSError, as login does.
+func Classify(err error) error { return classify(err) }

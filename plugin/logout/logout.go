@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/tokencache"
 	"io"
 	"os"
 	"path/filepath"
@@ -166,11 +167,24 @@ func runLogout(_ context.Context, o *Options) error {
 		}
 	}
 
+	// The token cache: entries of this cluster and profile. Logout removes
+	// them last, after the files, so a failure leaves no half state that
+	// the next token call could not repair (it would mint anew).
+	forget := func(dryRun bool) (int, error) {
+		dir, err := tokencache.DefaultDir(o.env)
+		if err != nil {
+			return 0, nil // no home folder: no cache to clear
+		}
+		return (&tokencache.Cache{Dir: dir}).Forget(o.Cluster, profile, dryRun)
+	}
 	if o.DryRun {
 		printPlan(o.IO.Out, &kPlan.File)
 		printPlan(o.IO.Out, iniPlan)
 		for _, n := range notes {
 			fmt.Fprintln(o.IO.Out, n)
+		}
+		if n, _ := forget(true); n > 0 {
+			fmt.Fprintf(o.IO.Out, "Would remove %d cached token(s) of cluster %s, profile %s.\n", n, o.Cluster, profile)
 		}
 		fmt.Fprintln(o.IO.Out, "Dry run: nothing was written.")
 		return nil
@@ -197,7 +211,14 @@ func runLogout(_ context.Context, o *Options) error {
 	for _, n := range notes {
 		fmt.Fprintln(o.IO.Out, n)
 	}
-	if !kPlan.Changed() && !iniPlan.Changed() {
+	removed, err := forget(false)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	if removed > 0 {
+		fmt.Fprintf(o.IO.Out, "Removed %d cached token(s) of cluster %s, profile %s.\n", removed, o.Cluster, profile)
+	}
+	if !kPlan.Changed() && !iniPlan.Changed() && removed == 0 {
 		fmt.Fprintf(o.IO.Out, "Nothing to remove for cluster %s.\n", o.Cluster)
 	}
 	return nil

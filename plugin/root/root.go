@@ -10,6 +10,7 @@ import (
 
 	"github.com/eks-login/eks-login/plugin/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/doctor"
 	"github.com/eks-login/eks-login/plugin/login"
 	"github.com/eks-login/eks-login/plugin/logout"
 	"github.com/eks-login/eks-login/plugin/token"
@@ -30,6 +31,7 @@ var Commands = []struct {
 	{Name: "login", Short: "Set up kubectl access to an EKS cluster through an IAM role (the default command)", Build: login.NewCmd},
 	{Name: "logout", Short: "Remove what login wrote for a cluster", Build: logout.NewCmd},
 	{Name: "token", Short: "Print an ExecCredential with an EKS token (what kubectl runs)", Build: token.NewCmd},
+	{Name: "doctor", Short: "Check every link from AWS credentials to RBAC and name the first broken one", Build: doctor.NewCmd},
 	{Name: "admin", Short: "Give people access to the cluster: IAM, aws-auth or access entries, RBAC", Build: admin.NewCmd},
 	{Name: "version", Short: "Print the version of eks-login", Build: version.NewCmd},
 }

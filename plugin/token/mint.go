@@ -128,6 +128,8 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 		SourceIdentity: m.sourceIdentity,
 		Region:         region,
 		Partition:      partition.ID,
+		Cluster:        o.ClusterName,
+		Profile:        o.Profile,
 	}
 	if creds.CanExpire {
 		e.Credentials = &tokencache.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken, Expiration: creds.Expires}

@@ -294,3 +294,7 @@ func (o *Options) logf(format string, args ...any) {
 		fmt.Fprintf(o.IO.ErrOut, "eks-login: "+format+"\n", args...)
 	}
 }
+
+// Run runs the token command for o in-process, exactly as kubectl's call
+// would; doctor uses it to check the token path.
+func Run(ctx context.Context, o *Options) error { return runToken(ctx, o) }
