@@ -41,6 +41,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/yamlerr"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -241,6 +242,9 @@ func (d *Doc) Accounts() []string {
 
 // KeyFor tells which key maps arn: mapRoles for a role, mapUsers for a user.
 func KeyFor(arn string) (string, error) {
+	if !utf8.ValidString(arn) {
+		return "", fmt.Errorf("%q is not an IAM role or user ARN: it is not valid UTF-8", arn)
+	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" {
 		switch {
@@ -300,6 +304,11 @@ func (d *Doc) Set(m Mapping, force bool) (Change, error) {
 		return "", err
 	}
 	m.Key = key
+	for _, v := range append([]string{m.Username}, m.Groups...) {
+		if !utf8.ValidString(v) {
+			return "", fmt.Errorf("the username or group %q is not valid UTF-8, which aws-auth cannot hold", v)
+		}
+	}
 	i, err := d.single(key, m.ARN)
 	if err != nil {
 		return "", err
@@ -382,6 +391,7 @@ func (d *Doc) Data() map[string]string {
 			continue
 		}
 		seq.Style = 0 // a flow list ("[]") becomes a block list once it has entries
+		keepFlowNulls(d.docs[key], false)
 		var b bytes.Buffer
 		enc := yaml.NewEncoder(&b)
 		enc.SetIndent(2)
@@ -448,4 +458,25 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// keepFlowNulls spells out the empty nulls of flow collections ("{a}",
+// "{a: }"): the encoder would write them as ” and turn a null into an
+// empty string in entries that are not ours. Block nulls ("a:") are written
+// as they were and are left alone.
+func keepFlowNulls(n *yaml.Node, inFlow bool) {
+	if n == nil {
+		return
+	}
+	inFlow = inFlow || n.Style&yaml.FlowStyle != 0
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && inFlow {
+		n.Value = "null"
+	}
+	for i, c := range n.Content {
+		// A null mapping key, or an anchored null, would be written as ''.
+		if c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "" && (c.Anchor != "" || (n.Kind == yaml.MappingNode && i%2 == 0)) {
+			c.Value = "null"
+		}
+		keepFlowNulls(c, inFlow)
+	}
 }

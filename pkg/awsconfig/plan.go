@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/eks-login/eks-login/pkg/fileplan"
 )
@@ -85,8 +86,8 @@ func ValidateProfileName(name string) error {
 	if name == "" {
 		return fmt.Errorf("the profile name is empty")
 	}
-	if strings.ContainsAny(name, " \t\r\n[]#;=") {
-		return fmt.Errorf("the profile name %q contains a blank or one of []#;= which the AWS config file cannot hold in a header", name)
+	if strings.ContainsAny(name, "[]#;=") || strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return fmt.Errorf("the profile name %q contains a blank, a control character or one of []#;= which the AWS config file cannot hold in a header", name)
 	}
 	return nil
 }
@@ -97,6 +98,10 @@ func validateValue(s Setting) error {
 	}
 	if s.Value != strings.TrimSpace(s.Value) || s.Value == "" {
 		return fmt.Errorf("the value of %s is empty or starts or ends with a blank: %q", s.Key, s.Value)
+	}
+	if strings.HasPrefix(s.Value, "\"") || strings.HasPrefix(s.Value, "`") || strings.HasPrefix(s.Value, "'") || strings.HasSuffix(s.Value, "\\") ||
+		strings.Contains(s.Value, " #") || strings.Contains(s.Value, " ;") || strings.Contains(s.Value, "\t#") || strings.Contains(s.Value, "\t;") {
+		return fmt.Errorf("the value of %s starts with a quote, ends with a backslash or holds a comment sign after a blank, which the config file reader would not keep: %q", s.Key, s.Value)
 	}
 	if strings.ContainsAny(s.Key, " \t\r\n[]#;=:") || s.Key == "" {
 		return fmt.Errorf("%q is not a key the config file can hold", s.Key)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // ResolvePath follows symlinks so that a write replaces the target file and
@@ -78,5 +79,25 @@ func WriteFileAtomic(path string, data []byte, newMode fs.FileMode) error {
 	}
 	committed = true
 	syncDir(dir)
+	removeStaleTemps(dir, filepath.Base(target))
 	return nil
+}
+
+// staleAfter is the age past which a temporary file of ours is the remains of
+// a process killed mid-write (a write takes milliseconds), not one in flight.
+const staleAfter = time.Minute
+
+// removeStaleTemps deletes the temporary files that killed writers left
+// beside target, so a crash costs no lasting litter. Failures are ignored:
+// the files are harmless, and the write itself has succeeded.
+func removeStaleTemps(dir, base string) {
+	left, err := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+	if err != nil {
+		return
+	}
+	for _, path := range left {
+		if info, err := os.Lstat(path); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleAfter {
+			os.Remove(path)
+		}
+	}
 }

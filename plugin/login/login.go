@@ -324,7 +324,7 @@ func runLogin(ctx context.Context, o *Options) error {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
 	userName := kubeconfig.UserName(o.Profile, cluster.ARN)
-	kPlan, err := loc.File.PlanLogin(kubeconfig.Login{
+	kLogin := kubeconfig.Login{
 		ClusterName: cluster.ARN,
 		Server:      cluster.Endpoint,
 		CAData:      cluster.CAData,
@@ -340,7 +340,8 @@ func runLogin(ctx context.Context, o *Options) error {
 		},
 		Context:   o.Alias,
 		Namespace: o.Namespace,
-	})
+	}
+	kPlan, err := loc.File.PlanLogin(kLogin)
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
@@ -363,10 +364,43 @@ func runLogin(ctx context.Context, o *Options) error {
 			return cmdutil.Errorf(cmdutil.ExitInput, "%w; nothing was written", err)
 		}
 	}
-	if err := apply(&iniPlan.File, fp.lockDir); err != nil {
+	// Another login (for another cluster, say) may write either file between
+	// our plan and our write: plan again from what is there now, with the
+	// same checks, rather than fail.
+	err = applyReplanning(&iniPlan.File, fp.lockDir, func() (*fileplan.File, error) {
+		cf, err := awsconfig.Load(fp.config, awsconfig.ConfigFile)
+		if err != nil {
+			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		}
+		np, err := cf.PlanSetProfile(o.Profile, settings)
+		if err != nil {
+			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		}
+		if len(np.Conflicts()) > 0 && !o.Yes {
+			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes, or choose another profile name with --profile", np.ConflictSummary())
+		}
+		iniPlan = np
+		return &np.File, nil
+	})
+	if err != nil {
 		return err
 	}
-	if err := apply(&kPlan.File, fp.lockDir); err != nil {
+	err = applyReplanning(&kPlan.File, fp.lockDir, func() (*fileplan.File, error) {
+		kf, err := kubeconfig.Load(kPlan.Path)
+		if err != nil {
+			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		}
+		np, err := kf.PlanLogin(kLogin)
+		if err != nil {
+			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		}
+		if len(np.Conflicts) > 0 && !o.Yes {
+			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes, or choose another context name with --alias", strings.Join(np.Conflicts, "; "))
+		}
+		kPlan = np
+		return &np.File, nil
+	})
+	if err != nil {
 		if iniPlan.Changed() {
 			return fmt.Errorf("%w (profile %s was written to %s; running the command again is safe)", err, o.Profile, fp.config)
 		}
@@ -479,6 +513,20 @@ func printPlan(w io.Writer, p *fileplan.File) {
 		fmt.Fprint(w, d)
 	} else {
 		fmt.Fprintf(w, "%s: no change\n", p.Path)
+	}
+}
+
+// applyReplanning applies p; when the file changed meanwhile it asks replan
+// for a plan made from the file's new content and tries again, a few times.
+func applyReplanning(p *fileplan.File, lockDir string, replan func() (*fileplan.File, error)) error {
+	for attempt := 0; ; attempt++ {
+		err := apply(p, lockDir)
+		if err == nil || attempt == 9 || !errors.Is(err, fileplan.ErrChangedMeanwhile) {
+			return err
+		}
+		if p, err = replan(); err != nil {
+			return err
+		}
 	}
 }
 

@@ -1,0 +1,70 @@
+package fsutil
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "config")
+	link := filepath.Join(dir, "link")
+	tests := []struct {
+		name     string
+		setup    func()
+		path     string
+		wantMode os.FileMode
+	}{
+		{"new file gets the new mode", func() {}, target, 0o600},
+		{"existing file keeps its mode", func() { os.Chmod(target, 0o640) }, target, 0o640},
+		{"a symlink is written through", func() { os.Symlink(target, link) }, link, 0o640},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.setup()
+			data := []byte{byte('a' + i)}
+			if err := WriteFileAtomic(tt.path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(target)
+			if err != nil || string(got) != string(data) {
+				t.Fatalf("target holds %q (%v), want %q", got, err, data)
+			}
+			info, _ := os.Stat(target)
+			if info.Mode().Perm() != tt.wantMode {
+				t.Errorf("mode %v, want %v", info.Mode().Perm(), tt.wantMode)
+			}
+			if fi, _ := os.Lstat(link); fi != nil && fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the symlink was replaced by a file")
+			}
+		})
+	}
+}
+
+// TestStaleTempsRemoved: a writer killed between its temporary file and the
+// rename leaves ".NAME.tmp-*" behind; the next write removes it once it is
+// clearly dead, and leaves a fresh one (perhaps in flight) alone.
+func TestStaleTempsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "config")
+	stale := filepath.Join(dir, ".config.tmp-111")
+	fresh := filepath.Join(dir, ".config.tmp-222")
+	other := filepath.Join(dir, ".other.tmp-333")
+	for _, p := range []string{stale, fresh, other} {
+		os.WriteFile(p, []byte("x"), 0o600)
+	}
+	old := time.Now().Add(-2 * staleAfter)
+	os.Chtimes(stale, old, old)
+	os.Chtimes(other, old, old)
+	if err := WriteFileAtomic(target, []byte("new"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, wantGone := range map[string]bool{stale: true, fresh: false, other: false} {
+		_, err := os.Stat(path)
+		if gone := os.IsNotExist(err); gone != wantGone {
+			t.Errorf("%s: removed=%v, want %v", filepath.Base(path), gone, wantGone)
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package reliability
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// badCase is one file of testdata/bad: a header, "---", then the content.
+//
+//	command: ARGS        the binary's arguments, split at blanks; \xNN escapes
+//	file: PATH           where the content goes, under HOME; "env:NAME" puts
+//	                     it in an environment variable; empty for none
+//	want-exit: N         the exit code (plugin/cmdutil)
+//	want-message: TEXT   a part of stderr
+type badCase struct {
+	command    []string
+	file       string
+	wantExit   int
+	wantMsg    string
+	content    []byte
+	hasContent bool
+}
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) && s[i+1] == 'x' {
+			if n, err := strconv.ParseUint(s[i+2:i+4], 16, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func parseCase(t *testing.T, data []byte) badCase {
+	head, content, ok := bytes.Cut(data, []byte("\n---\n"))
+	if !ok {
+		t.Fatal("no --- line")
+	}
+	c := badCase{content: content, hasContent: len(content) > 0}
+	for _, l := range strings.Split(string(head), "\n") {
+		k, v, _ := strings.Cut(l, ": ")
+		switch k {
+		case "command":
+			for _, f := range strings.Fields(v) {
+				c.command = append(c.command, unescape(f))
+			}
+		case "file":
+			c.file = v
+		case "want-exit":
+			c.wantExit, _ = strconv.Atoi(v)
+		case "want-message":
+			c.wantMsg = v
+		}
+	}
+	return c
+}
+
+// snapshot reads every regular file under dir.
+func snapshot(dir string) map[string][]byte {
+	out := map[string][]byte{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			out[p], _ = os.ReadFile(p)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestBadInputs runs the real binary on each case of testdata/bad and checks
+// the exit code, a message naming the problem, no stack trace, and that no
+// input file changed.
+func TestBadInputs(t *testing.T) {
+	bin := binary(t)
+	files, _ := filepath.Glob("../../testdata/bad/*.case")
+	if len(files) < 60 {
+		t.Fatalf("%d cases in testdata/bad, want at least 60", len(files))
+	}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".case")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := parseCase(t, data)
+			home := t.TempDir()
+			write := func(rel string, content []byte) {
+				p := filepath.Join(home, rel)
+				os.MkdirAll(filepath.Dir(p), 0o700)
+				if err := os.WriteFile(p, content, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write(".aws/config", []byte("[profile dev1]\nregion = eu-west-1\n"))
+			write(".aws/credentials", []byte("[dev1]\naws_access_key_id = AKIAFAKEFAKEFAKEFAKE\naws_secret_access_key = fakesecret\n"))
+			env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"),
+				"AWS_ENDPOINT_URL=http://127.0.0.1:1", "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1"}
+			switch {
+			case strings.HasPrefix(c.file, "env:"):
+				env = append(env, strings.TrimPrefix(c.file, "env:")+"="+string(c.content))
+			case strings.HasSuffix(c.file, "/"): // a folder where a file should be
+				os.Remove(filepath.Join(home, c.file))
+				os.MkdirAll(filepath.Join(home, c.file, "x"), 0o700)
+			case name == "kubeconfig-symlink-loop":
+				os.MkdirAll(filepath.Join(home, ".kube"), 0o700)
+				os.Symlink("config2", filepath.Join(home, c.file))
+				os.Symlink("config", filepath.Join(home, ".kube", "config2"))
+			case c.file != "":
+				write(c.file, c.content)
+			}
+			before := snapshot(home)
+			cmd := exec.Command(bin, c.command...)
+			cmd.Env = env
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err = cmd.Run()
+			code := 0
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			msg := stderr.String()
+			if code != c.wantExit {
+				t.Errorf("exit %d, want %d; stderr: %.300q", code, c.wantExit, msg)
+			}
+			if !strings.Contains(msg, c.wantMsg) {
+				t.Errorf("stderr does not say %q: %.500q", c.wantMsg, msg)
+			}
+			if strings.Contains(msg, "goroutine ") || strings.Contains(msg, "panic:") {
+				t.Errorf("stack trace on stderr: %.500s", msg)
+			}
+			if n := strings.Count(strings.TrimSpace(msg), "\n"); n > 20 {
+				t.Errorf("%d lines of stderr", n)
+			}
+			after := snapshot(home)
+			for p, b := range before {
+				if !bytes.Equal(after[p], b) {
+					t.Errorf("%s changed", p)
+				}
+			}
+		})
+	}
+}
