@@ -38,7 +38,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/yamlerr"
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -132,7 +132,7 @@ func Parse(data map[string]string) (*Doc, error) {
 		}
 		var doc yaml.Node
 		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-			line, msg := yamlerr.Line(err)
+			line, msg := yamlutil.Line(err)
 			return nil, &ParseError{Key: key, Line: line, Msg: msg}
 		}
 		if doc.Kind == 0 || len(doc.Content) == 0 || isNull(doc.Content[0]) {
@@ -391,7 +391,7 @@ func (d *Doc) Data() map[string]string {
 			continue
 		}
 		seq.Style = 0 // a flow list ("[]") becomes a block list once it has entries
-		keepFlowNulls(d.docs[key], false)
+		yamlutil.KeepFlowNulls(d.docs[key])
 		var b bytes.Buffer
 		enc := yaml.NewEncoder(&b)
 		enc.SetIndent(2)
@@ -458,25 +458,4 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// keepFlowNulls spells out the empty nulls of flow collections ("{a}",
-// "{a: }"): the encoder would write them as ” and turn a null into an
-// empty string in entries that are not ours. Block nulls ("a:") are written
-// as they were and are left alone.
-func keepFlowNulls(n *yaml.Node, inFlow bool) {
-	if n == nil {
-		return
-	}
-	inFlow = inFlow || n.Style&yaml.FlowStyle != 0
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && inFlow {
-		n.Value = "null"
-	}
-	for i, c := range n.Content {
-		// A null mapping key, or an anchored null, would be written as ''.
-		if c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "" && (c.Anchor != "" || (n.Kind == yaml.MappingNode && i%2 == 0)) {
-			c.Value = "null"
-		}
-		keepFlowNulls(c, inFlow)
-	}
 }

@@ -25,7 +25,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/yamlerr"
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"io"
 	"io/fs"
 	"os"
@@ -216,7 +216,7 @@ func parseRoot(path string, data []byte) (*yaml.Node, error) {
 }
 
 func yamlError(path string, err error) error {
-	line, msg := yamlerr.Line(err)
+	line, msg := yamlutil.Line(err)
 	return &ParseError{Path: path, Line: line, Msg: "is not valid YAML: " + msg}
 }
 

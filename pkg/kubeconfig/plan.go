@@ -3,6 +3,7 @@ package kubeconfig
 import (
 	"bytes"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"reflect"
 	"strings"
 
@@ -218,7 +219,7 @@ func (e *editor) finish(f *File, p *Plan) error {
 		p.New = f.Data
 		return nil
 	}
-	keepFlowNulls(e.doc, false)
+	yamlutil.KeepFlowNulls(e.doc)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(f.style.indent)
@@ -407,25 +408,4 @@ func detectStyle(root *yaml.Node) encStyle {
 		return st
 	}
 	return st
-}
-
-// keepFlowNulls spells out the empty nulls of flow collections ("{a}",
-// "{a: }"): the encoder would write them as ” and turn a null into an
-// empty string in entries that are not ours. Block nulls ("a:") are written
-// as they were and are left alone.
-func keepFlowNulls(n *yaml.Node, inFlow bool) {
-	if n == nil {
-		return
-	}
-	inFlow = inFlow || n.Style&yaml.FlowStyle != 0
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && inFlow {
-		n.Value = "null"
-	}
-	for i, c := range n.Content {
-		// A null mapping key, or an anchored null, would be written as ''.
-		if c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "" && (c.Anchor != "" || (n.Kind == yaml.MappingNode && i%2 == 0)) {
-			c.Value = "null"
-		}
-		keepFlowNulls(c, inFlow)
-	}
 }

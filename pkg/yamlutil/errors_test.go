@@ -1,4 +1,4 @@
-package yamlerr
+package yamlutil
 
 import (
 	"errors"

@@ -1,6 +1,8 @@
-// Package yamlerr reads the line number out of a YAML parser's error, so that
-// eks-login's own errors can name the line of a bad kubeconfig or aws-auth.
-package yamlerr
+// Package yamlutil holds what eks-login needs around the YAML library: the
+// line number out of a parser error, so that eks-login's own errors can name
+// the line of a bad kubeconfig or aws-auth, and the care that keeps nulls in
+// entries we rewrite but do not own.
+package yamlutil
 
 import (
 	"strconv"
