@@ -228,6 +228,12 @@ func (f *File) scan() error {
 				l.valStart++
 			}
 			lastValueEmpty = l.valStart == l.end
+			// ini.v1 reads a value opened by """ as running to the next """,
+			// over any lines and section headers, where the AWS CLI reads one
+			// line: the two would disagree about where our profile is.
+			if strings.HasPrefix(string(data[l.valStart:l.end]), `"""`) {
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the value of %q starts with \"\"\"; the AWS CLI reads it as plain text but the ini reader eks-login uses as a multi-line value, so eks-login will not edit this file. Remove or quote the value differently", key)}
+			}
 		}
 		f.lines = append(f.lines, l)
 		if cur >= 0 && (l.kind == keyLine || l.kind == continuationLine) {

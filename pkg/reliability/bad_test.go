@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/eks-login/eks-login/pkg/world"
 )
 
 // badCase is one file of testdata/bad: a header, "---", then the content.
@@ -18,7 +20,12 @@ import (
 //	                     it in an environment variable; empty for none
 //	want-exit: N         the exit code (plugin/cmdutil)
 //	want-message: TEXT   a part of stderr
+//	cluster: NAME ENDPOINT CA
+//	                     the local AWS describes cluster NAME with this
+//	                     endpoint and certificateAuthority.data (a hostile
+//	                     DescribeCluster answer); the case runs against it
 type badCase struct {
+	cluster    []string
 	command    []string
 	file       string
 	wantExit   int
@@ -61,6 +68,8 @@ func parseCase(t *testing.T, data []byte) badCase {
 			c.wantExit, _ = strconv.Atoi(v)
 		case "want-message":
 			c.wantMsg = v
+		case "cluster":
+			c.cluster = strings.Fields(v)
 		}
 	}
 	return c
@@ -119,6 +128,15 @@ func TestBadInputs(t *testing.T) {
 				os.Symlink("config", filepath.Join(home, ".kube", "config2"))
 			case c.file != "":
 				write(c.file, c.content)
+			}
+			if len(c.cluster) == 3 {
+				// A hostile DescribeCluster answer, served by the local AWS.
+				l := startAWS(t)
+				if err := l.srv.SetCluster(t.Context(), world.ClusterOverride{Region: region, Name: c.cluster[0], Endpoint: c.cluster[1], CAData: unescape(c.cluster[2])}); err != nil {
+					t.Fatal(err)
+				}
+				write(".aws/credentials", []byte("[dev1]\naws_access_key_id = "+l.keyID+"\naws_secret_access_key = "+l.secret+"\n"))
+				env = append(env, "AWS_ENDPOINT_URL="+l.srv.URL, "AWS_ENDPOINT_URL_STS="+l.srv.URL)
 			}
 			before := snapshot(home)
 			cmd := exec.Command(bin, c.command...)
