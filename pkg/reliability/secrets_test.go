@@ -48,6 +48,11 @@ func TestNoSecretsLeak(t *testing.T) {
 	run("admin list (no cluster)", "admin", "list", "--cluster", "c0", "--verbose")
 	run("admin map (no cluster)", "admin", "map", "--role-arn", viewerARN, "--username", "u", "--verbose")
 	run("admin iam dry-run", "admin", "iam", "--cluster", "c0", "--role", "R", "--dry-run", "--verbose")
+	keyFile := filepath.Join(home, "leakdev-keys")
+	run("admin iam (creates a user and its access key)", "admin", "iam", "--cluster", "c0", "--role", "LeakViewer", "--iam-group", "LeakDevelopers",
+		"--user", "leakdev", "--create-users", "--access-key-file", keyFile, "--profile", "dev1", "--region", region)
+	run("admin iam again (finds it all)", "admin", "iam", "--cluster", "c0", "--role", "LeakViewer", "--iam-group", "LeakDevelopers",
+		"--user", "leakdev", "--profile", "dev1", "--region", region)
 	run("version", "version")
 	run("completion", "completion", "bash")
 
@@ -69,8 +74,19 @@ func TestNoSecretsLeak(t *testing.T) {
 	}
 	data, _ := os.ReadFile(entries[0])
 	json.Unmarshal(data, &entry)
+	// The access key admin iam made lives in its key file alone, mode 0600.
+	keyInfo, err := os.Stat(keyFile)
+	if err != nil {
+		t.Fatalf("admin iam wrote no key file: %v", err)
+	}
+	if keyInfo.Mode().Perm() != 0o600 {
+		t.Errorf("the access key file has mode %v, want 0600", keyInfo.Mode().Perm())
+	}
+	keyData, _ := os.ReadFile(keyFile)
+	_, newSecret, _ := strings.Cut(string(keyData), "aws_secret_access_key = ")
+	newSecret, _, _ = strings.Cut(newSecret, "\n")
 	secrets := map[string]string{"secret access key": l.secret, "role secret key": entry.Credentials.SecretAccessKey,
-		"session token": entry.Credentials.SessionToken, "signature": sig}
+		"session token": entry.Credentials.SessionToken, "signature": sig, "new user's secret key": strings.TrimSpace(newSecret)}
 	for what, s := range secrets {
 		if len(s) < 8 {
 			t.Fatalf("%s too short to look for: %q", what, s)
@@ -97,7 +113,7 @@ func TestNoSecretsLeak(t *testing.T) {
 		if d.IsDir() && strings.HasPrefix(p, cache) && fi.Mode().Perm() != 0o700 {
 			t.Errorf("cache folder %s has mode %v", p, fi.Mode().Perm())
 		}
-		if !d.Type().IsRegular() || p == filepath.Join(home, ".aws", "credentials") {
+		if !d.Type().IsRegular() || p == filepath.Join(home, ".aws", "credentials") || p == keyFile {
 			return nil
 		}
 		if strings.HasPrefix(p, cache) {
