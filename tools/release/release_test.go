@@ -140,3 +140,20 @@ func TestKrewInstallsThePlugin(t *testing.T) {
 		t.Errorf("kubectl-eks_login version -o json = %q", out)
 	}
 }
+
+// TestOtherPlatformsBuild: the manifest offers darwin and windows too, where
+// the lock, the terminal and the file modes take other code paths. One build
+// per other OS catches a missing build tag before a release does.
+func TestOtherPlatformsBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiles the plugin")
+	}
+	moduleRoot(t)
+	for _, p := range []struct{ OS, Arch string }{{"windows", "amd64"}, {"darwin", "arm64"}} {
+		cmd := exec.Command("go", "build", "-o", os.DevNull, "./cmd/kubectl-eks_login")
+		cmd.Env = append(os.Environ(), "GOOS="+p.OS, "GOARCH="+p.Arch, "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("build for %s/%s: %v\n%s", p.OS, p.Arch, err, out)
+		}
+	}
+}
