@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"net/http"
 	"os"
 	"os/signal"
@@ -23,7 +24,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 	"github.com/eks-login/eks-login/pkg/awsapi/eks"
 	"github.com/eks-login/eks-login/pkg/awsapi/iam"
 	"github.com/spf13/pflag"
@@ -296,15 +296,11 @@ func awsErr(err error, doing string) error {
 	if err == nil {
 		return nil
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		code := ae.ErrorCode()
-		if strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation" {
-			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s: AWS denied it; the profile's identity needs that permission: %w", doing, err)
-		}
-		if code == "InvalidClientTokenId" || code == "ExpiredToken" || code == "SignatureDoesNotMatch" {
-			return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: the AWS credentials are not valid: %w", doing, err)
-		}
+	switch kind := awserr.KindOf(err); {
+	case kind == awserr.AccessDenied:
+		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s: AWS denied it; the profile's identity needs that permission: %w", doing, err)
+	case kind.IsCredentials():
+		return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: the AWS credentials are not valid: %w", doing, err)
 	}
 	var re interface{ HTTPStatusCode() int }
 	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden {

@@ -243,26 +243,32 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 	}
 
 	if group != nil {
-		gp := "IAM group " + s.Group + " policy " + s.groupPolicyName()
-		_, err := im.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(s.Group), PolicyName: aws.String(s.groupPolicyName())})
-		switch {
-		case err == nil:
-			plan.add(&Step{Verb: "delete", Object: gp, apply: func(ctx context.Context) error {
-				_, err := im.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(s.Group), PolicyName: aws.String(s.groupPolicyName())})
-				return awsErr(err, "cannot delete "+gp+" (iam:DeleteGroupPolicy)")
-			}})
-		case !noSuchEntity(err):
-			return nil, awsErr(err, "cannot read "+gp+" (iam:GetGroupPolicy)")
-		}
-		inline, err := im.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(s.Group)})
+		g, p := aws.String(s.Group), aws.String(s.groupPolicyName())
+		others, err := planRevokeInlinePolicy(ctx, plan, policyHolder{
+			kind: "Group", name: groupName, policy: s.groupPolicyName(),
+			get: func(ctx context.Context) error {
+				_, err := im.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: g, PolicyName: p})
+				return err
+			},
+			del: func(ctx context.Context) error {
+				_, err := im.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: g, PolicyName: p})
+				return err
+			},
+			list: func(ctx context.Context) ([]string, int, error) {
+				inline, err := im.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: g})
+				if err != nil {
+					return nil, 0, err
+				}
+				attached, err := im.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: g})
+				if err != nil {
+					return nil, 0, err
+				}
+				return inline.PolicyNames, len(attached.AttachedPolicies), nil
+			},
+		})
 		if err != nil {
-			return nil, awsErr(err, "cannot list the policies of "+groupName+" (iam:ListGroupPolicies)")
+			return nil, err
 		}
-		attached, err := im.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(s.Group)})
-		if err != nil {
-			return nil, awsErr(err, "cannot list the policies of "+groupName+" (iam:ListAttachedGroupPolicies)")
-		}
-		others := len(slicesWithout(inline.PolicyNames, s.groupPolicyName())) + len(attached.AttachedPolicies)
 		if len(members) == 0 && others == 0 {
 			plan.add(&Step{Verb: "delete", Object: groupName, Note: "no members or policies left", apply: func(ctx context.Context) error {
 				_, err := im.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(s.Group)})
@@ -281,26 +287,32 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 	if err != nil {
 		return nil, awsErr(err, "cannot read "+roleName+" (iam:GetRole)")
 	}
-	rp := "IAM role " + s.Role + " policy " + s.rolePolicyName()
-	_, err = im.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(s.Role), PolicyName: aws.String(s.rolePolicyName())})
-	switch {
-	case err == nil:
-		plan.add(&Step{Verb: "delete", Object: rp, apply: func(ctx context.Context) error {
-			_, err := im.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(s.Role), PolicyName: aws.String(s.rolePolicyName())})
-			return awsErr(err, "cannot delete "+rp+" (iam:DeleteRolePolicy)")
-		}})
-	case !noSuchEntity(err):
-		return nil, awsErr(err, "cannot read "+rp+" (iam:GetRolePolicy)")
-	}
-	inline, err := im.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(s.Role)})
+	r, rpName := aws.String(s.Role), aws.String(s.rolePolicyName())
+	others, err := planRevokeInlinePolicy(ctx, plan, policyHolder{
+		kind: "Role", name: roleName, policy: s.rolePolicyName(),
+		get: func(ctx context.Context) error {
+			_, err := im.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: r, PolicyName: rpName})
+			return err
+		},
+		del: func(ctx context.Context) error {
+			_, err := im.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: r, PolicyName: rpName})
+			return err
+		},
+		list: func(ctx context.Context) ([]string, int, error) {
+			inline, err := im.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: r})
+			if err != nil {
+				return nil, 0, err
+			}
+			attached, err := im.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: r})
+			if err != nil {
+				return nil, 0, err
+			}
+			return inline.PolicyNames, len(attached.AttachedPolicies), nil
+		},
+	})
 	if err != nil {
-		return nil, awsErr(err, "cannot list the policies of "+roleName+" (iam:ListRolePolicies)")
+		return nil, err
 	}
-	attached, err := im.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.Role)})
-	if err != nil {
-		return nil, awsErr(err, "cannot list the policies of "+roleName+" (iam:ListAttachedRolePolicies)")
-	}
-	others := len(slicesWithout(inline.PolicyNames, s.rolePolicyName())) + len(attached.AttachedPolicies)
 	switch {
 	case !taggedByUs(role.Role.Tags):
 		plan.add(&Step{Verb: "keep", Object: roleName, Note: "not created by eks-login: left alone"})
@@ -314,6 +326,35 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 			}})
 	}
 	return plan, nil
+}
+
+// policyHolder is a group or a role as revoke sees it: eks-login's inline
+// policy on it, and the policies it holds. The calls differ by kind (IAM has
+// Group and Role variants of each); the planning does not.
+type policyHolder struct {
+	kind, name, policy string // "Group" or "Role", "IAM group Developers", the inline policy's name
+	get, del           func(context.Context) error
+	list               func(context.Context) (inline []string, attached int, err error)
+}
+
+// planRevokeInlinePolicy plans deleting eks-login's inline policy from h when
+// it is there, and returns how many other policies h keeps, which decides
+// whether h itself may go.
+func planRevokeInlinePolicy(ctx context.Context, plan *Plan, h policyHolder) (others int, err error) {
+	object := h.name + " policy " + h.policy
+	switch err := h.get(ctx); {
+	case err == nil:
+		plan.add(&Step{Verb: "delete", Object: object, apply: func(ctx context.Context) error {
+			return awsErr(h.del(ctx), "cannot delete "+object+" (iam:Delete"+h.kind+"Policy)")
+		}})
+	case !noSuchEntity(err):
+		return 0, awsErr(err, "cannot read "+object+" (iam:Get"+h.kind+"Policy)")
+	}
+	inline, attached, err := h.list(ctx)
+	if err != nil {
+		return 0, awsErr(err, "cannot list the policies of "+h.name+" (iam:List"+h.kind+"Policies, iam:ListAttached"+h.kind+"Policies)")
+	}
+	return len(slicesWithout(inline, h.policy)) + attached, nil
 }
 
 // deleteUserStep plans deleting a user grant created, with its access keys,

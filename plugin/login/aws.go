@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
 	"net"
 	"strings"
@@ -168,12 +169,6 @@ func (a *sdkAWS) DescribeCluster(ctx context.Context, p ProfileRef, name string)
 	return cl, nil
 }
 
-var (
-	deniedCodes = map[string]bool{"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true}
-	credCodes   = map[string]bool{"ExpiredToken": true, "ExpiredTokenException": true, "RequestExpired": true, "InvalidClientTokenId": true, "UnrecognizedClientException": true, "SignatureDoesNotMatch": true, "IncompleteSignature": true, "InvalidAccessKeyId": true}
-	notFound    = map[string]bool{"ResourceNotFoundException": true}
-)
-
 // classify sorts an SDK error. A refused AssumeRole reaches us wrapped in the
 // error of the call that needed the credentials (EKS DescribeCluster: get
 // identity: get credentials: ... STS AssumeRole ...), so the chain is walked
@@ -187,7 +182,7 @@ func classify(err error) error {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		out.Code, out.Message = api.ErrorCode(), api.ErrorMessage()
-		out.Caller = callerInMessage(out.Message)
+		out.Caller = awserr.CallerInMessage(out.Message)
 	}
 	assumeRole := false
 	for e := err; e != nil; e = errors.Unwrap(e) {
@@ -201,16 +196,17 @@ func classify(err error) error {
 	var assumeMissing config.SharedConfigAssumeRoleError
 	var dns *net.DNSError
 	var opErr *net.OpError
+	kind := awserr.KindOfCode(out.Code)
 	switch {
 	case strings.Contains(out.Message, "MultiFactorAuthentication"):
 		out.Kind = KindCredentials
-	case assumeRole && deniedCodes[out.Code]:
+	case assumeRole && kind == awserr.AccessDenied:
 		out.Kind = KindAssumeRoleDenied
-	case deniedCodes[out.Code]:
+	case kind == awserr.AccessDenied:
 		out.Kind = KindAccessDenied
-	case notFound[out.Code]:
+	case kind == awserr.NotFound:
 		out.Kind = KindNotFound
-	case credCodes[out.Code], errors.As(err, &notExist), errors.As(err, &assumeMissing):
+	case kind.IsCredentials(), errors.As(err, &notExist), errors.As(err, &assumeMissing):
 		out.Kind = KindCredentials
 	case out.Code == "" && (errors.As(err, &dns) || errors.As(err, &opErr) || errors.Is(err, context.DeadlineExceeded)):
 		out.Kind = KindNetwork
@@ -219,20 +215,6 @@ func classify(err error) error {
 		out.Kind = KindCredentials
 	}
 	return out
-}
-
-// callerInMessage finds the caller's ARN in AWS's "User: ARN is not
-// authorized to perform ..." message.
-func callerInMessage(msg string) string {
-	_, rest, ok := strings.Cut(msg, "User: ")
-	if !ok {
-		return ""
-	}
-	arn, _, ok := strings.Cut(rest, " is not authorized")
-	if !ok || !strings.HasPrefix(arn, "arn:") || strings.ContainsAny(arn, " \t\n") {
-		return ""
-	}
-	return arn
 }
 
 // SDK is login's AWS through aws-sdk-go-v2, for commands (doctor) that must

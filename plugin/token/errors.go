@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"net"
 	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/smithy-go"
 
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
@@ -24,36 +24,11 @@ type assumeRoleError struct {
 func (e *assumeRoleError) Error() string { return "assume role " + e.Role + ": " + e.Err.Error() }
 func (e *assumeRoleError) Unwrap() error { return e.Err }
 
-// Error codes AWS answers with, grouped by what the user must do.
-var (
-	deniedCodes  = map[string]bool{"AccessDenied": true, "AccessDeniedException": true}
-	expiredCodes = map[string]bool{"ExpiredToken": true, "ExpiredTokenException": true, "RequestExpired": true, "TokenRefreshRequired": true}
-	invalidCodes = map[string]bool{"InvalidClientTokenId": true, "UnrecognizedClientException": true, "SignatureDoesNotMatch": true, "IncompleteSignature": true, "InvalidAccessKeyId": true}
-)
-
-func apiCode(err error) (code, message string, ok bool) {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode(), ae.ErrorMessage(), true
-	}
-	return "", "", false
-}
-
-func isAccessDenied(err error) bool {
-	code, _, ok := apiCode(err)
-	return ok && deniedCodes[code]
-}
-
-// STS says "User: arn:aws:iam::123456789012:user/dev2 is not authorized to
-// perform: sts:AssumeRole on resource: ...".
-var callerPattern = lazyRegexp(`User: (arn:[^\s]+) is not authorized`)
+func isAccessDenied(err error) bool { return awserr.KindOf(err) == awserr.AccessDenied }
 
 func callerInMessage(err error) string {
-	_, msg, _ := apiCode(err)
-	if m := callerPattern().FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
+	_, msg, _ := awserr.Code(err)
+	return awserr.CallerInMessage(msg)
 }
 
 // explain turns an error from the SDK into one line a person can act on,
@@ -75,7 +50,7 @@ func (m *minter) explain(err error, profile string) error {
 		return cmdutil.Errorf(cmdutil.ExitInput, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
 	}
 	var ar *assumeRoleError
-	if _, msg, _ := apiCode(err); isAccessDenied(err) && strings.Contains(msg, "MultiFactorAuthentication") {
+	if _, msg, _ := awserr.Code(err); isAccessDenied(err) && strings.Contains(msg, "MultiFactorAuthentication") {
 		return cmdutil.Errorf(cmdutil.ExitCredentials, "AWS did not accept the MFA code; run the command again with the code your device shows now")
 	}
 	if errors.As(err, &ar) && isAccessDenied(err) {
@@ -93,13 +68,13 @@ func (m *minter) explain(err error, profile string) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return cmdutil.Errorf(cmdutil.ExitNetwork, "AWS did not answer in time: %v", err)
 	}
-	if code, msg, ok := apiCode(err); ok {
-		switch {
-		case expiredCodes[code]:
+	if code, msg, ok := awserr.Code(err); ok {
+		switch awserr.KindOfCode(code) {
+		case awserr.ExpiredCredentials:
 			return cmdutil.Errorf(cmdutil.ExitCredentials, "%s have expired (%s); get new ones (aws sso login, or new keys with aws configure) and try again", who, code)
-		case invalidCodes[code]:
+		case awserr.InvalidCredentials:
 			return cmdutil.Errorf(cmdutil.ExitCredentials, "AWS does not accept %s (%s: %s); check the access key and secret, or get new ones", who, code, msg)
-		case deniedCodes[code]:
+		case awserr.AccessDenied:
 			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "AWS denied the request (%s: %s)", code, msg)
 		default:
 			return cmdutil.Errorf(cmdutil.ExitFailure, "AWS answered %s: %s", code, msg)
