@@ -12,15 +12,19 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 all: build
 
+# Static, as released (tools/release): with cgo, the net package would link
+# libc and the dynamic loader, a few milliseconds on every kubectl call.
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-eks_login ./cmd/kubectl-eks_login
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-eks_login ./cmd/kubectl-eks_login
 
 # The world needs unshare and mount (util-linux) and ip (iproute2); the image
-# has moto, boto3, the AWS CLI and kubectl.
+# has moto, boto3, the AWS CLI and kubectl. make bench reads peak RSS with GNU
+# time.
 deps:
 	@missing=(); \
 	command -v unshare >/dev/null || missing+=(util-linux); \
 	command -v ip >/dev/null || missing+=(iproute2); \
+	[ -x /usr/bin/time ] || missing+=(time); \
 	if [ $${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "$${missing[@]}"; fi
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: pip install 'moto[server]==5.2.1'"; exit 1; }
 	@command -v kubectl >/dev/null || { echo "kubectl is missing"; exit 1; }
