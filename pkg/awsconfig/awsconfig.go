@@ -270,6 +270,9 @@ type Profile struct {
 	Line int // of its header, 1-based
 	// Values are the profile's keys (lower case) and values, as ini.v1 reads them.
 	Values map[string]string
+	// KeyLines are the 1-based lines the keys are set on, for errors that
+	// point at the line to fix.
+	KeyLines map[string]int
 	// Managed tells that the profile carries ManagedMarker: login created it.
 	Managed bool
 }
@@ -280,7 +283,28 @@ func (f *File) Profile(name string) (*Profile, bool) {
 	if len(secs) == 0 {
 		return nil, false
 	}
-	p := &Profile{Name: name, Line: f.sections[secs[0]].header + 1, Values: map[string]string{}}
+	return f.collect(name, secs), true
+}
+
+// SSOSession returns the config file's [sso-session NAME] section, whose
+// keys the profiles that name it in sso_session share.
+func (f *File) SSOSession(name string) (*Profile, bool) {
+	var secs []int
+	for i, s := range f.sections {
+		if fields := strings.Fields(s.raw); len(fields) == 2 && fields[0] == "sso-session" && fields[1] == name {
+			secs = append(secs, i)
+		}
+	}
+	if f.Kind != ConfigFile || len(secs) == 0 {
+		return nil, false
+	}
+	return f.collect(name, secs), true
+}
+
+// collect reads the sections secs, in file order, into one Profile: a name
+// given twice is one profile, later keys winning, as with the AWS tools.
+func (f *File) collect(name string, secs []int) *Profile {
+	p := &Profile{Name: name, Line: f.sections[secs[0]].header + 1, Values: map[string]string{}, KeyLines: map[string]int{}}
 	for _, si := range secs {
 		s := f.sections[si]
 		if sec, err := f.ini.GetSection(s.raw); err == nil {
@@ -288,9 +312,14 @@ func (f *File) Profile(name string) (*Profile, bool) {
 				p.Values[k.Name()] = k.String()
 			}
 		}
+		for i := s.header + 1; i < s.end; i++ {
+			if f.lines[i].kind == keyLine {
+				p.KeyLines[f.lines[i].key] = i + 1
+			}
+		}
 		p.Managed = p.Managed || f.managed(s)
 	}
-	return p, true
+	return p
 }
 
 // Profiles lists the names of the file's profiles in file order.

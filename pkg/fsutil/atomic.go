@@ -39,15 +39,28 @@ func ResolvePath(path string) (string, error) {
 // over the target. A reader sees either the old bytes or the new ones, never
 // a mix, even if the process is killed half way.
 func WriteFileAtomic(path string, data []byte, newMode fs.FileMode) error {
+	return writeFileAtomic(path, data, newMode, true)
+}
+
+// WriteFilePrivate is WriteFileAtomic for secrets (an SSO token cache): the
+// file ends up with mode perm whatever mode it had before, so a token once
+// left readable by others is not kept that way.
+func WriteFilePrivate(path string, data []byte, perm fs.FileMode) error {
+	return writeFileAtomic(path, data, perm, false)
+}
+
+func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode bool) error {
 	target, err := ResolvePath(path)
 	if err != nil {
 		return err
 	}
 	mode := newMode
-	if info, err := os.Stat(target); err == nil {
-		mode = info.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cannot read the mode of %s: %w", target, err)
+	if keepMode {
+		if info, err := os.Stat(target); err == nil {
+			mode = info.Mode().Perm()
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot read the mode of %s: %w", target, err)
+		}
 	}
 	dir := filepath.Dir(target)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")

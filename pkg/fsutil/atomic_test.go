@@ -43,6 +43,50 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 }
 
+// TestWriteFilePrivate: a secret's file ends with the mode asked for, even
+// when it was looser (or stricter) before, and written through a symlink.
+func TestWriteFilePrivate(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "token.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		before os.FileMode // 0: no file yet
+		path   string
+	}{
+		{"new file", 0, target},
+		{"a group-readable file is tightened", 0o644, target},
+		{"a read-only file is made writable again", 0o400, target},
+		{"through a symlink", 0o666, link},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			os.Remove(target)
+			if tt.before != 0 {
+				if err := os.WriteFile(target, []byte("old"), tt.before); err != nil {
+					t.Fatal(err)
+				}
+				os.Chmod(target, tt.before)
+			}
+			if err := WriteFilePrivate(tt.path, []byte("new"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			info, err := os.Stat(target)
+			if err != nil || info.Mode().Perm() != 0o600 {
+				t.Fatalf("mode %v (%v), want 0600", info.Mode().Perm(), err)
+			}
+			if got, _ := os.ReadFile(target); string(got) != "new" {
+				t.Errorf("target holds %q", got)
+			}
+			if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the symlink was replaced by a file")
+			}
+		})
+	}
+}
+
 // TestStaleTempsRemoved: a writer killed between its temporary file and the
 // rename leaves ".NAME.tmp-*" behind; the next write removes it once it is
 // clearly dead, and leaves a fresh one (perhaps in flight) alone.

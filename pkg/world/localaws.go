@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,8 +260,131 @@ func (a *LocalAWS) SetCluster(ctx context.Context, c ClusterOverride) error {
 	return a.call(ctx, http.MethodPost, "/cluster", "application/json", body, nil)
 }
 
+// SSOSession is an IAM Identity Center sign-in as `aws sso login` leaves it:
+// an access token, and the refresh token and client registration that renew
+// it. Register it with SetSSOSession; then the SSO portal
+// (portal.sso.REGION.amazonaws.com) gives the access token's holder
+// credentials for the account's roles, as sessions of those roles that the
+// local AWS accepts, and SSO OIDC (oidc.REGION.amazonaws.com) trades the
+// refresh token for a new access token and a new refresh token, after which
+// the old ones are refused. Write the token cache file with TokenCacheJSON.
+type SSOSession struct {
+	// Name identifies the session: the sso-session's name, say.
+	Name        string
+	AccessToken string
+	// AccessTokenExpiresAt is when the portal stops accepting AccessToken;
+	// zero means an hour from now. A time in the past makes the token
+	// expired, for refresh tests.
+	AccessTokenExpiresAt time.Time
+	// RefreshToken, ClientID and ClientSecret renew the access token; empty
+	// ones make it unrenewable.
+	RefreshToken, ClientID, ClientSecret string
+	// RegistrationExpiresAt ends the client registration; zero means in
+	// 90 days.
+	RegistrationExpiresAt time.Time
+	// UserName is the role session name of the credentials, the last part
+	// of their assumed-role ARN; empty means Name.
+	UserName string
+	// Account is the one account the user is assigned; empty means the
+	// server's (123456789012).
+	Account string
+	// Roles are the roles the user may get; empty means every role that
+	// exists in Account. Others are refused with ForbiddenException.
+	Roles []string
+	// TokenTTL is the lifetime of the access tokens a refresh issues; zero
+	// means an hour.
+	TokenTTL time.Duration
+}
+
+// ssoSessionWire is SSOSession as localaws.py reads and reports it.
+type ssoSessionWire struct {
+	Name                  string   `json:"name"`
+	AccessToken           string   `json:"accessToken"`
+	AccessTokenExpiresAt  string   `json:"accessTokenExpiresAt,omitempty"`
+	RefreshToken          string   `json:"refreshToken,omitempty"`
+	ClientID              string   `json:"clientId,omitempty"`
+	ClientSecret          string   `json:"clientSecret,omitempty"`
+	RegistrationExpiresAt string   `json:"registrationExpiresAt,omitempty"`
+	UserName              string   `json:"userName,omitempty"`
+	Account               string   `json:"account,omitempty"`
+	Roles                 []string `json:"roles,omitempty"`
+	TokenTTL              int64    `json:"tokenTTL,omitempty"`
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// SetSSOSession registers (or replaces) an SSO session.
+func (a *LocalAWS) SetSSOSession(ctx context.Context, s SSOSession) error {
+	if s.Name == "" || s.AccessToken == "" {
+		return errors.New("localaws: an SSO session needs a Name and an AccessToken")
+	}
+	body, err := json.Marshal(ssoSessionWire{
+		Name: s.Name, AccessToken: s.AccessToken, AccessTokenExpiresAt: rfc3339(s.AccessTokenExpiresAt),
+		RefreshToken: s.RefreshToken, ClientID: s.ClientID, ClientSecret: s.ClientSecret,
+		RegistrationExpiresAt: rfc3339(s.RegistrationExpiresAt), UserName: s.UserName, Account: s.Account,
+		Roles: s.Roles, TokenTTL: int64(s.TokenTTL / time.Second),
+	})
+	if err != nil {
+		return err
+	}
+	return a.call(ctx, http.MethodPost, "/sso-session", "application/json", body, nil)
+}
+
+// GetSSOSession returns a registered session as the server holds it now,
+// with the tokens of its latest refresh and every default filled in.
+func (a *LocalAWS) GetSSOSession(ctx context.Context, name string) (SSOSession, error) {
+	var w ssoSessionWire
+	if err := a.call(ctx, http.MethodGet, "/sso-session/"+url.PathEscape(name), "", nil, &w); err != nil {
+		return SSOSession{}, err
+	}
+	s := SSOSession{Name: w.Name, AccessToken: w.AccessToken, RefreshToken: w.RefreshToken, ClientID: w.ClientID,
+		ClientSecret: w.ClientSecret, UserName: w.UserName, Account: w.Account, Roles: w.Roles,
+		TokenTTL: time.Duration(w.TokenTTL) * time.Second}
+	var err error
+	if s.AccessTokenExpiresAt, err = time.Parse(time.RFC3339, w.AccessTokenExpiresAt); err != nil {
+		return SSOSession{}, fmt.Errorf("localaws: accessTokenExpiresAt: %w", err)
+	}
+	if s.RegistrationExpiresAt, err = time.Parse(time.RFC3339, w.RegistrationExpiresAt); err != nil {
+		return SSOSession{}, fmt.Errorf("localaws: registrationExpiresAt: %w", err)
+	}
+	return s, nil
+}
+
+// TokenCacheJSON is the token cache file `aws sso login` would write for s
+// (in ~/.aws/sso/cache/<sha1 of the sso-session name>.json): the access
+// token expiring at expiresAt, the refresh token and client registration,
+// and startURL and region (sso_start_url and sso_region). Zero times take
+// SetSSOSession's defaults.
+func (s SSOSession) TokenCacheJSON(startURL, region string) string {
+	expires, registration := s.AccessTokenExpiresAt, s.RegistrationExpiresAt
+	if expires.IsZero() {
+		expires = time.Now().Add(time.Hour)
+	}
+	if registration.IsZero() {
+		registration = time.Now().Add(90 * 24 * time.Hour)
+	}
+	m := map[string]string{
+		"startUrl": startURL, "region": region, "accessToken": s.AccessToken, "expiresAt": rfc3339(expires),
+		"refreshToken": s.RefreshToken, "clientId": s.ClientID, "clientSecret": s.ClientSecret,
+		"registrationExpiresAt": rfc3339(registration),
+	}
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	data, _ := json.MarshalIndent(m, "", "  ") // strings always marshal
+	return string(data) + "\n"
+}
+
 // Calls returns how often each API was called, keyed "service:Action"
-// (e.g. "sts:AssumeRole"), presigned GetCallerIdentity included.
+// (e.g. "sts:AssumeRole", "sso:GetRoleCredentials",
+// "sso-oidc:CreateToken"), presigned GetCallerIdentity included.
 func (a *LocalAWS) Calls(ctx context.Context) (map[string]int, error) {
 	calls := map[string]int{}
 	err := a.call(ctx, http.MethodGet, "/calls", "", nil, &calls)

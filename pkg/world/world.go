@@ -53,6 +53,11 @@ type Options struct {
 	// removed mapping at once; the benchmark uses two minutes, the API
 	// server's default and what a user of a real cluster feels.
 	TokenWebhookCacheTTL time.Duration
+	// AWSOnly starts the local AWS alone, seeded as usual, for tests of AWS
+	// credentials that need no cluster: no tools are built, no Kubernetes
+	// server runs (the cluster's endpoint answers nothing) and
+	// AdminKubeconfig is empty. It starts in about two seconds instead of ten.
+	AWSOnly bool
 }
 
 // World is a running world. All fields are read-only.
@@ -95,7 +100,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		}
 	}()
 	bin := opts.ToolsBin
-	if bin == "" {
+	if bin == "" && !opts.AWSOnly {
 		if bin, err = BuildTools(ctx); err != nil {
 			return nil, err
 		}
@@ -113,6 +118,21 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	w.CAFile = filepath.Join(pki, "ca.crt")
 	if err := os.WriteFile(w.CAFile, ca.certPEM, 0o644); err != nil {
 		return nil, err
+	}
+	if opts.AWSOnly {
+		awsCert, awsKey, err := ca.issue(pki, "aws", leafSpec{commonName: "amazonaws.com", dnsNames: awsHostNames()})
+		if err != nil {
+			return nil, err
+		}
+		w.AWS, err = StartLocalAWS(ctx, LocalAWSOptions{Host: "127.0.0.1", Port: 443, TLSCert: awsCert, TLSKey: awsKey, LogPath: filepath.Join(w.Dir, "localaws.log")})
+		if err != nil {
+			return nil, fmt.Errorf("start the local AWS: %w", err)
+		}
+		if err := w.seedAWS(ctx); err != nil {
+			return nil, fmt.Errorf("seed the local AWS: %w", err)
+		}
+		fmt.Fprintf(w.log, "world: AWS ready after %v (logs in %s)\n", time.Since(start).Round(time.Millisecond), w.Dir)
+		return w, nil
 	}
 	loopback := []net.IP{net.ParseIP("127.0.0.1")}
 	apiCert, apiKey, err := ca.issue(pki, "apiserver", leafSpec{commonName: "kube-apiserver", ips: loopback, dnsNames: []string{"localhost", "kubernetes", "kubernetes.default.svc"}})

@@ -22,10 +22,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/eks-login/eks-login/pkg/awsapi/config"
 	"github.com/eks-login/eks-login/pkg/awsapi/eks"
 	"github.com/eks-login/eks-login/pkg/awsapi/iam"
+	"github.com/eks-login/eks-login/pkg/awsapi/sts"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
@@ -208,6 +208,9 @@ func (c *Common) aws(ctx context.Context, regionHint string) (aws.Config, error)
 		return *c.awsCfg, nil
 	}
 	var opts []func(*config.LoadOptions) error
+	if c.getenv != nil {
+		opts = append(opts, config.WithGetenv(c.getenv))
+	}
 	if c.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
 	}

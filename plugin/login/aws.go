@@ -12,11 +12,11 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/eks-login/eks-login/pkg/awsapi/config"
 	"github.com/eks-login/eks-login/pkg/awsapi/eks"
+	"github.com/eks-login/eks-login/pkg/awsapi/sts"
+	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
 )
 
 // AWS is what login asks of AWS. The real one goes through the SDK; tests
@@ -194,6 +194,7 @@ func classify(err error) error {
 	}
 	var notExist config.SharedConfigProfileNotExistError
 	var assumeMissing config.SharedConfigAssumeRoleError
+	var badProfile *config.ProfileError
 	var dns *net.DNSError
 	var opErr *net.OpError
 	kind := awserr.KindOfCode(out.Code)
@@ -206,7 +207,7 @@ func classify(err error) error {
 		out.Kind = KindAccessDenied
 	case kind == awserr.NotFound:
 		out.Kind = KindNotFound
-	case kind.IsCredentials(), errors.As(err, &notExist), errors.As(err, &assumeMissing):
+	case kind.IsCredentials(), errors.As(err, &notExist), errors.As(err, &assumeMissing), errors.As(err, &badProfile):
 		out.Kind = KindCredentials
 	case out.Code == "" && (errors.As(err, &dns) || errors.As(err, &opErr) || errors.Is(err, context.DeadlineExceeded)):
 		out.Kind = KindNetwork

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/eks-login/eks-login/pkg/awsapi/config"
 )
 
 // fakeAWSServer answers STS (query protocol, XML) and EKS (REST JSON) on

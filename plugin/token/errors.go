@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"net"
 	"net/url"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/eks-login/eks-login/pkg/awsconfig"
+	"github.com/eks-login/eks-login/pkg/awserr"
 
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
@@ -48,6 +49,13 @@ func (m *minter) explain(err error, profile string) error {
 	var notExist config.SharedConfigProfileNotExistError
 	if errors.As(err, &notExist) {
 		return cmdutil.Errorf(cmdutil.ExitInput, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
+	}
+	var badProfile *config.ProfileError
+	var assumeMissing config.SharedConfigAssumeRoleError
+	var parse *awsconfig.ParseError
+	if errors.As(err, &badProfile) || errors.As(err, &assumeMissing) || errors.As(err, &parse) {
+		// The message names the file and line to fix.
+		return cmdutil.Errorf(cmdutil.ExitInput, "%v", err)
 	}
 	var ar *assumeRoleError
 	if _, msg, _ := awserr.Code(err); isAccessDenied(err) && strings.Contains(msg, "MultiFactorAuthentication") {

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/eks-login/eks-login/pkg/awsapi/sts"
+	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
 
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
@@ -62,6 +62,7 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 		config.WithSharedConfigFiles([]string{m.configFile}),
 		config.WithSharedCredentialsFiles([]string{m.credentialsFile}),
 		config.WithAssumeRoleCredentialOptions(m.profileRoleOptions),
+		config.WithGetenv(o.env),
 	}
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))

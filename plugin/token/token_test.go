@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/eks-login/eks-login/pkg/awsapi/config"
 
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"

@@ -66,7 +66,6 @@ func percentile(s []sample, p int) time.Duration {
 	return d[idx]
 }
 
-
 // timeOnce runs cmd and measures its wall time and peak RSS.
 func timeOnce(cmd *exec.Cmd) (sample, error) {
 	var out strings.Builder

@@ -15,6 +15,10 @@ moto runs in-process; this file closes the gaps that matter to eks-login:
    authentication mode.
 7. EKS access entries and access policies exist.
 8. GET /eks-login-world/calls counts API calls per "service:Action".
+9. IAM Identity Center: the SSO portal's GetRoleCredentials and SSO OIDC's
+   CreateToken (refresh_token grant) for sessions a test registers with
+   POST /eks-login-world/sso-session; role credentials are real sessions
+   of the role in moto's STS.
 
 Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
      [--ready-file F] [--verbose]
@@ -43,7 +47,7 @@ from xml.sax.saxutils import escape
 
 import flask
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from moto import settings
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -604,6 +608,208 @@ def is_presigned_sts(environ: dict) -> bool:
     return credential.split("/")[3:4] == ["sts"] or environ.get("HTTP_HOST", "").startswith("sts.")
 
 
+# ---------------------------------------------------------------------- SSO
+
+# IAM Identity Center in two services: the SSO portal (portal.sso.REGION...)
+# turns an access token into role credentials, SSO OIDC (oidc.REGION...)
+# refreshes the access token. No one signs in here: a test registers what
+# `aws sso login` would have produced (POST /eks-login-world/sso-session) and
+# writes the token cache file itself.
+
+SSO_DEFAULT_TTL = 3600  # seconds of a refreshed access token
+SSO_ROLE_TTL = 3600  # seconds of role credentials
+
+
+def _rfc3339(value: str | None, default: datetime.datetime) -> datetime.datetime:
+    if not value:
+        return default
+    t = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if t.tzinfo is not None:
+        t = t.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return t  # naive UTC, as moto's utcnow()
+
+
+class SSOSessions:
+    """Registered sign-ins: tokens, client registrations and who gets what."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sessions: dict[str, dict] = {}
+
+    def put(self, spec: dict) -> dict:
+        name = spec["name"]
+        if not name or not spec.get("accessToken"):
+            raise ValueError("an SSO session needs a name and an accessToken")
+        now = utcnow()
+        session = {
+            "name": name,
+            "accessToken": spec["accessToken"],
+            "accessTokenExpiresAt": _rfc3339(spec.get("accessTokenExpiresAt"), now + datetime.timedelta(hours=1)),
+            "refreshToken": spec.get("refreshToken") or "",
+            "clientId": spec.get("clientId") or "",
+            "clientSecret": spec.get("clientSecret") or "",
+            "registrationExpiresAt": _rfc3339(spec.get("registrationExpiresAt"), now + datetime.timedelta(days=90)),
+            "userName": spec.get("userName") or name,
+            "account": spec.get("account") or default_account(),
+            "roles": list(spec.get("roles") or []),
+            "tokenTTL": int(spec.get("tokenTTL") or SSO_DEFAULT_TTL),
+        }
+        with self._lock:
+            self._sessions[name] = session
+            return self._public(session)
+
+    def get(self, name: str) -> dict | None:
+        with self._lock:
+            session = self._sessions.get(name)
+            return self._public(session) if session else None
+
+    @staticmethod
+    def _public(session: dict) -> dict:
+        out = dict(session)
+        for k in ("accessTokenExpiresAt", "registrationExpiresAt"):
+            out[k] = session[k].strftime("%Y-%m-%dT%H:%M:%SZ")
+        return out
+
+    def by_access_token(self, token: str) -> dict | None:
+        now = utcnow()
+        with self._lock:
+            for session in self._sessions.values():
+                if token and hmac.compare_digest(session["accessToken"], token) and now < session["accessTokenExpiresAt"]:
+                    return dict(session)
+        return None
+
+    def refresh(self, client_id: str, client_secret: str, refresh_token: str) -> dict:
+        """Rotates a session's access and refresh tokens, as CreateToken does."""
+        now = utcnow()
+        with self._lock:
+            clients = [s for s in self._sessions.values() if s["clientId"] and s["clientId"] == client_id]
+            if not clients or not any(hmac.compare_digest(s["clientSecret"], client_secret) for s in clients):
+                raise SSOFailure(401, "InvalidClientException", "invalid_client", "Invalid client provided")
+            for session in clients:
+                if not hmac.compare_digest(session["clientSecret"], client_secret):
+                    continue
+                if now >= session["registrationExpiresAt"]:
+                    raise SSOFailure(401, "InvalidClientException", "invalid_client", "Client registration has expired")
+                if session["refreshToken"] and hmac.compare_digest(session["refreshToken"], refresh_token):
+                    session["accessToken"] = "aoa" + uuid.uuid4().hex
+                    session["refreshToken"] = "aor" + uuid.uuid4().hex
+                    session["accessTokenExpiresAt"] = now + datetime.timedelta(seconds=session["tokenTTL"])
+                    return {"accessToken": session["accessToken"], "tokenType": "Bearer",
+                            "expiresIn": session["tokenTTL"], "refreshToken": session["refreshToken"]}
+            raise SSOFailure(400, "InvalidGrantException", "invalid_grant", "Invalid refresh token provided")
+
+
+SSO = SSOSessions()
+
+
+class SSOFailure(Exception):
+    """An SSO portal or OIDC error: REST-JSON, the code in x-amzn-ErrorType."""
+
+    def __init__(self, status: int, code: str, oauth_error: str | None, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+        # The portal answers {"message": ...}; OIDC answers OAuth's
+        # {"error": ..., "error_description": ...}.
+        self.body = ({"error": oauth_error, "error_description": message} if oauth_error
+                     else {"message": message})
+
+
+def sso_service(environ: dict) -> str | None:
+    """ "sso" or "sso-oidc" when the request is for IAM Identity Center."""
+    host = environ.get("HTTP_HOST", "").split(":")[0]
+    if host.startswith("portal.sso."):
+        return "sso"
+    if host.startswith("oidc."):
+        return "sso-oidc"
+    # At the server's own URL (endpoint overrides): by path; both are unsigned.
+    if environ.get("HTTP_AUTHORIZATION"):
+        return None
+    path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+    if path == "/federation/credentials" and method == "GET":
+        return "sso"
+    if path == "/token" and method == "POST":
+        return "sso-oidc"
+    return None
+
+
+def _raw_header(environ: dict, name: str) -> str | None:
+    """A header werkzeug left out of environ: it drops names with '_'."""
+    for k, v in environ.get("localaws.raw_headers", []):
+        if k.lower() == name:
+            return v
+    return None
+
+
+def _host_region(environ: dict, prefix: str) -> str:
+    host = environ.get("HTTP_HOST", "").split(":")[0]
+    if host.startswith(prefix):
+        return host[len(prefix):].split(".")[0]
+    return "us-east-1"
+
+
+def get_role_credentials(environ: dict) -> dict:
+    CALLS.add("sso:GetRoleCredentials")
+    q = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    token = _raw_header(environ, "x-amz-sso_bearer_token")
+    if not token:
+        raise SSOFailure(401, "UnauthorizedException", None, "Session token not found or invalid")
+    role_name, account = q.get("role_name", ""), q.get("account_id", "")
+    if not role_name or not account:
+        raise SSOFailure(400, "InvalidRequestException", None, "role_name and account_id are required")
+    session = SSO.by_access_token(token)
+    if session is None:
+        raise SSOFailure(401, "UnauthorizedException", None, "Session token not found or invalid")
+    region = _host_region(environ, "portal.sso.")
+    partition = get_partition(region)
+    role_arn = f"arn:{partition}:iam::{account}:role/{role_name}"
+    no_access = SSOFailure(403, "ForbiddenException", None, "No access")
+    if account != session["account"] or (session["roles"] and role_name not in session["roles"]):
+        raise no_access
+    try:
+        iam_backends[account][partition].get_role_by_arn(role_arn)
+    except Exception:
+        raise no_access
+    role = sts_backends[account][partition].assume_role(
+        region_name=region, role_session_name=session["userName"], role_arn=role_arn,
+        policy=None, duration=SSO_ROLE_TTL, external_id=None)
+    expiration = role.expiration.replace(tzinfo=datetime.timezone.utc)
+    return {"roleCredentials": {
+        "accessKeyId": role.access_key_id,
+        "secretAccessKey": role.secret_access_key,
+        "sessionToken": role.session_token,
+        "expiration": int(expiration.timestamp() * 1000),
+    }}
+
+
+def create_token(body: bytes) -> dict:
+    CALLS.add("sso-oidc:CreateToken")
+    try:
+        req = json.loads(body or b"{}")
+    except ValueError:
+        raise SSOFailure(400, "InvalidRequestException", "invalid_request", "The request body is not JSON")
+    for field in ("clientId", "clientSecret", "grantType"):
+        if not isinstance(req.get(field), str) or not req[field]:
+            raise SSOFailure(400, "InvalidRequestException", "invalid_request", f"{field} is required")
+    if req["grantType"] != "refresh_token":
+        raise SSOFailure(400, "UnsupportedGrantTypeException", "unsupported_grant_type",
+                         f"Unsupported grant type: {req['grantType']}")
+    return SSO.refresh(req["clientId"], req["clientSecret"], req.get("refreshToken") or "")
+
+
+def serve_sso(service: str, environ: dict, body: bytes, start: Any) -> list[bytes]:
+    rid = str(uuid.uuid4())
+    try:
+        result = get_role_credentials(environ) if service == "sso" else create_token(body)
+        status, headers, payload = 200, [], result
+    except SSOFailure as f:
+        status, headers, payload = f.status, [("x-amzn-ErrorType", f.code)], f.body
+    data = json.dumps(payload).encode()
+    reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}.get(status, "Error")
+    start(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                                 ("x-amzn-RequestId", rid), *headers])
+    return [data]
+
+
 # ---------------------------------------------------------------------- EKS
 
 AUTH_MODES = ("CONFIG_MAP", "API_AND_CONFIG_MAP", "API")  # the order EKS allows moving in
@@ -886,6 +1092,9 @@ class LocalAWS:
         path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
         if path.startswith(CONTROL + "/"):
             return self.control(path[len(CONTROL):], method, body, start)
+        service = sso_service(environ)
+        if service:  # unsigned by design: ahead of the check below
+            return serve_sso(service, environ, body, start)
         if path == "/moto-api/reset-auth" and method == "POST":
             try:  # moto crashes on anything but a number
                 float(body.decode())
@@ -921,6 +1130,17 @@ class LocalAWS:
                 return respond_json(start, 200, set_cluster(json.loads(text)))
             except (ValueError, KeyError, TypeError) as e:
                 return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path == "/sso-session" and method == "POST":
+            try:
+                return respond_json(start, 200, SSO.put(json.loads(text)))
+            except (ValueError, KeyError, TypeError) as e:
+                return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path.startswith("/sso-session/") and method == "GET":
+            name = path[len("/sso-session/"):]  # PATH_INFO is already unescaped
+            session = SSO.get(name)
+            if session is None:
+                return respond_json(start, 404, {"error": f"no SSO session {name!r}"})
+            return respond_json(start, 200, session)
         if path == "/calls" and method == "GET":
             return respond_json(start, 200, CALLS.snapshot())
         if path == "/calls/reset" and method == "POST":
@@ -942,6 +1162,15 @@ def respond_json(start: Any, status: int, obj: Any) -> list[bytes]:
     return respond(start, status, "application/json", json.dumps(obj) + "\n")
 
 
+class RequestHandler(WSGIRequestHandler):
+    def make_environ(self) -> dict:
+        environ = super().make_environ()
+        # werkzeug drops headers whose names hold '_' (they would collide
+        # with '-' in environ); the SSO portal's x-amz-sso_bearer_token does.
+        environ["localaws.raw_headers"] = list(self.headers.items())
+        return environ
+
+
 def main() -> int:
     global VERBOSE
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -955,7 +1184,8 @@ def main() -> int:
     VERBOSE = args.verbose
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
-    server = make_server(args.host, args.port, LocalAWS(), threaded=True, ssl_context=tls)
+    server = make_server(args.host, args.port, LocalAWS(), threaded=True, ssl_context=tls,
+                         request_handler=RequestHandler)
     url = f"{'https' if tls else 'http'}://{args.host}:{server.server_port}"
 
     def stop(signum: int, frame: Any) -> None:

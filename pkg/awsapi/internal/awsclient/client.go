@@ -74,9 +74,10 @@ func Apply(o Options, fns []func(*Options)) Options {
 // own service clients do.
 //
 // Endpoints: cfg.BaseEndpoint first (config.LoadDefaultConfig puts
-// AWS_ENDPOINT_URL there), then AWS_ENDPOINT_URL_<ID> from the environment,
-// which the SDK would find through cfg.ConfigSources. Endpoint settings in
-// the shared config file's "services" sections are not read.
+// AWS_ENDPOINT_URL there), then AWS_ENDPOINT_URL_<ID> (see EndpointEnvVar)
+// from the environment, which the SDK would find through cfg.ConfigSources.
+// Endpoint settings in the shared config file's "services" sections are not
+// read.
 func FromConfig(svc *Service, cfg aws.Config) Options {
 	o := Options{
 		Region:           cfg.Region,
@@ -91,13 +92,20 @@ func FromConfig(svc *Service, cfg aws.Config) Options {
 	if ignore, _ := os.LookupEnv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"); strings.EqualFold(ignore, "true") {
 		return o
 	}
-	if v, ok := os.LookupEnv("AWS_ENDPOINT_URL_" + svc.ID); ok && v != "" {
+	if v, ok := os.LookupEnv(EndpointEnvVar(svc.ID)); ok && v != "" {
 		o.BaseEndpoint = aws.String(v)
 	} else if v, ok := os.LookupEnv("AWS_ENDPOINT_URL"); ok && v != "" && o.BaseEndpoint == nil {
 		// An aws.Config built by hand has not folded this in.
 		o.BaseEndpoint = aws.String(v)
 	}
 	return o
+}
+
+// EndpointEnvVar names the variable that overrides a service's endpoint, as
+// the SDK derives it from the service ID: upper case, spaces made
+// underscores ("SSO OIDC" reads AWS_ENDPOINT_URL_SSO_OIDC).
+func EndpointEnvVar(serviceID string) string {
+	return "AWS_ENDPOINT_URL_" + strings.ReplaceAll(strings.ToUpper(serviceID), " ", "_")
 }
 
 // Cached wraps a credentials provider in a cache unless it already is one,
@@ -117,7 +125,10 @@ type Request struct {
 	Path        string // already escaped
 	Query       url.Values
 	ContentType string
-	Body        []byte
+	// Header holds extra headers, such as the SSO portal's bearer token;
+	// they are signed with the request when it is signed.
+	Header http.Header
+	Body   []byte
 }
 
 // Response is a complete HTTP response.
@@ -205,6 +216,9 @@ func send(ctx context.Context, svc *Service, o Options, client aws.HTTPClient, r
 	// NewRequest re-derives the path from the string; keep the escaping we
 	// chose, since it is what gets signed.
 	hreq.URL.Path, hreq.URL.RawPath = u.Path, u.RawPath
+	for k, v := range req.Header {
+		hreq.Header[http.CanonicalHeaderKey(k)] = v
+	}
 	if req.ContentType != "" {
 		hreq.Header.Set("Content-Type", req.ContentType)
 	}

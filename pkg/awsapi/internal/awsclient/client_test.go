@@ -73,3 +73,16 @@ func TestRetriesServerErrors(t *testing.T) {
 		t.Fatalf("aws.NopRetryer: %d calls, %v", calls.Load(), err)
 	}
 }
+
+func TestEndpointEnvVar(t *testing.T) {
+	for id, want := range map[string]string{
+		"EKS":      "AWS_ENDPOINT_URL_EKS",
+		"SSO":      "AWS_ENDPOINT_URL_SSO",
+		"SSO OIDC": "AWS_ENDPOINT_URL_SSO_OIDC",
+		"sts":      "AWS_ENDPOINT_URL_STS",
+	} {
+		if got := EndpointEnvVar(id); got != want {
+			t.Errorf("EndpointEnvVar(%q) = %s, want %s", id, got, want)
+		}
+	}
+}
