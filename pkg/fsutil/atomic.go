@@ -39,17 +39,26 @@ func ResolvePath(path string) (string, error) {
 // over the target. A reader sees either the old bytes or the new ones, never
 // a mix, even if the process is killed half way.
 func WriteFileAtomic(path string, data []byte, newMode fs.FileMode) error {
-	return writeFileAtomic(path, data, newMode, true)
+	return writeFileAtomic(path, data, newMode, true, true)
 }
 
 // WriteFilePrivate is WriteFileAtomic for secrets (an SSO token cache): the
 // file ends up with mode perm whatever mode it had before, so a token once
 // left readable by others is not kept that way.
 func WriteFilePrivate(path string, data []byte, perm fs.FileMode) error {
-	return writeFileAtomic(path, data, perm, false)
+	return writeFileAtomic(path, data, perm, false, true)
 }
 
-func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode bool) error {
+// WriteCacheFile is WriteFilePrivate without the flushes to disk, for a
+// cache that can be rebuilt: the rename still makes the write all or
+// nothing for readers and for a killed writer, and after a power cut an
+// entry may be lost or unreadable, which its reader treats as a miss. The
+// two fsyncs would cost every cold token several milliseconds.
+func WriteCacheFile(path string, data []byte, perm fs.FileMode) error {
+	return writeFileAtomic(path, data, perm, false, false)
+}
+
+func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode, durable bool) error {
 	target, err := ResolvePath(path)
 	if err != nil {
 		return err
@@ -81,8 +90,10 @@ func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode boo
 	if _, err := tmp.Write(data); err != nil {
 		return fmt.Errorf("cannot write %s: %w", tmpName, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("cannot flush %s to disk: %w", tmpName, err)
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			return fmt.Errorf("cannot flush %s to disk: %w", tmpName, err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("cannot write %s: %w", tmpName, err)
@@ -91,7 +102,9 @@ func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode boo
 		return fmt.Errorf("cannot replace %s: %w", target, err)
 	}
 	committed = true
-	syncDir(dir)
+	if durable {
+		syncDir(dir)
+	}
 	removeStaleTemps(dir, filepath.Base(target))
 	return nil
 }

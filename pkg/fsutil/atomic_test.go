@@ -44,8 +44,15 @@ func TestWriteFileAtomic(t *testing.T) {
 }
 
 // TestWriteFilePrivate: a secret's file ends with the mode asked for, even
-// when it was looser (or stricter) before, and written through a symlink.
+// when it was looser (or stricter) before, and written through a symlink;
+// for a durable secret (an SSO token) and a cache entry alike.
 func TestWriteFilePrivate(t *testing.T) {
+	for name, write := range map[string]func(string, []byte, os.FileMode) error{"WriteFilePrivate": WriteFilePrivate, "WriteCacheFile": WriteCacheFile} {
+		t.Run(name, func(t *testing.T) { testWritePrivate(t, write) })
+	}
+}
+
+func testWritePrivate(t *testing.T, write func(string, []byte, os.FileMode) error) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "token.json")
 	link := filepath.Join(dir, "link.json")
@@ -70,7 +77,7 @@ func TestWriteFilePrivate(t *testing.T) {
 				}
 				os.Chmod(target, tt.before)
 			}
-			if err := WriteFilePrivate(tt.path, []byte("new"), 0o600); err != nil {
+			if err := write(tt.path, []byte("new"), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			info, err := os.Stat(target)

@@ -230,7 +230,7 @@ func (c *Cache) store(path string, e Entry) {
 	e.Version = formatVersion
 	data, err := json.MarshalIndent(e, "", "  ")
 	if err == nil {
-		err = fsutil.WriteFileAtomic(path, append(data, '\n'), 0o600)
+		err = fsutil.WriteCacheFile(path, append(data, '\n'), 0o600)
 	}
 	if err != nil {
 		c.logf("cache: cannot store the entry: %v", err)
