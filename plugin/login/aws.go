@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/eks-login/eks-login/pkg/awsapi/config"
 	"github.com/eks-login/eks-login/pkg/awsapi/eks"
+	"github.com/eks-login/eks-login/pkg/awsapi/ssocreds"
 	"github.com/eks-login/eks-login/pkg/awsapi/sts"
 	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
 )
@@ -195,11 +196,12 @@ func classify(err error) error {
 	var notExist config.SharedConfigProfileNotExistError
 	var assumeMissing config.SharedConfigAssumeRoleError
 	var badProfile *config.ProfileError
+	var signIn *ssocreds.InvalidTokenError
 	var dns *net.DNSError
 	var opErr *net.OpError
 	kind := awserr.KindOfCode(out.Code)
 	switch {
-	case strings.Contains(out.Message, "MultiFactorAuthentication"):
+	case strings.Contains(out.Message, "MultiFactorAuthentication"), errors.As(err, &signIn):
 		out.Kind = KindCredentials
 	case assumeRole && kind == awserr.AccessDenied:
 		out.Kind = KindAssumeRoleDenied

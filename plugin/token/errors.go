@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/eks-login/eks-login/pkg/awsapi/ssocreds"
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/awserr"
 
@@ -49,6 +50,13 @@ func (m *minter) explain(err error, profile string) error {
 	var notExist config.SharedConfigProfileNotExistError
 	if errors.As(err, &notExist) {
 		return cmdutil.Errorf(cmdutil.ExitInput, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
+	}
+	var signIn *ssocreds.InvalidTokenError
+	if errors.As(err, &signIn) {
+		// Whatever the portal or OIDC answered, the person's next step is
+		// to sign in again, which the error names; said before the AWS
+		// error codes below would turn it into "AWS answered ...".
+		return cmdutil.Errorf(cmdutil.ExitCredentials, "%v", signIn)
 	}
 	var badProfile *config.ProfileError
 	var assumeMissing config.SharedConfigAssumeRoleError
