@@ -196,6 +196,27 @@ func (c *Cache) Get(ctx context.Context, key string, mode Mode, m Minter) (Entry
 	return e, Minted, nil
 }
 
+// Put stores e as key's entry, under key's lock: a command that got
+// credentials for the same key another way (login, which assumes the role
+// to check the cluster) hands them over, so the token command's next run
+// is a hit rather than a second AssumeRole and MFA prompt.
+func (c *Cache) Put(key string, e Entry) error {
+	if err := c.ensureDir(); err != nil {
+		return err
+	}
+	lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
+	if err != nil {
+		return fmt.Errorf("cannot lock the token cache: %w", err)
+	}
+	defer lock.Unlock()
+	path := c.Path(key)
+	if err := checkExisting(path); err != nil {
+		return err
+	}
+	c.store(path, e)
+	return nil
+}
+
 // load reads path. A missing, unreadable or corrupt entry is a miss; a corrupt
 // one is said so, and is replaced by the store that follows.
 func (c *Cache) load(path string) (Entry, bool) {

@@ -18,6 +18,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/awsapi/ssocreds"
 	"github.com/eks-login/eks-login/pkg/awsapi/sts"
 	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
+	tokencmd "github.com/eks-login/eks-login/plugin/token"
 )
 
 // AWS is what login asks of AWS. The real one goes through the SDK; tests
@@ -95,9 +96,36 @@ type sdkAWS struct {
 
 	mu     sync.Mutex
 	reader *bufio.Reader
+
+	// sessions names role sessions as the token command does; role keeps
+	// the credentials DescribeCluster assumed, for the token cache.
+	sessions *tokencmd.RoleSessions
+	role     *roleSession
 }
 
-func newSDKAWS(in io.Reader, errOut io.Writer) *sdkAWS { return &sdkAWS{in: in, errOut: errOut} }
+// roleSession is a role profile's temporary credentials and who they are.
+type roleSession struct {
+	profile string
+	creds   aws.Credentials
+	who     tokencmd.Assumed
+}
+
+func newSDKAWS(in io.Reader, errOut io.Writer) *sdkAWS {
+	return &sdkAWS{in: in, errOut: errOut, sessions: tokencmd.NewRoleSessions(nil)}
+}
+
+// RoleSession returns the temporary credentials DescribeCluster got for
+// profile, so that login can hand them to the token command's cache: with
+// an MFA profile, the code is then asked once, not again at the first
+// kubectl call.
+func (a *sdkAWS) RoleSession(profile string) (aws.Credentials, tokencmd.Assumed, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.role == nil || a.role.profile != profile {
+		return aws.Credentials{}, tokencmd.Assumed{}, false
+	}
+	return a.role.creds, a.role.who, true
+}
 
 func (a *sdkAWS) load(ctx context.Context, p ProfileRef) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
@@ -105,6 +133,7 @@ func (a *sdkAWS) load(ctx context.Context, p ProfileRef) (aws.Config, error) {
 		config.WithSharedConfigFiles([]string{p.ConfigFile}),
 		config.WithSharedCredentialsFiles([]string{p.CredentialsFile}),
 		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
+			a.sessions.Adjust(o)
 			o.TokenProvider = func() (string, error) { return a.mfaCode(p.MFASerial) }
 		}),
 	}
@@ -162,6 +191,12 @@ func (a *sdkAWS) DescribeCluster(ctx context.Context, p ProfileRef, name string)
 	c := out.Cluster
 	if c == nil {
 		return Cluster{}, &AWSError{Kind: KindOther, Err: errors.New("DescribeCluster answered without a cluster")}
+	}
+	// The cache hands back what DescribeCluster used, with no new call.
+	if creds, err := cfg.Credentials.Retrieve(ctx); err == nil && creds.CanExpire {
+		a.mu.Lock()
+		a.role = &roleSession{profile: p.Name, creds: creds, who: a.sessions.Assumed()}
+		a.mu.Unlock()
 	}
 	cl := Cluster{Name: aws.ToString(c.Name), ARN: aws.ToString(c.Arn), Endpoint: aws.ToString(c.Endpoint), Status: string(c.Status), Version: aws.ToString(c.Version)}
 	if c.CertificateAuthority != nil {

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
@@ -29,6 +30,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	tokencmd "github.com/eks-login/eks-login/plugin/token"
 )
 
 // ExecCommand is the command kubeconfig users run for tokens. It is the
@@ -418,10 +420,35 @@ func runLogin(ctx context.Context, o *Options) error {
 	if _, err := o.LookPath(o.ExecCommand); err != nil && !filepath.IsAbs(o.ExecCommand) {
 		fmt.Fprintf(o.IO.ErrOut, "warning: %s is not on your PATH, so kubectl cannot run it for tokens; put the folder that holds it on PATH\n", o.ExecCommand)
 	}
+	o.primeTokenCache(ctx, region)
 	if o.NoVerify {
 		return nil
 	}
 	return o.verify(ctx, loc.File.Path, kPlan.New, role)
+}
+
+// primeTokenCache hands the role credentials that DescribeCluster got to
+// the token command's cache, under the key its exec entry will compute now
+// that the files are written. With an MFA profile the code is then asked
+// once: neither the check below nor the first kubectl call asks again. A
+// failure only costs that second prompt, so it is logged, not returned.
+func (o *Options) primeTokenCache(ctx context.Context, region string) {
+	rs, ok := o.AWS.(interface {
+		RoleSession(profile string) (aws.Credentials, tokencmd.Assumed, bool)
+	})
+	if !ok {
+		return
+	}
+	creds, who, ok := rs.RoleSession(o.Profile)
+	if !ok {
+		return
+	}
+	to := &tokencmd.Options{IO: o.IO, Getenv: o.env, ClusterName: o.Cluster, Profile: o.Profile, Region: region}
+	if err := tokencmd.Prime(ctx, to, creds, who); err != nil {
+		o.logf("cannot cache the role's credentials for the token command (%v); its first run will assume the role again", err)
+		return
+	}
+	o.logf("cached the role's credentials for the token command (session %s)", who.CallerARN)
 }
 
 // resolveRole returns the role ARN: --role-arn as given, or --role in the

@@ -140,25 +140,10 @@ func runToken(ctx context.Context, o *Options) error {
 	case o.ForceRefresh:
 		mode = tokencache.Refresh
 	}
-	dir := o.CacheDir
-	if dir == "" && mode != tokencache.Bypass {
-		if dir, err = tokencache.DefaultDir(o.env); err != nil {
-			return cmdutil.WithCode(cmdutil.ExitInput, err)
-		}
+	cache, key, err := o.cacheEntry(mode, endpoint, cfgFile, credFile)
+	if err != nil {
+		return err
 	}
-	cache := &tokencache.Cache{Dir: dir, Now: o.now, Logf: o.logf}
-	key := tokencache.Key(tokencache.KeyInput{
-		ClusterName:        o.ClusterName,
-		Region:             o.Region,
-		Profile:            o.Profile,
-		RoleARN:            o.RoleARN,
-		SessionName:        o.SessionName,
-		ForwardSessionName: o.ForwardSessionName,
-		ExternalID:         o.ExternalID,
-		STSEndpoint:        string(endpoint),
-		Env:                tokencache.EnvForKey(o.env),
-		Files:              []tokencache.FileStamp{tokencache.StampFile(cfgFile), tokencache.StampFile(credFile)},
-	})
 	m := &minter{o: o, info: info, endpoint: endpoint, configFile: cfgFile, credentialsFile: credFile}
 	e, outcome, err := cache.Get(ctx, key, mode, m)
 	if err != nil {
@@ -182,6 +167,32 @@ func runToken(ctx context.Context, o *Options) error {
 		return fmt.Errorf("cannot write the ExecCredential to stdout: %w", err)
 	}
 	return nil
+}
+
+// cacheEntry is the cache and the key of o's entry: everything that can
+// change which token o gets is in the key, down to the stat of the AWS
+// files, so that a warm call reads no ini.
+func (o *Options) cacheEntry(mode tokencache.Mode, endpoint token.Endpoint, cfgFile, credFile string) (*tokencache.Cache, string, error) {
+	dir := o.CacheDir
+	if dir == "" && mode != tokencache.Bypass {
+		var err error
+		if dir, err = tokencache.DefaultDir(o.env); err != nil {
+			return nil, "", cmdutil.WithCode(cmdutil.ExitInput, err)
+		}
+	}
+	key := tokencache.Key(tokencache.KeyInput{
+		ClusterName:        o.ClusterName,
+		Region:             o.Region,
+		Profile:            o.Profile,
+		RoleARN:            o.RoleARN,
+		SessionName:        o.SessionName,
+		ForwardSessionName: o.ForwardSessionName,
+		ExternalID:         o.ExternalID,
+		STSEndpoint:        string(endpoint),
+		Env:                tokencache.EnvForKey(o.env),
+		Files:              []tokencache.FileStamp{tokencache.StampFile(cfgFile), tokencache.StampFile(credFile)},
+	})
+	return &tokencache.Cache{Dir: dir, Now: o.now, Logf: o.logf}, key, nil
 }
 
 var (

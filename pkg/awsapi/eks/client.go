@@ -6,7 +6,6 @@
 package eks
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsapi/eks/types"
 	"github.com/eks-login/eks-login/pkg/awsapi/internal/awsclient"
+	"github.com/eks-login/eks-login/pkg/awsapi/internal/restjson"
 )
 
 // ServiceID is the SDK's service ID for EKS.
@@ -60,14 +60,7 @@ var service = &awsclient.Service{
 // Endpoint is the canonical EKS endpoint for a region and the region to
 // sign for; both are empty without a region.
 func Endpoint(region string) (endpoint, signingRegion string) {
-	if region == "" {
-		return "", ""
-	}
-	suffix := "amazonaws.com"
-	if strings.HasPrefix(region, "cn-") {
-		suffix = "amazonaws.com.cn"
-	}
-	return "https://eks." + region + "." + suffix, region
+	return awsclient.RegionalEndpoint("eks", region)
 }
 
 // request is one EKS call before it is sent.
@@ -89,24 +82,13 @@ func (c *Client) invoke(ctx context.Context, r request, out any, optFns []func(*
 		}
 		req.Body, req.ContentType = body, "application/json"
 	}
-	resp, err := awsclient.Do(ctx, service, o, req)
-	if err != nil {
-		return err
-	}
-	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return &smithy.OperationError{ServiceID: ServiceID, OperationName: r.op,
-				Err: fmt.Errorf("the %s response could not be decoded: %w", r.op, err)}
-		}
-	}
-	return nil
+	return restjson.Invoke(ctx, service, o, req, out)
 }
 
 // missing is the error for a required parameter left nil, reported before
 // anything is sent, as the SDK's validation does.
 func missing(op string, params ...string) error {
-	return &smithy.OperationError{ServiceID: ServiceID, OperationName: op,
-		Err: fmt.Errorf("the request is missing required parameters: %s", strings.Join(params, ", "))}
+	return restjson.Missing(ServiceID, op, params)
 }
 
 // required lists the names of nil parameters.
@@ -151,6 +133,11 @@ func pageQuery(maxResults *int32, nextToken *string) url.Values {
 
 // decodeError reads a REST-JSON error: the code from x-amzn-ErrorType or the
 // body's __type/code, the message from the body's message.
+//
+// It is not restjson.DecodeError, which the SSO clients share, because it
+// reads errors as this client always has and as internal/query does for IAM
+// and STS: a body's code before its __type, a body that is not JSON still an
+// API error named by the HTTP status, and the fault taken from the status.
 func decodeError(resp *awsclient.Response) error {
 	var body struct {
 		Type    string `json:"__type"`

@@ -11,19 +11,14 @@
 package sso
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go"
 
 	"github.com/eks-login/eks-login/pkg/awsapi/internal/awsclient"
+	"github.com/eks-login/eks-login/pkg/awsapi/internal/restjson"
 	"github.com/eks-login/eks-login/pkg/awsapi/sso/types"
 )
 
@@ -66,14 +61,7 @@ var service = &awsclient.Service{
 // Endpoint is the canonical SSO portal endpoint for a region and the region
 // to sign for; both are empty without a region.
 func Endpoint(region string) (endpoint, signingRegion string) {
-	if region == "" {
-		return "", ""
-	}
-	suffix := "amazonaws.com"
-	if strings.HasPrefix(region, "cn-") {
-		suffix = "amazonaws.com.cn"
-	}
-	return "https://portal.sso." + region + "." + suffix, region
+	return awsclient.RegionalEndpoint("portal.sso", region)
 }
 
 // GetRoleCredentials exchanges an SSO access token for short-term
@@ -83,18 +71,9 @@ func (c *Client) GetRoleCredentials(ctx context.Context, params *GetRoleCredenti
 	if params == nil {
 		params = &GetRoleCredentialsInput{}
 	}
-	var missing []string
-	for _, p := range []struct {
-		name  string
-		value *string
-	}{{"AccessToken", params.AccessToken}, {"AccountId", params.AccountId}, {"RoleName", params.RoleName}} {
-		if p.value == nil {
-			missing = append(missing, p.name)
-		}
-	}
-	if missing != nil {
-		return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op,
-			Err: fmt.Errorf("the request is missing required parameters: %s", strings.Join(missing, ", "))}
+	if err := restjson.Required(ServiceID, op, restjson.Param{Name: "AccessToken", Value: params.AccessToken},
+		restjson.Param{Name: "AccountId", Value: params.AccountId}, restjson.Param{Name: "RoleName", Value: params.RoleName}); err != nil {
+		return nil, err
 	}
 	o := awsclient.Apply(c.options, optFns)
 	// The SDK resolves this operation's auth to smithy.api#noAuth whatever
@@ -107,72 +86,27 @@ func (c *Client) GetRoleCredentials(ctx context.Context, params *GetRoleCredenti
 		Query:     url.Values{"role_name": {*params.RoleName}, "account_id": {*params.AccountId}},
 		Header:    http.Header{"X-Amz-Sso_bearer_token": {*params.AccessToken}},
 	}
-	resp, err := awsclient.Do(ctx, service, o, req)
-	if err != nil {
-		return nil, err
-	}
 	out := &GetRoleCredentialsOutput{}
-	if len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op,
-				Err: fmt.Errorf("the %s response could not be decoded: %w", op, err)}
-		}
+	if err := restjson.Invoke(ctx, service, o, req, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// decodeError reads a REST-JSON error as the SDK does: the code from
-// x-amzn-ErrorType, else the body's __type or code; the message from the
-// body's message.
-func decodeError(resp *awsclient.Response) error {
-	var body struct {
-		Type    string  `json:"__type"`
-		Code    any     `json:"code"`
-		Message *string `json:"message"`
-	}
-	if err := json.NewDecoder(bytes.NewReader(resp.Body)).Decode(&body); err != nil && err != io.EOF {
-		// As the SDK: an error body that is not JSON (a proxy's page, say).
-		return &smithy.DeserializationError{Err: fmt.Errorf("failed to decode response body, %w", err)}
-	}
-	code := resp.Header.Get("X-Amzn-Errortype")
-	if code == "" {
-		code = body.Type
-	}
-	if s, ok := body.Code.(string); ok && code == "" {
-		code = s
-	}
-	code = sanitizeCode(code)
+func decodeError(resp *awsclient.Response) error { return restjson.DecodeError(resp, typedError) }
+
+// typedError returns the portal's exception type for code, as the SDK's
+// deserializer would, or nil for codes without one.
+func typedError(code string, msg *string) error {
 	switch code {
 	case "InvalidRequestException":
-		return &types.InvalidRequestException{Message: body.Message}
+		return &types.InvalidRequestException{Message: msg}
 	case "ResourceNotFoundException":
-		return &types.ResourceNotFoundException{Message: body.Message}
+		return &types.ResourceNotFoundException{Message: msg}
 	case "TooManyRequestsException":
-		return &types.TooManyRequestsException{Message: body.Message}
+		return &types.TooManyRequestsException{Message: msg}
 	case "UnauthorizedException":
-		return &types.UnauthorizedException{Message: body.Message}
+		return &types.UnauthorizedException{Message: msg}
 	}
-	if code == "" {
-		code = "UnknownError"
-	}
-	// As the SDK's restjson1 protocol: a body without a message leaves the
-	// generic error's message at "UnknownError".
-	msg := "UnknownError"
-	if body.Message != nil && *body.Message != "" {
-		msg = *body.Message
-	}
-	return &smithy.GenericAPIError{Code: code, Message: msg}
-}
-
-// sanitizeCode strips the namespace and suffix that services may add:
-// "com.amazonaws.sso#UnauthorizedException:http://..." becomes
-// "UnauthorizedException".
-func sanitizeCode(code string) string {
-	if i := strings.IndexByte(code, ':'); i >= 0 {
-		code = code[:i]
-	}
-	if i := strings.IndexByte(code, '#'); i >= 0 {
-		code = code[i+1:]
-	}
-	return strings.TrimSpace(code)
+	return nil
 }

@@ -13,15 +13,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 
 	"github.com/eks-login/eks-login/pkg/awsapi/internal/awsclient"
+	"github.com/eks-login/eks-login/pkg/awsapi/internal/restjson"
 	"github.com/eks-login/eks-login/pkg/awsapi/ssooidc/types"
 )
 
@@ -65,14 +63,7 @@ var service = &awsclient.Service{
 // Endpoint is the canonical SSO OIDC endpoint for a region and the region
 // to sign for; both are empty without a region.
 func Endpoint(region string) (endpoint, signingRegion string) {
-	if region == "" {
-		return "", ""
-	}
-	suffix := "amazonaws.com"
-	if strings.HasPrefix(region, "cn-") {
-		suffix = "amazonaws.com.cn"
-	}
-	return "https://oidc." + region + "." + suffix, region
+	return awsclient.RegionalEndpoint("oidc", region)
 }
 
 // CreateToken creates (here: refreshes) an access token for a registered
@@ -82,18 +73,9 @@ func (c *Client) CreateToken(ctx context.Context, params *CreateTokenInput, optF
 	if params == nil {
 		params = &CreateTokenInput{}
 	}
-	var missing []string
-	for _, p := range []struct {
-		name  string
-		value *string
-	}{{"ClientId", params.ClientId}, {"ClientSecret", params.ClientSecret}, {"GrantType", params.GrantType}} {
-		if p.value == nil {
-			missing = append(missing, p.name)
-		}
-	}
-	if missing != nil {
-		return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op,
-			Err: fmt.Errorf("the request is missing required parameters: %s", strings.Join(missing, ", "))}
+	if err := restjson.Required(ServiceID, op, restjson.Param{Name: "ClientId", Value: params.ClientId},
+		restjson.Param{Name: "ClientSecret", Value: params.ClientSecret}, restjson.Param{Name: "GrantType", Value: params.GrantType}); err != nil {
+		return nil, err
 	}
 	// Members in the SDK's order; a nil scope is left out, an empty one is
 	// sent as [].
@@ -122,47 +104,34 @@ func (c *Client) CreateToken(ctx context.Context, params *CreateTokenInput, optF
 	// The SDK resolves this operation's auth to smithy.api#noAuth whatever
 	// the configured credentials.
 	o.Credentials = aws.AnonymousCredentials{}
-	resp, err := awsclient.Do(ctx, service, o, &awsclient.Request{
+	out := &CreateTokenOutput{}
+	if err := restjson.Invoke(ctx, service, o, &awsclient.Request{
 		Operation:   op,
 		Method:      http.MethodPost,
 		Path:        "/token",
 		ContentType: "application/json",
 		Body:        bytes.TrimSuffix(buf.Bytes(), []byte("\n")),
-	})
-	if err != nil {
+	}, out); err != nil {
 		return nil, err
-	}
-	out := &CreateTokenOutput{}
-	if len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return nil, &smithy.OperationError{ServiceID: ServiceID, OperationName: op,
-				Err: fmt.Errorf("the %s response could not be decoded: %w", op, err)}
-		}
 	}
 	return out, nil
 }
 
-// decodeError reads a REST-JSON error as the SDK does: the code from
-// x-amzn-ErrorType, else the body's __type or code; a modelled error takes
-// its members from the body, an unknown one the body's message.
+// decodeError reads a REST-JSON error as the SDK does; a modelled error
+// takes its members from the body (OAuth's error and error_description).
 func decodeError(resp *awsclient.Response) error {
-	var body struct {
-		Type    string  `json:"__type"`
-		Code    any     `json:"code"`
-		Message *string `json:"message"`
-	}
-	if err := json.NewDecoder(bytes.NewReader(resp.Body)).Decode(&body); err != nil && err != io.EOF {
-		// As the SDK: an error body that is not JSON (a proxy's page, say).
-		return &smithy.DeserializationError{Err: fmt.Errorf("failed to decode response body, %w", err)}
-	}
-	code := resp.Header.Get("X-Amzn-Errortype")
-	if code == "" {
-		code = body.Type
-	}
-	if s, ok := body.Code.(string); ok && code == "" {
-		code = s
-	}
-	code = sanitizeCode(code)
+	return restjson.DecodeError(resp, func(code string, _ *string) error {
+		target := typedError(code)
+		if target != nil {
+			_ = json.Unmarshal(resp.Body, target)
+		}
+		return target
+	})
+}
+
+// typedError returns an empty value of the exception type for code, as the
+// SDK's deserializer would pick it, or nil for codes without one.
+func typedError(code string) error {
 	var target error
 	switch code {
 	case "AccessDeniedException":
@@ -193,31 +162,6 @@ func decodeError(resp *awsclient.Response) error {
 		target = &types.UnauthorizedClientException{}
 	case "UnsupportedGrantTypeException":
 		target = &types.UnsupportedGrantTypeException{}
-	default:
-		if code == "" {
-			code = "UnknownError"
-		}
-		// As the SDK's restjson1 protocol: a body without a message leaves
-		// the generic error's message at "UnknownError".
-		msg := "UnknownError"
-		if body.Message != nil && *body.Message != "" {
-			msg = *body.Message
-		}
-		return &smithy.GenericAPIError{Code: code, Message: msg}
 	}
-	_ = json.Unmarshal(resp.Body, target)
 	return target
-}
-
-// sanitizeCode strips the namespace and suffix that services may add:
-// "com.amazonaws.ssooidc#InvalidGrantException:http://..." becomes
-// "InvalidGrantException".
-func sanitizeCode(code string) string {
-	if i := strings.IndexByte(code, ':'); i >= 0 {
-		code = code[:i]
-	}
-	if i := strings.IndexByte(code, '#'); i >= 0 {
-		code = code[i+1:]
-	}
-	return strings.TrimSpace(code)
 }

@@ -1,5 +1,5 @@
-// Package awsclient is the transport shared by the lean EKS and IAM clients:
-// endpoint choice, SigV4 signing, retries and SDK-shaped errors.
+// Package awsclient is the transport shared by the lean AWS clients (EKS, IAM,
+// STS, SSO, SSO OIDC): endpoint choice, SigV4 signing, retries and SDK-shaped errors.
 //
 // It exists so that the plugin binary does not link aws-sdk-go-v2's
 // service/eks and service/iam packages, whose generated schema variables cost
@@ -106,6 +106,22 @@ func FromConfig(svc *Service, cfg aws.Config) Options {
 // underscores ("SSO OIDC" reads AWS_ENDPOINT_URL_SSO_OIDC).
 func EndpointEnvVar(serviceID string) string {
 	return "AWS_ENDPOINT_URL_" + strings.ReplaceAll(strings.ToUpper(serviceID), " ", "_")
+}
+
+// RegionalEndpoint is the endpoint of a service that the SDK resolves, without
+// FIPS or dual-stack, to "https://PREFIX.REGION.amazonaws.com" (".com.cn" in
+// the China regions) and signs for the region itself, as EKS and the SSO
+// portal and OIDC services do; both are empty without a region. It is one
+// function so that those clients cannot drift apart on the rule.
+func RegionalEndpoint(prefix, region string) (endpoint, signingRegion string) {
+	if region == "" {
+		return "", ""
+	}
+	suffix := "amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		suffix = "amazonaws.com.cn"
+	}
+	return "https://" + prefix + "." + region + "." + suffix, region
 }
 
 // Cached wraps a credentials provider in a cache unless it already is one,
