@@ -368,40 +368,60 @@ func TestAdminGrantTokenRevoke(t *testing.T) {
 	}
 }
 
-// TestAdminRevokeLeavesSharedGroup: a group with a policy of someone else's
-// stays after revoke; only eks-login's policy goes.
+// TestAdminRevokeLeavesSharedGroup: revoke removes what grant added to an
+// IAM group someone else made, and leaves the group: one with a policy of
+// its own, and one left empty (IAM groups take no tags; eks-login marks the
+// groups it creates with the path /eks-login/, and deletes only those).
 func TestAdminRevokeLeavesSharedGroup(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	admin := newAdmin(t)
 	im := iam.NewFromConfig(theWorld.AdminAWSConfig())
-	if _, err := im.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("E2ESharedGroup")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := im.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("E2ESharedGroup"), PolicyName: aws.String("theirs"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		im.DeleteGroupPolicy(context.Background(), &iam.DeleteGroupPolicyInput{GroupName: aws.String("E2ESharedGroup"), PolicyName: aws.String("theirs")})
-		im.DeleteGroup(context.Background(), &iam.DeleteGroupInput{GroupName: aws.String("E2ESharedGroup")})
-	})
-	flags := []string{"--cluster", world.ClusterName, "--iam-group", "E2ESharedGroup", "--role", "E2ESharedViewer",
-		"--k8s-group", "e2e-shared", "--clusterrole", "view", "--mode", "configmap"}
-	for _, cmd := range []string{"grant", "revoke"} {
-		if out, err := admin.Run(ctx, "kubectl", append([]string{"eks-login", "admin", cmd}, flags...)...); err != nil {
-			t.Fatalf("%s: %v\n%s", cmd, err, out)
-		}
-	}
-	pols, err := im.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String("E2ESharedGroup")})
-	if err != nil {
-		t.Fatalf("the shared group is gone: %v", err)
-	}
-	if !reflect.DeepEqual(pols.PolicyNames, []string{"theirs"}) {
-		t.Errorf("the shared group's policies are %v, want [theirs]", pols.PolicyNames)
-	}
-	if _, err := im.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("E2ESharedViewer")}); err == nil {
-		t.Error("the role grant created is still there")
+	for _, tt := range []struct {
+		name, group, role, k8sGroup string
+		policies                    []string // the group's own inline policies
+	}{
+		{name: "a group with a policy of its own", group: "E2ESharedGroup", role: "E2ESharedViewer", k8sGroup: "e2e-shared", policies: []string{"theirs"}},
+		{name: "an empty group made by hand", group: "E2EEmptyGroup", role: "E2EEmptyViewer", k8sGroup: "e2e-empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := im.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(tt.group)}); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range tt.policies {
+				if _, err := im.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String(tt.group), PolicyName: aws.String(p),
+					PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Cleanup(func() {
+				for _, p := range tt.policies {
+					im.DeleteGroupPolicy(context.Background(), &iam.DeleteGroupPolicyInput{GroupName: aws.String(tt.group), PolicyName: aws.String(p)})
+				}
+				im.DeleteGroup(context.Background(), &iam.DeleteGroupInput{GroupName: aws.String(tt.group)})
+			})
+			flags := []string{"--cluster", world.ClusterName, "--iam-group", tt.group, "--role", tt.role,
+				"--k8s-group", tt.k8sGroup, "--clusterrole", "view", "--mode", "configmap"}
+			for _, cmd := range []string{"grant", "revoke"} {
+				out, err := admin.Run(ctx, "kubectl", append([]string{"eks-login", "admin", cmd}, flags...)...)
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", cmd, err, out)
+				}
+				if cmd == "revoke" && !strings.Contains(out, "IAM group "+tt.group) {
+					t.Errorf("revoke does not say what it did with the group:\n%s", out)
+				}
+			}
+			pols, err := im.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(tt.group)})
+			if err != nil {
+				t.Fatalf("the group is gone: %v", err)
+			}
+			if !reflect.DeepEqual(pols.PolicyNames, tt.policies) && !(len(pols.PolicyNames) == 0 && len(tt.policies) == 0) {
+				t.Errorf("the group's policies are %v, want %v", pols.PolicyNames, tt.policies)
+			}
+			if _, err := im.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(tt.role)}); err == nil {
+				t.Error("the role grant created is still there")
+			}
+		})
 	}
 }
 

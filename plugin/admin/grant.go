@@ -269,12 +269,15 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(members) == 0 && others == 0 {
+		switch {
+		case group.Group == nil || aws.ToString(group.Group.Path) != createdGroupPath:
+			plan.add(&Step{Verb: "keep", Object: groupName, Note: "not created by eks-login: left alone"})
+		case len(members) == 0 && others == 0:
 			plan.add(&Step{Verb: "delete", Object: groupName, Note: "no members or policies left", apply: func(ctx context.Context) error {
 				_, err := im.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(s.Group)})
 				return awsErr(err, "cannot delete "+groupName+" (iam:DeleteGroup)")
 			}})
-		} else {
+		default:
 			plan.add(&Step{Verb: "keep", Object: groupName, Note: fmt.Sprintf("%d other members and %d other policies still use it: left alone", len(members), others)})
 		}
 	}

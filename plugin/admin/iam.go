@@ -25,8 +25,13 @@ import (
 )
 
 // createdByTag marks the IAM roles and users eks-login creates, so revoke
-// deletes only those (IAM groups take no tags; an empty group is deleted).
+// deletes only those.
 const createdByTag = "eks-login:created-by"
+
+// createdGroupPath marks the IAM groups eks-login creates, which take no
+// tags: revoke deletes a group left empty only when it has this path, so a
+// group someone made by hand, empty or not, outlives grant and revoke.
+const createdGroupPath = "/eks-login/"
 
 // IAMSpec is the IAM side of access to one cluster through one role.
 type IAMSpec struct {
@@ -288,8 +293,8 @@ func planIAM(ctx context.Context, c *Common, env *iamEnv, s IAMSpec) (*Plan, err
 	switch {
 	case noSuchEntity(err):
 		group = nil
-		plan.add(&Step{Verb: "create", Object: groupName, apply: func(ctx context.Context) error {
-			_, err := im.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(s.Group)})
+		plan.add(&Step{Verb: "create", Object: groupName, Note: "path " + createdGroupPath + ", which marks it as eks-login's for revoke", apply: func(ctx context.Context) error {
+			_, err := im.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(s.Group), Path: aws.String(createdGroupPath)})
 			return awsErr(err, "cannot create "+groupName+" (iam:CreateGroup)")
 		}})
 	case err != nil:
