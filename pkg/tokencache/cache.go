@@ -144,9 +144,9 @@ func DefaultDir(getenv func(string) string) (string, error) {
 func (c *Cache) Path(key string) string { return filepath.Join(c.Dir, key+".json") }
 
 // Get returns an entry for key according to mode, asking m for a new one
-// when the cache cannot serve. It holds key's lock from the check to the
-// store: a second process with the same key waits, then finds the first
-// one's entry.
+// when the cache cannot serve. A hit reads the entry without a lock; a
+// miss holds key's lock from the second look to the store: a second process
+// with the same key waits, then finds the first one's entry.
 func (c *Cache) Get(ctx context.Context, key string, mode Mode, m Minter) (Entry, Outcome, error) {
 	if mode == Bypass {
 		c.logf("cache: not used (--no-cache)")
@@ -156,21 +156,32 @@ func (c *Cache) Get(ctx context.Context, key string, mode Mode, m Minter) (Entry
 	if err := c.ensureDir(); err != nil {
 		return Entry{}, Minted, err
 	}
+	path := c.Path(key)
+	if err := checkExisting(path); err != nil {
+		return Entry{}, Minted, err
+	}
+	if mode == Use {
+		// A hit takes no lock: entries are replaced by rename, so a reader
+		// sees a whole one. Warm calls then never wait behind a process
+		// that is minting, and skip the lock file; anything but a hit is
+		// decided again under the lock below.
+		if old, ok := c.read(path, nil); ok && c.usable(old) {
+			return old, Hit, nil
+		}
+	}
 	lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
 	if err != nil {
 		return Entry{}, Minted, fmt.Errorf("cannot lock the token cache: %w", err)
 	}
 	defer lock.Unlock()
 
-	path := c.Path(key)
 	if err := checkExisting(path); err != nil {
 		return Entry{}, Minted, err
 	}
 	if mode == Use {
 		if old, ok := c.load(path); ok {
 			now := c.now()
-			if left := old.Expiration.Sub(now); left >= TokenMinRemaining && left <= maxTokenLifetime {
-				c.logf("cache: hit, token valid until %s (%s left)", old.Expiration.UTC().Format(time.RFC3339), left.Round(time.Second))
+			if c.usable(old) {
 				return old, Hit, nil
 			}
 			if cr := old.Credentials; cr != nil && cr.AccessKeyID != "" && cr.SecretAccessKey != "" && cr.Expiration.Sub(now) >= CredentialsMinRemaining {
@@ -217,29 +228,46 @@ func (c *Cache) Put(key string, e Entry) error {
 	return nil
 }
 
+// usable tells whether e's token may be handed out now, and logs the hit.
+func (c *Cache) usable(e Entry) bool {
+	left := e.Expiration.Sub(c.now())
+	if left < TokenMinRemaining || left > maxTokenLifetime {
+		return false
+	}
+	c.logf("cache: hit, token valid until %s (%s left)", e.Expiration.UTC().Format(time.RFC3339), left.Round(time.Second))
+	return true
+}
+
 // load reads path. A missing, unreadable or corrupt entry is a miss; a corrupt
 // one is said so, and is replaced by the store that follows.
-func (c *Cache) load(path string) (Entry, bool) {
+func (c *Cache) load(path string) (Entry, bool) { return c.read(path, c.logf) }
+
+// read is load, logging through logf (nil: silently, for the first look
+// before the lock, whose misses are looked at again under it).
+func (c *Cache) read(path string, logf func(format string, args ...any)) (Entry, bool) {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		c.logf("cache: miss, no entry at %s", path)
+		logf("cache: miss, no entry at %s", path)
 		return Entry{}, false
 	}
 	if err != nil {
-		c.logf("cache: cannot read %s (%v); replacing it", path, err)
+		logf("cache: cannot read %s (%v); replacing it", path, err)
 		return Entry{}, false
 	}
 	var e Entry
 	if err := json.Unmarshal(data, &e); err != nil {
-		c.logf("cache: entry %s is corrupt (%v); replacing it", path, err)
+		logf("cache: entry %s is corrupt (%v); replacing it", path, err)
 		return Entry{}, false
 	}
 	if e.Version != formatVersion {
-		c.logf("cache: entry %s has format %d, not %d; replacing it", path, e.Version, formatVersion)
+		logf("cache: entry %s has format %d, not %d; replacing it", path, e.Version, formatVersion)
 		return Entry{}, false
 	}
 	if e.Token == "" || e.Region == "" || e.Expiration.IsZero() {
-		c.logf("cache: entry %s is corrupt (it lacks the token, its expiry or the region); replacing it", path)
+		logf("cache: entry %s is corrupt (it lacks the token, its expiry or the region); replacing it", path)
 		return Entry{}, false
 	}
 	return e, true
