@@ -45,9 +45,9 @@ func ssoProfileConfig(profile, ssoRegion string, legacy bool) string {
 		"\n[sso-session " + ssoSessionName + "]\nsso_start_url = " + ssoStartURL + "\nsso_region = " + ssoRegion + "\nsso_registration_scopes = sso:account:access\n"
 }
 
-// ssoKubeconfig has one user, whose exec entry runs kubectl-eks_login token
-// with the SSO profile, as login writes it.
-func ssoKubeconfig(profile string) string {
+// tokenKubeconfig has one user, whose exec entry runs kubectl-eks_login token
+// with the given profile, as login writes it.
+func tokenKubeconfig(profile string) string {
 	return `apiVersion: v1
 kind: Config
 clusters:
@@ -174,7 +174,7 @@ func TestTokenThroughSSOProfile(t *testing.T) {
 			if err := dev.WriteFile(".aws/config", ssoProfileConfig(tt.profile, tt.ssoRegion, tt.legacy)); err != nil {
 				t.Fatal(err)
 			}
-			if err := dev.WriteFile(".kube/config", ssoKubeconfig(tt.profile)); err != nil {
+			if err := dev.WriteFile(".kube/config", tokenKubeconfig(tt.profile)); err != nil {
 				t.Fatal(err)
 			}
 			run := func(args ...string) (string, error) { return dev.Run(ctx, args[0], args[1:]...) }

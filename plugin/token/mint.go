@@ -119,26 +119,36 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 	if err != nil {
 		return tokencache.Entry{}, cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
+	if creds.CanExpire {
+		o.logf("credentials valid until %s", creds.Expires.UTC().Format(time.RFC3339))
+	} else {
+		o.logf("long-term credentials: the cache keeps the token only")
+	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	who := Assumed{CallerARN: m.callerARN, RoleARN: m.roleARN, SourceIdentity: m.sourceIdentity}
+	m.mu.Unlock()
+	return newEntry(o, tok, region, partition.ID, creds, who), nil
+}
+
+// newEntry is the cache entry for tok, signed in region with creds. Expiring
+// credentials are kept to sign the next tokens without an AssumeRole;
+// long-term ones already live in the user's files.
+func newEntry(o *Options, tok token.Token, region, partition string, creds aws.Credentials, who Assumed) tokencache.Entry {
 	e := tokencache.Entry{
 		Token:          tok.Value,
 		Expiration:     tok.Expiration,
-		CallerARN:      m.callerARN,
-		RoleARN:        m.roleARN,
-		SourceIdentity: m.sourceIdentity,
+		CallerARN:      who.CallerARN,
+		RoleARN:        who.RoleARN,
+		SourceIdentity: who.SourceIdentity,
 		Region:         region,
-		Partition:      partition.ID,
+		Partition:      partition,
 		Cluster:        o.ClusterName,
 		Profile:        o.Profile,
 	}
 	if creds.CanExpire {
 		e.Credentials = &tokencache.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken, Expiration: creds.Expires}
-		o.logf("credentials valid until %s", creds.Expires.UTC().Format(time.RFC3339))
-	} else {
-		o.logf("long-term credentials: the cache keeps the token only")
 	}
-	return e, nil
+	return e
 }
 
 // assumeRoleARN assumes --role-arn with the profile's credentials.

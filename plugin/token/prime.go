@@ -75,16 +75,5 @@ func Prime(ctx context.Context, o *Options, creds aws.Credentials, who Assumed) 
 	if err != nil {
 		return err
 	}
-	return cache.Put(key, tokencache.Entry{
-		Token:          tok.Value,
-		Expiration:     tok.Expiration,
-		Credentials:    &tokencache.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken, Expiration: creds.Expires},
-		CallerARN:      who.CallerARN,
-		RoleARN:        who.RoleARN,
-		SourceIdentity: who.SourceIdentity,
-		Region:         o.Region,
-		Partition:      partition.ID,
-		Cluster:        o.ClusterName,
-		Profile:        o.Profile,
-	})
+	return cache.Put(key, newEntry(o, tok, o.Region, partition.ID, creds, who))
 }

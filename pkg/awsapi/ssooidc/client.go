@@ -130,7 +130,8 @@ func decodeError(resp *awsclient.Response) error {
 }
 
 // typedError returns an empty value of the exception type for code, as the
-// SDK's deserializer would pick it, or nil for codes without one.
+// SDK's deserializer would pick it, or nil for codes without one. Only
+// CreateToken's errors have types: it is the one operation this client has.
 func typedError(code string) error {
 	var target error
 	switch code {
@@ -144,16 +145,10 @@ func typedError(code string) error {
 		target = &types.InternalServerException{}
 	case "InvalidClientException":
 		target = &types.InvalidClientException{}
-	case "InvalidClientMetadataException":
-		target = &types.InvalidClientMetadataException{}
 	case "InvalidGrantException":
 		target = &types.InvalidGrantException{}
-	case "InvalidRedirectUriException":
-		target = &types.InvalidRedirectUriException{}
 	case "InvalidRequestException":
 		target = &types.InvalidRequestException{}
-	case "InvalidRequestRegionException":
-		target = &types.InvalidRequestRegionException{}
 	case "InvalidScopeException":
 		target = &types.InvalidScopeException{}
 	case "SlowDownException":

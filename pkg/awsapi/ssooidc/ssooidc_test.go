@@ -83,7 +83,7 @@ func describe(err error, out ...any) string {
 	v := reflect.ValueOf(apiErr).Elem()
 	typ := v.Type().Name()
 	var fields []string
-	for _, f := range []string{"Error_", "Error_description", "Endpoint", "Region"} {
+	for _, f := range []string{"Error_", "Error_description"} {
 		if fv := v.FieldByName(f); fv.IsValid() && !fv.IsNil() {
 			fields = append(fields, f+"="+fv.Elem().String())
 		}
@@ -142,8 +142,6 @@ func TestLikeTheSDK(t *testing.T) {
 			body: `{"error":"access_denied","reason":"KMS_AccessDeniedException"}`, want: "Reason=KMS_AccessDeniedException"},
 		{name: "invalid request with a reason", in: refresh, status: 400, header: oauthErr("InvalidRequestException"),
 			body: `{"error":"invalid_request","reason":"KMS_DisabledException","message":"ignored"}`, want: "Reason=KMS_DisabledException"},
-		{name: "wrong region", in: refresh, status: 400, header: oauthErr("InvalidRequestRegionException"),
-			body: `{"error":"invalid_request","endpoint":"https://oidc.eu-west-1.amazonaws.com","region":"eu-west-1"}`, want: "Region=eu-west-1"},
 		{name: "server error", in: refresh, status: 500, header: oauthErr("InternalServerException"), body: `{"error":"server_error"}`, want: "InternalServerException"},
 		{name: "every other modelled code", in: refresh, status: 400, header: oauthErr("SlowDownException"), body: `{}`, want: "SlowDownException"},
 		{name: "unmodelled code", in: refresh, status: 400, header: oauthErr("ThrottlingException"), body: `{"message":"later"}`, want: "ThrottlingException | later | GenericAPIError"},

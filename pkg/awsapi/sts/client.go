@@ -83,7 +83,7 @@ func (c *Client) invoke(ctx context.Context, action string, params, out any, ano
 	o := awsclient.Apply(c.options, optFns)
 	// As the SDK's STS client does for every call, after the caller's
 	// option functions.
-	o.Retryer = query.RetryCodes(o.Retryer, "IDPCommunicationError")
+	o.Retryer = awsclient.RetryCodes(o.Retryer, "IDPCommunicationError")
 	if anonymous {
 		o.Credentials = aws.AnonymousCredentials{}
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/eks-login/eks-login/pkg/awsapi/internal/query"
+	"github.com/eks-login/eks-login/pkg/awsapi/internal/awsclient"
 	"github.com/eks-login/eks-login/pkg/awsapi/sts"
 	"github.com/eks-login/eks-login/pkg/awsapi/sts/types"
 )
@@ -115,7 +115,7 @@ func (p *WebIdentityRoleProvider) Retrieve(ctx context.Context) (aws.Credentials
 		in.DurationSeconds = aws.Int32(int32(o.Duration / time.Second))
 	}
 	out, err := o.Client.AssumeRoleWithWebIdentity(ctx, in, func(so *sts.Options) {
-		so.Retryer = query.RetryCodes(so.Retryer, "InvalidIdentityToken")
+		so.Retryer = awsclient.RetryCodes(so.Retryer, "InvalidIdentityToken")
 	})
 	if err != nil {
 		return aws.Credentials{}, fmt.Errorf("could not assume the role %s with a web identity token: %w", o.RoleARN, err)

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -301,26 +302,63 @@ func resolveEndpoint(svc *Service, o Options) (endpoint, signingRegion string, e
 }
 
 // retryPolicy follows o.Retryer when the configuration has one, so that
-// aws.NopRetryer and custom retry modes behave as with the SDK; otherwise it
-// tries three times with jittered exponential backoff.
+// aws.NopRetryer and custom retry modes behave as with the SDK; otherwise
+// DefaultRetryer's. RetryMaxAttempts overrides either's attempts.
 func retryPolicy(o Options) (attempts int, retryable func(error) bool, delay func(int, error) (time.Duration, error)) {
-	if o.Retryer != nil {
-		attempts = o.Retryer.MaxAttempts()
-		if o.RetryMaxAttempts > 0 {
-			attempts = o.RetryMaxAttempts
-		}
-		return max(attempts, 1), o.Retryer.IsErrorRetryable, o.Retryer.RetryDelay
+	r := o.Retryer
+	if r == nil {
+		r = DefaultRetryer{}
 	}
-	attempts = 3
+	attempts = r.MaxAttempts()
 	if o.RetryMaxAttempts > 0 {
 		attempts = o.RetryMaxAttempts
 	}
-	return attempts, IsRetryable, backoff
+	return max(attempts, 1), r.IsErrorRetryable, r.RetryDelay
 }
 
-func backoff(attempt int, _ error) (time.Duration, error) {
+// DefaultRetryer is the policy of options without a Retryer: three attempts,
+// IsRetryable, and jittered exponential backoff from 100 ms.
+type DefaultRetryer struct{}
+
+func (DefaultRetryer) IsErrorRetryable(err error) bool { return IsRetryable(err) }
+func (DefaultRetryer) MaxAttempts() int                { return 3 }
+
+func (DefaultRetryer) RetryDelay(attempt int, _ error) (time.Duration, error) {
 	base := 100 * time.Millisecond << (attempt - 1)
 	return base/2 + rand.N(base), nil
+}
+
+func (DefaultRetryer) GetRetryToken(context.Context, error) (func(error) error, error) {
+	return noRelease, nil
+}
+
+func (DefaultRetryer) GetInitialToken() func(error) error { return noRelease }
+
+func noRelease(error) error { return nil }
+
+// RetryCodes returns base (DefaultRetryer when nil) with API errors of the
+// given codes made retryable, as the SDK's retry.AddWithErrorCodes does. STS
+// needs it: its client retries IDPCommunicationError, and the web identity
+// provider InvalidIdentityToken, answers that a second try often turns
+// around.
+func RetryCodes(base aws.Retryer, codes ...string) aws.Retryer {
+	if base == nil {
+		base = DefaultRetryer{}
+	}
+	return &codeRetryer{Retryer: base, codes: codes}
+}
+
+type codeRetryer struct {
+	aws.Retryer
+	codes []string
+}
+
+func (r *codeRetryer) IsErrorRetryable(err error) bool {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && slices.Contains(r.codes, apiErr.ErrorCode()) {
+		return true
+	}
+	return r.Retryer.IsErrorRetryable(err)
 }
 
 // IsRetryable is true for throttling, 5xx responses and broken connections.

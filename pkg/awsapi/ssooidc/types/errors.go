@@ -192,42 +192,6 @@ func (e *InvalidClientException) ErrorDescription() string {
 	return *e.Error_description
 }
 
-// InvalidClientMetadataException mirrors the SDK's types.InvalidClientMetadataException:
-// the client metadata is invalid.
-type InvalidClientMetadataException struct {
-	Message *string `json:"-"`
-
-	ErrorCodeOverride *string `json:"-"`
-
-	Error_            *string `json:"error,omitempty"`
-	Error_description *string `json:"error_description,omitempty"`
-}
-
-func (e *InvalidClientMetadataException) Error() string {
-	return fmt.Sprintf("%s: %s", e.ErrorCode(), e.ErrorMessage())
-}
-func (e *InvalidClientMetadataException) ErrorMessage() string {
-	if e.Message == nil {
-		return ""
-	}
-	return *e.Message
-}
-func (e *InvalidClientMetadataException) ErrorCode() string {
-	if e == nil || e.ErrorCodeOverride == nil {
-		return "InvalidClientMetadataException"
-	}
-	return *e.ErrorCodeOverride
-}
-func (e *InvalidClientMetadataException) ErrorFault() smithy.ErrorFault { return smithy.FaultClient }
-
-// ErrorDescription is the OAuth error_description (an eks-login addition).
-func (e *InvalidClientMetadataException) ErrorDescription() string {
-	if e.Error_description == nil {
-		return ""
-	}
-	return *e.Error_description
-}
-
 // InvalidGrantException mirrors the SDK's types.InvalidGrantException:
 // the grant (here, the refresh token) is invalid or
 // was revoked.
@@ -265,42 +229,6 @@ func (e *InvalidGrantException) ErrorDescription() string {
 	return *e.Error_description
 }
 
-// InvalidRedirectUriException mirrors the SDK's types.InvalidRedirectUriException:
-// the redirect URI is invalid.
-type InvalidRedirectUriException struct {
-	Message *string `json:"-"`
-
-	ErrorCodeOverride *string `json:"-"`
-
-	Error_            *string `json:"error,omitempty"`
-	Error_description *string `json:"error_description,omitempty"`
-}
-
-func (e *InvalidRedirectUriException) Error() string {
-	return fmt.Sprintf("%s: %s", e.ErrorCode(), e.ErrorMessage())
-}
-func (e *InvalidRedirectUriException) ErrorMessage() string {
-	if e.Message == nil {
-		return ""
-	}
-	return *e.Message
-}
-func (e *InvalidRedirectUriException) ErrorCode() string {
-	if e == nil || e.ErrorCodeOverride == nil {
-		return "InvalidRedirectUriException"
-	}
-	return *e.ErrorCodeOverride
-}
-func (e *InvalidRedirectUriException) ErrorFault() smithy.ErrorFault { return smithy.FaultClient }
-
-// ErrorDescription is the OAuth error_description (an eks-login addition).
-func (e *InvalidRedirectUriException) ErrorDescription() string {
-	if e.Error_description == nil {
-		return ""
-	}
-	return *e.Error_description
-}
-
 // InvalidRequestException mirrors the SDK's types.InvalidRequestException:
 // the request is malformed.
 type InvalidRequestException struct {
@@ -332,44 +260,6 @@ func (e *InvalidRequestException) ErrorFault() smithy.ErrorFault { return smithy
 
 // ErrorDescription is the OAuth error_description (an eks-login addition).
 func (e *InvalidRequestException) ErrorDescription() string {
-	if e.Error_description == nil {
-		return ""
-	}
-	return *e.Error_description
-}
-
-// InvalidRequestRegionException mirrors the SDK's types.InvalidRequestRegionException:
-// the token was issued in another region.
-type InvalidRequestRegionException struct {
-	Message *string `json:"-"`
-
-	ErrorCodeOverride *string `json:"-"`
-
-	Error_            *string `json:"error,omitempty"`
-	Endpoint          *string `json:"endpoint,omitempty"`
-	Region            *string `json:"region,omitempty"`
-	Error_description *string `json:"error_description,omitempty"`
-}
-
-func (e *InvalidRequestRegionException) Error() string {
-	return fmt.Sprintf("%s: %s", e.ErrorCode(), e.ErrorMessage())
-}
-func (e *InvalidRequestRegionException) ErrorMessage() string {
-	if e.Message == nil {
-		return ""
-	}
-	return *e.Message
-}
-func (e *InvalidRequestRegionException) ErrorCode() string {
-	if e == nil || e.ErrorCodeOverride == nil {
-		return "InvalidRequestRegionException"
-	}
-	return *e.ErrorCodeOverride
-}
-func (e *InvalidRequestRegionException) ErrorFault() smithy.ErrorFault { return smithy.FaultClient }
-
-// ErrorDescription is the OAuth error_description (an eks-login addition).
-func (e *InvalidRequestRegionException) ErrorDescription() string {
 	if e.Error_description == nil {
 		return ""
 	}
