@@ -321,11 +321,14 @@ func TestCrashKubeconfig(t *testing.T) {
 func TestCrashTokenCache(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
 	entry := filepath.Join(dir, "crashkey.json")
-	killLoop(t, "cache", dir, "", func() error { return cacheStep(dir, 0) }, func() (string, error) {
+	var before []byte // the entry as the previous kill left it
+	calibrate := func() error {
+		err := cacheStep(dir, 0)
+		before, _ = os.ReadFile(entry)
+		return err
+	}
+	seen := killLoop(t, "cache", dir, "", calibrate, func() (string, error) {
 		data, err := os.ReadFile(entry)
-		if os.IsNotExist(err) {
-			return "none yet", nil
-		}
 		if err != nil {
 			return "", err
 		}
@@ -336,6 +339,18 @@ func TestCrashTokenCache(t *testing.T) {
 		if err := checkCacheEntry(data); err != nil {
 			return "", err
 		}
-		return "whole entry", nil
+		state := "replaced"
+		if bytes.Equal(data, before) {
+			state = "unchanged"
+		}
+		before = data
+		return state, nil
 	})
+	// Every child rewrites the entry (Refresh) with new content; a kill
+	// before its first rename leaves the previous child's entry. Seeing both
+	// shows the kills landed before, during and after writes, not only
+	// between whole runs.
+	if seen["unchanged"] == 0 || seen["replaced"] == 0 {
+		t.Errorf("the kills did not land on both sides of a write: %v", seen)
+	}
 }

@@ -13,12 +13,13 @@ func TestRun(t *testing.T) {
 	info := Info{Version: "v1.2.3", Commit: "abc1234", GoVersion: "go1.26.8", Platform: "linux/amd64"}
 	tests := []struct {
 		name, output string
-		want         string
+		want         string // in the output; empty means no output at all
+		wantErr      string // in the error; empty means no error
 		wantCode     int
 	}{
-		{"text", "", "eks-login v1.2.3 (commit abc1234, go1.26.8, linux/amd64)\n", cmdutil.ExitOK},
-		{"json", "json", `"version": "v1.2.3"`, cmdutil.ExitOK},
-		{"unknown format", "yaml", "", cmdutil.ExitUsage},
+		{"text", "", "eks-login v1.2.3 (commit abc1234, go1.26.8, linux/amd64)\n", "", cmdutil.ExitOK},
+		{"json", "json", `"version": "v1.2.3"`, "", cmdutil.ExitOK},
+		{"unknown format", "yaml", "", `unknown output format "yaml"`, cmdutil.ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -27,8 +28,11 @@ func TestRun(t *testing.T) {
 			if code := cmdutil.CodeOf(err); code != tt.wantCode {
 				t.Fatalf("exit code %d, want %d (err %v)", code, tt.wantCode, err)
 			}
-			if !strings.Contains(out.String(), tt.want) {
-				t.Fatalf("output %q lacks %q", out.String(), tt.want)
+			if tt.want == "" && out.Len() > 0 || !strings.Contains(out.String(), tt.want) {
+				t.Fatalf("output %q, want %q", out.String(), tt.want)
+			}
+			if (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want one saying %q", err, tt.wantErr)
 			}
 			if tt.output == "json" {
 				var got Info
