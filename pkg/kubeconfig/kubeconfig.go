@@ -343,9 +343,15 @@ func (e *Exec) ArgValue(flag string) string {
 	if e == nil {
 		return ""
 	}
-	for i, a := range e.Args {
-		if a == flag && i+1 < len(e.Args) {
-			return e.Args[i+1]
+	return ArgValue(e.Args, flag)
+}
+
+// ArgValue returns the value that follows flag in args ("--profile
+// dev1-eks" or "--profile=dev1-eks"), "" when absent.
+func ArgValue(args []string, flag string) string {
+	for i, a := range args {
+		if a == flag && i+1 < len(args) {
+			return args[i+1]
 		}
 		if v, ok := strings.CutPrefix(a, flag+"="); ok {
 			return v

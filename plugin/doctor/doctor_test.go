@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/rest"
 
 	"github.com/eks-login/eks-login/pkg/golden"
 	"github.com/eks-login/eks-login/pkg/kube"
@@ -101,13 +105,15 @@ type fakeKube struct {
 }
 
 func (k *fakeKube) Reach(context.Context) error { return k.reach }
-func (k *fakeKube) WhoAmI(context.Context) (*kube.UserInfo, error) {
+func (k *fakeKube) WhoAmI(context.Context) (*authenticationv1.UserInfo, error) {
 	if k.who != nil {
 		return nil, k.who
 	}
-	return &kube.UserInfo{Username: "developer", Groups: []string{"developers", "system:authenticated"}}, nil
+	return &authenticationv1.UserInfo{Username: "developer", Groups: []string{"developers", "system:authenticated"}}, nil
 }
-func (k *fakeKube) CanI(_ context.Context, a Access) (bool, error) { return k.allowed[a.Resource], nil }
+func (k *fakeKube) CanI(_ context.Context, a authorizationv1.ResourceAttributes) (bool, error) {
+	return k.allowed[a.Resource], nil
+}
 
 // mint is the token command faked with a real token of fixed keys.
 func mint(ctx context.Context, o *ptoken.Options) error {
@@ -197,7 +203,7 @@ func run(t *testing.T, s setup, output string) (string, error) {
 		Getenv:  func(k string) string { return env[k] },
 		Output:  output,
 		AWS:     s.aws,
-		NewKube: func(kube.Config) (Kube, error) { return s.kube, nil },
+		NewKube: func(*rest.Config) (Kube, error) { return s.kube, nil },
 		Token:   s.token,
 		LookPath: func(name string) (string, error) {
 			if s.noPath {
@@ -278,7 +284,7 @@ func TestLinks(t *testing.T) {
 			},
 			want: []string{"cannot reach the API server"}},
 		{name: "not mapped", code: cmdutil.ExitUnauthorized, link: LinkAuthentication,
-			change: func(s *setup) { s.kube.who = &kube.StatusError{Code: 401, Method: "POST", Path: "/apis"} },
+			change: func(s *setup) { s.kube.who = apierrors.NewUnauthorized("Unauthorized") },
 			want: []string{"401 Unauthorized: " + roleARN + " is not mapped", "no aws-auth entry and no EKS access entry",
 				"kubectl eks-login admin map --role-arn " + roleARN + " --username eksmyexampleviewer --group GROUP", "admin list"}},
 		{name: "no binding", code: cmdutil.ExitForbidden, link: LinkAuthorization,
@@ -319,7 +325,7 @@ func TestLinks(t *testing.T) {
 
 func TestJSONGolden(t *testing.T) {
 	s := healthy()
-	s.kube.who = &kube.StatusError{Code: 401}
+	s.kube.who = apierrors.NewUnauthorized("Unauthorized")
 	out, err := run(t, s, "json")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUnauthorized {
 		t.Errorf("exit code %d, want %d", cmdutil.CodeOf(err), cmdutil.ExitUnauthorized)
