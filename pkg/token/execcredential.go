@@ -91,7 +91,7 @@ func ParseExecInfo(env string) (ExecInfo, error) {
 		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", typeMeta.APIVersion, APIVersionV1, APIVersionV1beta1)
 	}
 	if err != nil {
-		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not an ExecCredential %s (%v); kubectl sets it, so unset it when running eks-login by hand", typeMeta.APIVersion, err)
+		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not a valid ExecCredential %s (%v); kubectl sets it, so unset it when running eks-login by hand", typeMeta.APIVersion, err)
 	}
 	info.InteractiveKnown = specHasInteractive(data)
 	return info, nil

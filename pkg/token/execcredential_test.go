@@ -144,7 +144,7 @@ func TestParseExecInfo(t *testing.T) {
 		{"no spec", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1"}`,
 			ExecInfo{APIVersion: APIVersionV1}, ""},
 		{"interactive not a bool", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":"yes"}}`,
-			ExecInfo{}, "not an ExecCredential client.authentication.k8s.io/v1"},
+			ExecInfo{}, "not a valid ExecCredential client.authentication.k8s.io/v1"},
 		{"garbage", `not json`, ExecInfo{}, "not valid JSON"},
 		{"truncated", `{"apiVersion":"client.authentication.k8s.io/v1"`, ExecInfo{}, "not valid JSON"},
 		{"unknown version", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1alpha1","spec":{}}`, ExecInfo{}, "does not speak"},
