@@ -311,3 +311,59 @@ func TestThroughKubeconfig(t *testing.T) {
 		t.Errorf("requests: %+v", got)
 	}
 }
+
+const crbPath = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/developers-view"
+
+func crb(subject string) map[string]any {
+	return map[string]any{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+		"metadata": map[string]any{"name": "developers-view"},
+		"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+		"subjects": []any{map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": subject}}}
+}
+
+// TestBindForceRetriesOnConflict: a forced change of a binding's subjects
+// that meets a writer in between (409) reads it again and writes again,
+// through client-go's retry.RetryOnConflict.
+func TestBindForceRetriesOnConflict(t *testing.T) {
+	k := kubetest.New(t)
+	k.Put(crbPath, crb("others"))
+	k.BeforeWrite(func(s *kubetest.Server) {
+		obj := s.Object(crbPath)
+		obj["metadata"].(map[string]any)["labels"] = map[string]any{"touched": "yes"}
+		s.Put(crbPath, obj)
+	})
+	var out bytes.Buffer
+	o := &BindOptions{Common: &Common{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, Kube: clientOf(t, k)},
+		Binding: Binding{Group: "developers", ClusterRole: "view"}, Force: true}
+	if err := runBind(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if k.Writes() != 2 {
+		t.Errorf("%d writes, want 2 (one conflict, one success)", k.Writes())
+	}
+	obj := k.Object(crbPath)
+	subjects := obj["subjects"].([]any)
+	if len(subjects) != 1 || subjects[0].(map[string]any)["name"] != "developers" || obj["metadata"].(map[string]any)["labels"] == nil {
+		t.Errorf("binding after the retry: %v", obj)
+	}
+}
+
+// TestUnbindKeepsBindingChangedSincePlan: revoke's delete names the
+// resourceVersion it judged; a binding someone changed since stays.
+func TestUnbindKeepsBindingChangedSincePlan(t *testing.T) {
+	k := kubetest.New(t)
+	k.Put(crbPath, crb("developers"))
+	b := Binding{Group: "developers", ClusterRole: "view"}
+	step, err := unbindStep(context.Background(), clientOf(t, k), b)
+	if err != nil || step.Verb != "delete" {
+		t.Fatalf("plan: %+v, %v", step, err)
+	}
+	k.Put(crbPath, crb("developers")) // rewritten meanwhile: a new resourceVersion
+	err = step.apply(context.Background())
+	if cmdutil.CodeOf(err) != cmdutil.ExitConflict || !strings.Contains(err.Error(), "run the command again") {
+		t.Fatalf("apply: %v, want a conflict that says to run again", err)
+	}
+	if k.Object(crbPath) == nil {
+		t.Error("the binding changed since the plan was deleted")
+	}
+}
