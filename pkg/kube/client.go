@@ -59,9 +59,11 @@ type Client struct {
 
 // New builds a client from a loaded context's rest.Config.
 func New(cfg *rest.Config) (*Client, error) {
-	u, err := url.Parse(cfg.Host)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("the server %q is not a URL", cfg.Host)
+	// The URL client-go will use: a host:port without scheme gets https
+	// only with TLS settings.
+	u, _, err := rest.DefaultServerUrlFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("the server %q is not a URL: %w", cfg.Host, err)
 	}
 	if u.Scheme != "https" {
 		return nil, fmt.Errorf("the server %q does not use https; eks-login sends credentials only over TLS", cfg.Host)
