@@ -171,6 +171,8 @@ type setup struct {
 	kubeconfig string
 	token      func(context.Context, *ptoken.Options) error
 	noPath     bool
+	// onKube sees the rest.Config the API server client is built from.
+	onKube func(*rest.Config)
 }
 
 func healthy() setup {
@@ -199,12 +201,17 @@ func run(t *testing.T, s setup, output string) (string, error) {
 	env := map[string]string{"HOME": home}
 	var out bytes.Buffer
 	o := &Options{
-		IO:      cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
-		Getenv:  func(k string) string { return env[k] },
-		Output:  output,
-		AWS:     s.aws,
-		NewKube: func(*rest.Config) (Kube, error) { return s.kube, nil },
-		Token:   s.token,
+		IO:     cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
+		Getenv: func(k string) string { return env[k] },
+		Output: output,
+		AWS:    s.aws,
+		NewKube: func(c *rest.Config) (Kube, error) {
+			if s.onKube != nil {
+				s.onKube(c)
+			}
+			return s.kube, nil
+		},
+		Token: s.token,
 		LookPath: func(name string) (string, error) {
 			if s.noPath {
 				return "", errors.New("not found")
@@ -320,6 +327,28 @@ func TestLinks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAPIServerGetsTheMintedToken: the API server link talks to the
+// context's server with the token the token link minted, instead of running
+// the exec entry again.
+func TestAPIServerGetsTheMintedToken(t *testing.T) {
+	s := healthy()
+	var got *rest.Config
+	s.onKube = func(c *rest.Config) { got = c }
+	if _, err := run(t, s, ""); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case got == nil:
+		t.Fatal("no API server client was built")
+	case got.ExecProvider != nil:
+		t.Errorf("the exec entry %q would run again", got.ExecProvider.Command)
+	case !strings.HasPrefix(got.BearerToken, "k8s-aws-v1."):
+		t.Errorf("bearer token %.12q, want the minted k8s-aws-v1 token", got.BearerToken)
+	case got.Host != endpoint || got.Timeout == 0:
+		t.Errorf("host %q, timeout %v", got.Host, got.Timeout)
 	}
 }
 
