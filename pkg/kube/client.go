@@ -1,226 +1,208 @@
-// Package kube is a small REST client for the Kubernetes API server, made of
-// net/http and encoding/json. client-go would bring hundreds of packages
-// whose init runs on every start of the binary, which kubectl starts on every
-// call; eks-login needs only a few requests: who am I (SelfSubjectReview),
-// and GET/PUT of ConfigMaps and RBAC objects for the admin commands.
-//
-// A Client is built from a kubeconfig context the way kubectl reads it:
-// server, CA, TLS server name, and credentials from a bearer token, a client
-// certificate, or an exec credential plugin that is run as kubectl runs it
-// (KUBERNETES_EXEC_INFO, interactive mode, a token cached until it expires
-// and refreshed once on 401).
 package kube
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
-	"time"
+	"sync"
 
-	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	authenticationv1beta1 "k8s.io/api/authentication/v1beta1"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/client-go/rest"
 )
 
-// Config says how to reach and authenticate to one API server.
-type Config struct {
-	Server                string
-	CAData                []byte // PEM; empty trusts the system's roots
-	TLSServerName         string
-	InsecureSkipTLSVerify bool
-
-	// One way to authenticate: a bearer token, a client certificate, or an
-	// exec credential plugin.
-	BearerToken                   string
-	ClientCertData, ClientKeyData []byte
-	Exec                          *kubeconfig.Exec
-	// ExecDir is where a relative exec command is looked up (the
-	// kubeconfig's folder, as kubectl does).
-	ExecDir string
-
-	// Stdin and Stderr are the plugin's streams. Stdin is passed on only
-	// when the plugin may be interactive (it is a terminal).
-	Stdin  io.Reader
-	Stderr io.Writer
-	// Environ is the environment the plugin inherits; nil means os.Environ.
-	Environ func() []string
-
-	// Timeout bounds one HTTP request (not the plugin, which may prompt);
-	// zero means 30 seconds.
-	Timeout time.Duration
+// Resource is a kind of object eks-login reads or writes, by its REST path.
+type Resource struct {
+	prefix   string // "/api/v1" or "/apis/GROUP/VERSION"
+	resource string // plural, as in the URL
 }
 
-// ConfigFor reads a context of a kubeconfig file ("" for its current
-// context) into a Config.
-func ConfigFor(f *kubeconfig.File, contextName string) (Config, error) {
-	if contextName == "" {
-		contextName = f.CurrentContext()
-		if contextName == "" {
-			return Config{}, fmt.Errorf("%s has no current-context; name a context", f.Path)
-		}
-	}
-	ctx, ok := f.Context(contextName)
-	if !ok {
-		return Config{}, fmt.Errorf("%s has no context %q", f.Path, contextName)
-	}
-	cl, ok := f.Cluster(ctx.Cluster)
-	if !ok {
-		return Config{}, fmt.Errorf("context %q in %s uses cluster %q, which the file does not have", contextName, f.Path, ctx.Cluster)
-	}
-	if cl.Server == "" {
-		return Config{}, fmt.Errorf("cluster %q in %s has no server", ctx.Cluster, f.Path)
-	}
-	dir := filepath.Dir(f.Path)
-	cfg := Config{Server: cl.Server, TLSServerName: cl.TLSServerName, InsecureSkipTLSVerify: cl.InsecureSkipTLSVerify, ExecDir: dir}
-	var err error
-	if cfg.CAData, err = cl.CAData(); err != nil {
-		return Config{}, fmt.Errorf("cluster %q in %s: %w", ctx.Cluster, f.Path, err)
-	}
-	if cl.CertificateAuthority != "" && cfg.CAData == nil {
-		if cfg.CAData, err = os.ReadFile(resolve(dir, cl.CertificateAuthority)); err != nil {
-			return Config{}, fmt.Errorf("cluster %q in %s: cannot read certificate-authority: %w", ctx.Cluster, f.Path, err)
-		}
-	}
-	if ctx.User == "" {
-		return cfg, nil
-	}
-	u, ok := f.User(ctx.User)
-	if !ok {
-		return Config{}, fmt.Errorf("context %q in %s uses user %q, which the file does not have", contextName, f.Path, ctx.User)
-	}
-	cfg.Exec = u.Exec
-	cfg.BearerToken = u.Token
-	if u.TokenFile != "" && cfg.BearerToken == "" {
-		b, err := os.ReadFile(resolve(dir, u.TokenFile))
-		if err != nil {
-			return Config{}, fmt.Errorf("user %q in %s: cannot read tokenFile: %w", ctx.User, f.Path, err)
-		}
-		cfg.BearerToken = strings.TrimSpace(string(b))
-	}
-	for _, kv := range []struct {
-		data, file string
-		dst        *[]byte
-	}{{u.ClientCertificateData, u.ClientCertificate, &cfg.ClientCertData}, {u.ClientKeyData, u.ClientKey, &cfg.ClientKeyData}} {
-		switch {
-		case kv.data != "":
-			if *kv.dst, err = decodeB64(kv.data); err != nil {
-				return Config{}, fmt.Errorf("user %q in %s: %w", ctx.User, f.Path, err)
-			}
-		case kv.file != "":
-			if *kv.dst, err = os.ReadFile(resolve(dir, kv.file)); err != nil {
-				return Config{}, fmt.Errorf("user %q in %s: %w", ctx.User, f.Path, err)
-			}
-		}
-	}
-	return cfg, nil
-}
+// The resources the admin commands manage.
+var (
+	ConfigMaps          = Resource{"/api/v1", "configmaps"}
+	ClusterRoleBindings = Resource{"/apis/rbac.authorization.k8s.io/v1", "clusterrolebindings"}
+	RoleBindings        = Resource{"/apis/rbac.authorization.k8s.io/v1", "rolebindings"}
+)
 
-func resolve(dir, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(dir, p)
-}
+// codecs knows only the kinds eks-login sends or reads, and metav1.Status
+// for errors. It is built for the first client, never at init.
+var codecs = sync.OnceValue(func() serializer.CodecFactory {
+	scheme := runtime.NewScheme()
+	scheme.AddKnownTypes(corev1.SchemeGroupVersion, &corev1.ConfigMap{})
+	scheme.AddKnownTypes(rbacv1.SchemeGroupVersion, &rbacv1.ClusterRoleBinding{}, &rbacv1.RoleBinding{})
+	scheme.AddKnownTypes(authenticationv1.SchemeGroupVersion, &authenticationv1.SelfSubjectReview{})
+	scheme.AddKnownTypes(authenticationv1beta1.SchemeGroupVersion, &authenticationv1beta1.SelfSubjectReview{})
+	scheme.AddKnownTypes(authorizationv1.SchemeGroupVersion, &authorizationv1.SelfSubjectAccessReview{})
+	scheme.AddUnversionedTypes(metav1.Unversioned, &metav1.Status{})
+	scheme.AddKnownTypes(metav1.SchemeGroupVersion, &metav1.DeleteOptions{})
+	return serializer.NewCodecFactory(scheme)
+})
 
-// Client sends requests to one API server.
+// Client sends eks-login's requests to one API server.
 type Client struct {
-	base  *url.URL
-	http  *http.Client
-	creds credentialSource
+	rest   rest.Interface
+	server string
+	exec   string // the exec plugin's command, "" when there is none
 }
 
-// New builds a client for cfg.
-func New(cfg Config) (*Client, error) {
-	base, err := url.Parse(cfg.Server)
-	if err != nil || base.Host == "" {
-		return nil, fmt.Errorf("the server %q is not a URL", cfg.Server)
+// New builds a client from a loaded context's rest.Config.
+func New(cfg *rest.Config) (*Client, error) {
+	// The URL client-go will use: a host:port without scheme gets https
+	// only with TLS settings.
+	u, _, err := rest.DefaultServerUrlFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("the server %q is not a URL: %w", cfg.Host, err)
 	}
-	if base.Scheme != "https" {
-		return nil, fmt.Errorf("the server %q does not use https; eks-login sends credentials only over TLS", cfg.Server)
+	if u.Scheme != "https" {
+		return nil, fmt.Errorf("the server %q does not use https; eks-login sends credentials only over TLS", cfg.Host)
 	}
-	tlsConfig := &tls.Config{ServerName: cfg.TLSServerName, InsecureSkipVerify: cfg.InsecureSkipTLSVerify, MinVersion: tls.VersionTLS12}
-	if len(cfg.CAData) > 0 {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(cfg.CAData) {
-			return nil, fmt.Errorf("the certificate authority data of %s holds no PEM certificate", cfg.Server)
-		}
-		tlsConfig.RootCAs = pool
+	c := rest.CopyConfig(cfg)
+	c.NegotiatedSerializer = codecs().WithoutConversion()
+	c.ContentType, c.AcceptContentTypes = runtime.ContentTypeJSON, runtime.ContentTypeJSON
+	if c.UserAgent == "" {
+		c.UserAgent = "kubectl-eks_login"
 	}
-	if len(cfg.ClientCertData) > 0 || len(cfg.ClientKeyData) > 0 {
-		cert, err := tls.X509KeyPair(cfg.ClientCertData, cfg.ClientKeyData)
-		if err != nil {
-			return nil, fmt.Errorf("the client certificate for %s: %w", cfg.Server, err)
-		}
-		tlsConfig.Certificates = []tls.Certificate{cert}
+	// A burst of conflict retries must not wait on client-go's default
+	// 5 requests a second; the server's own flow control still applies.
+	if c.QPS == 0 && c.RateLimiter == nil {
+		c.QPS = -1
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = tlsConfig
-	timeout := cfg.Timeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
+	rc, err := rest.UnversionedRESTClientFor(c)
+	if err != nil {
+		return nil, fmt.Errorf("cannot make a client for %s: %w", cfg.Host, err)
 	}
-	c := &Client{base: base, http: &http.Client{Transport: transport, Timeout: timeout}}
-	switch {
-	case cfg.Exec != nil:
-		c.creds = newExecSource(cfg)
-	case cfg.BearerToken != "":
-		c.creds = staticToken(cfg.BearerToken)
+	client := &Client{rest: rc, server: cfg.Host}
+	if cfg.ExecProvider != nil {
+		client.exec = cfg.ExecProvider.Command
 	}
-	return c, nil
+	return client, nil
 }
 
 // Server is the API server's URL.
-func (c *Client) Server() string { return c.base.String() }
+func (c *Client) Server() string { return c.server }
 
-// Errors of Do, for errors.Is. A *StatusError matches the one of its code.
-var (
-	ErrUnauthorized = errors.New("unauthorized")
-	ErrForbidden    = errors.New("forbidden")
-	ErrNotFound     = errors.New("not found")
-	ErrConflict     = errors.New("conflict")
-)
-
-// StatusError is an answer of the API server outside 2xx, with the message
-// of its Status object.
-type StatusError struct {
-	Method, Path string
-	Code         int
-	Reason       string // e.g. "Forbidden", from the Status object
-	Message      string
+func (c *Client) request(verb string, r Resource, namespace string) *rest.Request {
+	return c.rest.Verb(verb).AbsPath(r.prefix).NamespaceIfScoped(namespace, namespace != "").Resource(r.resource)
 }
 
-func (e *StatusError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Code)
+// Get reads the object name of r (in namespace, "" for cluster-wide ones)
+// into into.
+func (c *Client) Get(ctx context.Context, r Resource, namespace, name string, into runtime.Object) error {
+	return c.objectErr(ctx, c.request("GET", r, namespace).Name(name).Do(ctx).Into(into))
+}
+
+// Create creates obj and reads the server's copy back into it.
+func (c *Client) Create(ctx context.Context, r Resource, namespace string, obj runtime.Object) error {
+	return c.objectErr(ctx, c.request("POST", r, namespace).Body(obj).Do(ctx).Into(obj))
+}
+
+// Update replaces the object name with obj, which carries the
+// resourceVersion it was read at (a 409 Conflict when someone wrote it
+// since), and reads the server's copy back into it.
+func (c *Client) Update(ctx context.Context, r Resource, namespace, name string, obj runtime.Object) error {
+	return c.objectErr(ctx, c.request("PUT", r, namespace).Name(name).Body(obj).Do(ctx).Into(obj))
+}
+
+// Delete deletes the object name. With a resourceVersion, only that
+// version is deleted: a 409 Conflict when someone wrote it since it was
+// read.
+func (c *Client) Delete(ctx context.Context, r Resource, namespace, name, resourceVersion string) error {
+	req := c.request("DELETE", r, namespace).Name(name)
+	if resourceVersion != "" {
+		req = req.Body(&metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &resourceVersion}})
 	}
-	return fmt.Sprintf("%s %s: the API server answered %d %s: %s", e.Method, e.Path, e.Code, http.StatusText(e.Code), msg)
+	return c.objectErr(ctx, req.Do(ctx).Error())
 }
 
-// Is lets errors.Is(err, ErrForbidden) and the like test the code.
-func (e *StatusError) Is(target error) bool {
-	switch target {
-	case ErrUnauthorized:
-		return e.Code == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.Code == http.StatusForbidden
-	case ErrNotFound:
-		return e.Code == http.StatusNotFound
-	case ErrConflict:
-		return e.Code == http.StatusConflict
+// objectErr sorts an object request's error, and adds to RBAC's refusal who
+// the API server takes us for: its message names the user but not the
+// groups, which are what bindings name.
+func (c *Client) objectErr(ctx context.Context, err error) error {
+	err = c.wrap(err)
+	if !apierrors.IsForbidden(err) {
+		return err
 	}
-	return false
+	u, whoErr := c.WhoAmI(ctx)
+	if whoErr != nil {
+		return err
+	}
+	return &ForbiddenError{Err: err, User: *u}
 }
 
-// TransportError is a request that got no answer: DNS, connection, TLS.
+// ForbiddenError is RBAC's refusal of a request, with who the API server
+// took the client for. apierrors.IsForbidden sees through it.
+type ForbiddenError struct {
+	Err  error
+	User authenticationv1.UserInfo
+}
+
+func (e *ForbiddenError) Error() string {
+	groups := strings.Join(e.User.Groups, ", ")
+	if groups == "" {
+		groups = "none"
+	}
+	return fmt.Sprintf("%v (the API server takes you for %s, groups: %s)", e.Err, e.User.Username, groups)
+}
+
+func (e *ForbiddenError) Unwrap() error { return e.Err }
+
+// Reach sends one request; any answer of the API server, even an error
+// status, means it was reached and its certificate verified.
+func (c *Client) Reach(ctx context.Context) error {
+	err := c.wrap(c.rest.Get().AbsPath("/version").Do(ctx).Error())
+	if _, ok := err.(apierrors.APIStatus); ok {
+		return nil
+	}
+	return err
+}
+
+// WhoAmI asks the API server who the client is: a SelfSubjectReview
+// (authentication.k8s.io/v1, GA in Kubernetes 1.28; v1beta1 is tried when v1
+// is not served). Every authenticated user may ask, through the
+// system:basic-user ClusterRole.
+func (c *Client) WhoAmI(ctx context.Context) (*authenticationv1.UserInfo, error) {
+	review := &authenticationv1.SelfSubjectReview{}
+	err := c.wrap(c.rest.Post().AbsPath("/apis/authentication.k8s.io/v1/selfsubjectreviews").Body(review).Do(ctx).Into(review))
+	user := review.Status.UserInfo
+	if apierrors.IsNotFound(err) {
+		beta := &authenticationv1beta1.SelfSubjectReview{}
+		err = c.wrap(c.rest.Post().AbsPath("/apis/authentication.k8s.io/v1beta1/selfsubjectreviews").Body(beta).Do(ctx).Into(beta))
+		if apierrors.IsNotFound(err) {
+			return nil, fmt.Errorf("the API server does not serve SelfSubjectReview (Kubernetes 1.28 or later, or 1.27 with the beta API, is needed): %w", err)
+		}
+		user = beta.Status.UserInfo
+	}
+	if err != nil {
+		return nil, err
+	}
+	if user.Username == "" {
+		return nil, errors.New("the API server's SelfSubjectReview answer has no username")
+	}
+	return &user, nil
+}
+
+// CanI asks whether the client may do what attrs describe: a
+// SelfSubjectAccessReview.
+func (c *Client) CanI(ctx context.Context, attrs authorizationv1.ResourceAttributes) (bool, error) {
+	review := &authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &attrs}}
+	err := c.wrap(c.rest.Post().AbsPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews").Body(review).Do(ctx).Into(review))
+	return review.Status.Allowed, err
+}
+
+// TransportError is a request that got no answer: DNS, connection, proxy,
+// TLS.
 type TransportError struct {
 	Server string
 	Err    error
@@ -236,127 +218,53 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// maxBody bounds what is read from an answer; the objects eks-login reads
-// (ConfigMaps, RBAC objects) are far smaller.
-const maxBody = 16 << 20
-
-// Do sends a request to path (e.g. "/api/v1/namespaces/kube-system/configmaps/aws-auth")
-// with body encoded as JSON (nil for none) and decodes a 2xx answer into out
-// (nil to ignore it). Other answers are a *StatusError; no answer is a
-// *TransportError; a failing credential plugin is an *ExecError.
-//
-// A 401 with credentials from a plugin runs the plugin once more and retries,
-// as kubectl does: the cached token may have been revoked or expired early.
-func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("cannot encode the request body for %s %s: %w", method, path, err)
-		}
-	}
-	err := c.do(ctx, method, path, payload, out, false)
-	if errors.Is(err, ErrUnauthorized) && c.creds != nil && c.creds.refreshable() {
-		err = c.do(ctx, method, path, payload, out, true)
-	}
-	return err
+// ExecError is a kubeconfig exec plugin that could not be run or failed.
+type ExecError struct {
+	Command string
+	// ExitCode is the plugin's exit code, -1 when it did not run or did not
+	// say.
+	ExitCode int
+	Err      error
 }
 
-func (c *Client) do(ctx context.Context, method, path string, payload []byte, out any, refresh bool) error {
-	u := *c.base
-	rel, err := url.Parse(path)
-	if err != nil {
-		return fmt.Errorf("bad request path %q: %w", path, err)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/") + rel.Path
-	u.RawQuery = rel.RawQuery
-	var reader io.Reader
-	if payload != nil {
-		reader = bytes.NewReader(payload)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), reader)
-	if err != nil {
-		return fmt.Errorf("cannot build %s %s: %w", method, path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "kubectl-eks_login")
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.creds != nil {
-		token, err := c.creds.token(ctx, refresh)
-		if err != nil {
-			return err
-		}
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &TransportError{Server: c.base.String(), Err: err}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return &TransportError{Server: c.base.String(), Err: err}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		se := &StatusError{Method: method, Path: path, Code: resp.StatusCode}
-		var status struct {
-			Kind, Reason, Message string
-		}
-		if json.Unmarshal(data, &status) == nil && status.Kind == "Status" {
-			se.Reason, se.Message = status.Reason, status.Message
-		} else if s := strings.TrimSpace(string(data)); len(s) < 200 {
-			se.Message = s
-		}
-		return se
-	}
-	if out == nil {
+func (e *ExecError) Error() string {
+	return fmt.Sprintf("the kubeconfig's credential command %q failed: %v (its own messages are above)", e.Command, e.Err)
+}
+
+func (e *ExecError) Unwrap() error { return e.Err }
+
+// client-go's exec authenticator reports a failing plugin only in text
+// (exec.go: "getting credentials: exec: executable X failed with exit code
+// N"), so that text is what tells it apart from the network.
+var (
+	execFailure  = "getting credentials: "
+	execExitCode = regexp.MustCompile(`failed with exit code (\d+)`)
+)
+
+// wrap sorts a request's error: the API server's answers stay
+// *apierrors.StatusError (apierrors.IsUnauthorized and the like), a failing
+// exec plugin becomes an *ExecError, and no answer a *TransportError.
+func (c *Client) wrap(err error) error {
+	if err == nil {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s %s: the API server's answer is not the JSON expected: %w", method, path, err)
+	if _, ok := err.(apierrors.APIStatus); ok {
+		return err
 	}
-	return nil
-}
-
-// UserInfo is who the API server takes the caller for.
-type UserInfo struct {
-	Username string              `json:"username"`
-	UID      string              `json:"uid,omitempty"`
-	Groups   []string            `json:"groups,omitempty"`
-	Extra    map[string][]string `json:"extra,omitempty"`
-}
-
-// SelfSubjectReview asks the API server who the client is
-// (authentication.k8s.io/v1, GA in Kubernetes 1.28; v1beta1 is tried when v1
-// is not served). Every authenticated user may ask, through the
-// system:basic-user ClusterRole.
-func (c *Client) SelfSubjectReview(ctx context.Context) (*UserInfo, error) {
-	var err error
-	for _, version := range []string{"v1", "v1beta1"} {
-		req := map[string]string{"apiVersion": "authentication.k8s.io/" + version, "kind": "SelfSubjectReview"}
-		var resp struct {
-			Status struct {
-				UserInfo UserInfo `json:"userInfo"`
-			} `json:"status"`
-		}
-		err = c.Do(ctx, http.MethodPost, "/apis/authentication.k8s.io/"+version+"/selfsubjectreviews", req, &resp)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status.UserInfo.Username == "" {
-			return nil, fmt.Errorf("the API server's SelfSubjectReview answer has no username")
-		}
-		return &resp.Status.UserInfo, nil
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
 	}
-	return nil, fmt.Errorf("the API server does not serve SelfSubjectReview (Kubernetes 1.28 or later, or 1.27 with the beta API, is needed): %w", err)
+	if errors.Is(err, context.Canceled) {
+		return context.Canceled
+	}
+	msg := ue.Err.Error()
+	if i := strings.Index(msg, execFailure); c.exec != "" && i >= 0 {
+		code := -1
+		if m := execExitCode.FindStringSubmatch(msg); m != nil {
+			code, _ = strconv.Atoi(m[1])
+		}
+		return &ExecError{Command: c.exec, ExitCode: code, Err: errors.New(msg[i+len(execFailure):])}
+	}
+	return &TransportError{Server: c.server, Err: ue.Err}
 }

@@ -22,7 +22,6 @@ package kubeconfig
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"github.com/eks-login/eks-login/pkg/yamlutil"
@@ -69,10 +68,6 @@ type Cluster struct {
 	Server string `yaml:"server"`
 	// CertificateAuthorityData is base64, as in the file.
 	CertificateAuthorityData string `yaml:"certificate-authority-data"`
-	CertificateAuthority     string `yaml:"certificate-authority"`
-	InsecureSkipTLSVerify    bool   `yaml:"insecure-skip-tls-verify"`
-	TLSServerName            string `yaml:"tls-server-name"`
-	ProxyURL                 string `yaml:"proxy-url"`
 }
 
 // Context is a context entry.
@@ -84,13 +79,7 @@ type Context struct {
 
 // User is a user entry's fields that eks-login reads or writes.
 type User struct {
-	Token                 string `yaml:"token"`
-	TokenFile             string `yaml:"tokenFile"`
-	ClientCertificateData string `yaml:"client-certificate-data"`
-	ClientKeyData         string `yaml:"client-key-data"`
-	ClientCertificate     string `yaml:"client-certificate"`
-	ClientKey             string `yaml:"client-key"`
-	Exec                  *Exec  `yaml:"exec"`
+	Exec *Exec `yaml:"exec"`
 }
 
 // Exec is a user's credential plugin, as kubectl runs it.
@@ -101,7 +90,6 @@ type Exec struct {
 	Env                []ExecEnv `yaml:"env"`
 	InteractiveMode    string    `yaml:"interactiveMode"`
 	ProvideClusterInfo bool      `yaml:"provideClusterInfo"`
-	InstallHint        string    `yaml:"installHint"`
 }
 
 // ExecEnv is one environment variable of an exec entry.
@@ -325,27 +313,21 @@ func (f *File) CurrentContext() string {
 	return ""
 }
 
-// CAData decodes a cluster's certificate-authority-data.
-func (c Cluster) CAData() ([]byte, error) {
-	if c.CertificateAuthorityData == "" {
-		return nil, nil
-	}
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.CertificateAuthorityData))
-	if err != nil {
-		return nil, fmt.Errorf("certificate-authority-data is not base64: %w", err)
-	}
-	return b, nil
-}
-
 // ArgValue returns the value that follows flag in an exec entry's args
 // ("--profile dev1-eks" or "--profile=dev1-eks"), "" when absent.
 func (e *Exec) ArgValue(flag string) string {
 	if e == nil {
 		return ""
 	}
-	for i, a := range e.Args {
-		if a == flag && i+1 < len(e.Args) {
-			return e.Args[i+1]
+	return ArgValue(e.Args, flag)
+}
+
+// ArgValue returns the value that follows flag in args ("--profile
+// dev1-eks" or "--profile=dev1-eks"), "" when absent.
+func ArgValue(args []string, flag string) string {
+	for i, a := range args {
+		if a == flag && i+1 < len(args) {
+			return args[i+1]
 		}
 		if v, ok := strings.CutPrefix(a, flag+"="); ok {
 			return v

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clientauthv1 "k8s.io/client-go/pkg/apis/clientauthentication/v1"
+	clientauthv1beta1 "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
 )
 
 // The two ExecCredential versions kubectl speaks.
@@ -14,44 +17,32 @@ const (
 	APIVersionV1beta1 = "client.authentication.k8s.io/v1beta1"
 )
 
-// execCredential is the subset of client-go's clientauthentication
-// ExecCredential that we write. We keep our own structs because importing
-// k8s.io/client-go/pkg/apis/clientauthentication/v1 costs about 10 ms of
-// package initialisation on every kubectl call; a test decodes our output with
-// client-go's own types to keep the two in step.
-type execCredential struct {
-	APIVersion string               `json:"apiVersion"`
-	Kind       string               `json:"kind"`
-	Spec       struct{}             `json:"spec"`
-	Status     execCredentialStatus `json:"status"`
-}
-
-type execCredentialStatus struct {
-	ExpirationTimestamp string `json:"expirationTimestamp"`
-	Token               string `json:"token"`
-}
+const execCredentialKind = "ExecCredential"
 
 // EncodeExecCredential renders the ExecCredential kubectl reads from our
-// stdout, newline-terminated.
+// stdout, newline-terminated, with client-go's own types for the version
+// kubectl asked for.
 func EncodeExecCredential(apiVersion string, t Token) ([]byte, error) {
-	if apiVersion != APIVersionV1 && apiVersion != APIVersionV1beta1 {
+	typeMeta := metav1.TypeMeta{APIVersion: apiVersion, Kind: execCredentialKind}
+	// metav1.Time writes RFC 3339 in UTC with whole seconds.
+	exp := metav1.NewTime(t.Expiration)
+	var cred any
+	switch apiVersion {
+	case APIVersionV1:
+		cred = &clientauthv1.ExecCredential{TypeMeta: typeMeta,
+			Status: &clientauthv1.ExecCredentialStatus{ExpirationTimestamp: &exp, Token: t.Value}}
+	case APIVersionV1beta1:
+		cred = &clientauthv1beta1.ExecCredential{TypeMeta: typeMeta,
+			Status: &clientauthv1beta1.ExecCredentialStatus{ExpirationTimestamp: &exp, Token: t.Value}}
+	default:
 		return nil, fmt.Errorf("cannot write ExecCredential %q: eks-login writes %s and %s", apiVersion, APIVersionV1, APIVersionV1beta1)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	// Tokens are base64url and need no escaping; this keeps the output
-	// byte-identical to what other encoders write.
+	// byte-identical to what client-go's serializer writes.
 	enc.SetEscapeHTML(false)
-	err := enc.Encode(execCredential{
-		APIVersion: apiVersion,
-		Kind:       "ExecCredential",
-		Status: execCredentialStatus{
-			// metav1.Time is RFC 3339 in UTC with whole seconds.
-			ExpirationTimestamp: t.Expiration.UTC().Format(time.RFC3339),
-			Token:               t.Value,
-		},
-	})
-	if err != nil {
+	if err := enc.Encode(cred); err != nil {
 		return nil, fmt.Errorf("cannot encode the ExecCredential: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -67,36 +58,54 @@ type ExecInfo struct {
 	InteractiveKnown bool
 }
 
-// ParseExecInfo reads KUBERNETES_EXEC_INFO. An empty value means an old
-// kubectl (or a person running us by hand): answer v1beta1, which every
-// kubectl since 1.11 reads, and leave interactivity to the caller to judge.
+// ParseExecInfo reads KUBERNETES_EXEC_INFO into client-go's ExecCredential
+// of the version it names. An empty value means an old kubectl (or a person
+// running us by hand): answer v1beta1, which every kubectl since 1.11 reads,
+// and leave interactivity to the caller to judge.
 func ParseExecInfo(env string) (ExecInfo, error) {
 	if strings.TrimSpace(env) == "" {
 		return ExecInfo{APIVersion: APIVersionV1beta1}, nil
 	}
-	var in struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-		Spec       struct {
-			Interactive *bool `json:"interactive"`
-		} `json:"spec"`
-	}
-	if err := json.Unmarshal([]byte(env), &in); err != nil {
+	data := []byte(env)
+	var typeMeta metav1.TypeMeta
+	if err := json.Unmarshal(data, &typeMeta); err != nil {
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not valid JSON (%v); kubectl sets it, so unset it when running eks-login by hand", err)
 	}
-	if in.Kind != "" && in.Kind != "ExecCredential" {
-		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO holds a %q, not an ExecCredential", in.Kind)
+	if typeMeta.Kind != "" && typeMeta.Kind != execCredentialKind {
+		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO holds a %q, not an ExecCredential", typeMeta.Kind)
 	}
-	switch in.APIVersion {
-	case APIVersionV1, APIVersionV1beta1:
+	info := ExecInfo{APIVersion: typeMeta.APIVersion}
+	var err error
+	switch typeMeta.APIVersion {
+	case APIVersionV1:
+		var cred clientauthv1.ExecCredential
+		err = json.Unmarshal(data, &cred)
+		info.Interactive = cred.Spec.Interactive
+	case APIVersionV1beta1:
+		var cred clientauthv1beta1.ExecCredential
+		err = json.Unmarshal(data, &cred)
+		info.Interactive = cred.Spec.Interactive
 	case "":
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO has no apiVersion; set apiVersion: %s in the exec section of your kubeconfig", APIVersionV1)
 	default:
-		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", in.APIVersion, APIVersionV1, APIVersionV1beta1)
+		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", typeMeta.APIVersion, APIVersionV1, APIVersionV1beta1)
 	}
-	info := ExecInfo{APIVersion: in.APIVersion}
-	if in.Spec.Interactive != nil {
-		info.Interactive, info.InteractiveKnown = *in.Spec.Interactive, true
+	if err != nil {
+		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not a valid ExecCredential %s (%v); kubectl sets it, so unset it when running eks-login by hand", typeMeta.APIVersion, err)
 	}
+	info.InteractiveKnown = specHasInteractive(data)
 	return info, nil
+}
+
+// specHasInteractive says whether spec.interactive was sent at all: kubectl
+// before 1.22 sent v1beta1 without it, and then only the terminal can tell.
+func specHasInteractive(data []byte) bool {
+	var probe struct {
+		Spec map[string]json.RawMessage `json:"spec"`
+	}
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	_, ok := probe.Spec["interactive"]
+	return ok
 }

@@ -59,9 +59,9 @@ func TestEncodeExecCredentialUnknownVersion(t *testing.T) {
 	}
 }
 
-// TestExecCredentialDecodesWithClientGo keeps our hand-written structs in
-// step with client-go: it decodes our output strictly into client-go's
-// versioned types, and again the way kubectl's exec authenticator does.
+// TestExecCredentialDecodesWithClientGo: what we print reads back strictly
+// into client-go's versioned types, and again the way kubectl's exec
+// authenticator decodes it (the scheme's universal decoder).
 func TestExecCredentialDecodesWithClientGo(t *testing.T) {
 	scheme := runtime.NewScheme()
 	install.Install(scheme)
@@ -139,6 +139,12 @@ func TestParseExecInfo(t *testing.T) {
 			ExecInfo{APIVersion: APIVersionV1beta1}, ""},
 		{"cluster info is ignored", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://127.0.0.1:6443","config":{"x":1}},"interactive":false}}`,
 			ExecInfo{APIVersion: APIVersionV1, InteractiveKnown: true}, ""},
+		{"v1 without interactive", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{}}`,
+			ExecInfo{APIVersion: APIVersionV1}, ""},
+		{"no spec", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1"}`,
+			ExecInfo{APIVersion: APIVersionV1}, ""},
+		{"interactive not a bool", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":"yes"}}`,
+			ExecInfo{}, "not a valid ExecCredential client.authentication.k8s.io/v1"},
 		{"garbage", `not json`, ExecInfo{}, "not valid JSON"},
 		{"truncated", `{"apiVersion":"client.authentication.k8s.io/v1"`, ExecInfo{}, "not valid JSON"},
 		{"unknown version", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1alpha1","spec":{}}`, ExecInfo{}, "does not speak"},

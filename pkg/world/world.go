@@ -72,6 +72,9 @@ type World struct {
 	// AdminKubeconfig holds a system:masters client certificate: the cluster
 	// creator's access.
 	AdminKubeconfig string
+	// AdminCertFile and AdminKeyFile are that client certificate and its
+	// key (PEM), for kubeconfigs that present it another way.
+	AdminCertFile, AdminKeyFile string
 	// AdminAccessKeyID and AdminSecretAccessKey belong to IAM user "admin",
 	// who may do anything in the account (the seed's "default" profile).
 	AdminAccessKeyID, AdminSecretAccessKey string
@@ -167,6 +170,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
+	w.AdminCertFile, w.AdminKeyFile = adminCert, adminKey
 	w.AdminKubeconfig = filepath.Join(w.Dir, "admin.kubeconfig")
 	if err := os.WriteFile(w.AdminKubeconfig, []byte(adminKubeconfig(w.APIServerURL, w.CAFile, adminCert, adminKey)), 0o600); err != nil {
 		return nil, err

@@ -12,7 +12,6 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/eks-login/eks-login/pkg/awserr"
@@ -27,20 +26,12 @@ import (
 	"github.com/eks-login/eks-login/pkg/awsapi/iam"
 	"github.com/eks-login/eks-login/pkg/awsapi/sts"
 	"github.com/spf13/pflag"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
-	"github.com/eks-login/eks-login/pkg/kubeconfig"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
-
-// Kube is what the admin commands need of the API server: JSON objects
-// read, created, replaced and deleted by path. *kube.Client is one; errors
-// are *kube.StatusError, matched with errors.Is(err, kube.ErrNotFound) and
-// the like.
-type Kube interface {
-	Do(ctx context.Context, method, path string, body, out any) error
-}
 
 // Common holds the flags and clients every admin subcommand shares.
 type Common struct {
@@ -54,14 +45,14 @@ type Common struct {
 
 	getenv func(string) string
 	// Injected for tests; built from the flags when nil.
-	Kube Kube
+	Kube *kube.Client
 	IAM  IAMAPI
 	EKS  EKSAPI
 	STS  STSAPI
 
 	awsCfg *aws.Config
-	kcFile *kubeconfig.File
-	kcCtx  string
+	kcfg   *kube.Config
+	kcErr  error
 }
 
 func (c *Common) addFlags(fs *pflag.FlagSet) {
@@ -115,47 +106,28 @@ func (c *Common) env(k string) string {
 	return c.getenv(k)
 }
 
-// kubeconfigFile finds the kubeconfig and context the way kubectl does.
-func (c *Common) kubeconfigFile() (*kubeconfig.File, string, error) {
-	if c.kcFile != nil {
-		return c.kcFile, c.kcCtx, nil
+// kubeConfig loads the kubeconfig context of --kubeconfig and --context
+// the way kubectl does.
+func (c *Common) kubeConfig() (*kube.Config, error) {
+	if c.kcfg == nil && c.kcErr == nil {
+		c.kcfg, c.kcErr = kube.Load(kube.Source{Kubeconfig: c.Kubeconfig, Context: c.Context, Getenv: c.env})
 	}
-	home := c.env("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
+	if c.kcErr != nil {
+		return nil, cmdutil.WithCode(cmdutil.ExitInput, c.kcErr)
 	}
-	loc, err := kubeconfig.Locate(c.Kubeconfig, c.env("KUBECONFIG"), home, func(f *kubeconfig.File) bool {
-		if c.Context != "" {
-			_, ok := f.Context(c.Context)
-			return ok
-		}
-		return f.CurrentContext() != ""
-	})
-	if err != nil {
-		return nil, "", cmdutil.WithCode(cmdutil.ExitInput, err)
-	}
-	c.kcFile, c.kcCtx = loc.File, c.Context
-	if c.kcCtx == "" {
-		c.kcCtx = loc.File.CurrentContext()
-	}
-	return c.kcFile, c.kcCtx, nil
+	return c.kcfg, nil
 }
 
 // kube returns the API server client of the chosen context.
-func (c *Common) kube() (Kube, error) {
+func (c *Common) kube() (*kube.Client, error) {
 	if c.Kube != nil {
 		return c.Kube, nil
 	}
-	f, name, err := c.kubeconfigFile()
+	cfg, err := c.kubeConfig()
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := kube.ConfigFor(f, name)
-	if err != nil {
-		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
-	}
-	cfg.Stderr = c.IO.ErrOut
-	client, err := kube.New(cfg)
+	client, err := kube.New(cfg.REST)
 	if err != nil {
 		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
@@ -168,27 +140,19 @@ func (c *Common) kube() (Kube, error) {
 // token) or --cluster-id (aws-iam-authenticator), or a cluster entry named
 // by its ARN as update-kubeconfig and login write it.
 func (c *Common) clusterFromKubeconfig() (name, region string) {
-	f, ctxName, err := c.kubeconfigFile()
-	if err != nil || ctxName == "" {
+	cfg, err := c.kubeConfig()
+	if err != nil {
 		return "", ""
 	}
-	kctx, ok := f.Context(ctxName)
-	if !ok {
-		return "", ""
-	}
-	if arnName, arnRegion := parseClusterARN(kctx.Cluster); arnName != "" {
-		name, region = arnName, arnRegion
-	}
-	if u, ok := f.User(kctx.User); ok && u.Exec != nil {
-		for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
-			if v := u.Exec.ArgValue(flag); v != "" {
-				name = v
-				break
-			}
+	name, region = parseClusterARN(cfg.ClusterName())
+	for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
+		if v := cfg.ExecArg(flag); v != "" {
+			name = v
+			break
 		}
-		if r := u.Exec.ArgValue("--region"); r != "" && region == "" {
-			region = r
-		}
+	}
+	if region == "" {
+		region = cfg.ExecArg("--region")
 	}
 	return name, region
 }
@@ -274,19 +238,24 @@ func (c *Common) stsClient(ctx context.Context) (STSAPI, error) {
 }
 
 // kubeErr turns an API server error into one with the right exit code and a
-// hint about the permission that is missing.
+// hint about what to do.
 func kubeErr(err error, doing string) error {
 	if err == nil {
 		return nil
 	}
 	var te *kube.TransportError
+	var ee *kube.ExecError
 	switch {
-	case errors.Is(err, kube.ErrUnauthorized):
+	case apierrors.IsUnauthorized(err):
 		return cmdutil.Errorf(cmdutil.ExitUnauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
-	case errors.Is(err, kube.ErrForbidden):
+	case apierrors.IsForbidden(err):
 		return cmdutil.Errorf(cmdutil.ExitForbidden, "%s: RBAC forbids it; the admin commands need a context with cluster-admin access (--context): %w", doing, err)
+	case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
+		return cmdutil.Errorf(cmdutil.ExitConflict, "%s: someone else changed it meanwhile; run the command again to plan from what is there now: %w", doing, err)
 	case errors.As(err, &te):
 		return cmdutil.Errorf(cmdutil.ExitNetwork, "%s: %w", doing, err)
+	case errors.As(err, &ee):
+		return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: %w", doing, err)
 	}
 	if cmdutil.CodeOf(err) != cmdutil.ExitFailure {
 		return err
@@ -332,13 +301,4 @@ func inputErr(err error) error {
 // stringsFlag is a repeatable flag that also takes comma-separated values.
 func stringsFlag(fs *pflag.FlagSet, p *[]string, name, usage string) {
 	fs.StringSliceVar(p, name, nil, usage)
-}
-
-// remarshal converts a decoded JSON value into out.
-func remarshal(in, out any) error {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, out)
 }

@@ -2,12 +2,14 @@ package admin
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"reflect"
 
 	"github.com/spf13/pflag"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -43,18 +45,11 @@ func (b Binding) kind() string {
 	return "ClusterRoleBinding"
 }
 
-func (b Binding) path() string {
+func (b Binding) resource() kube.Resource {
 	if b.Namespace != "" {
-		return "/apis/rbac.authorization.k8s.io/v1/namespaces/" + b.Namespace + "/rolebindings/" + b.name()
+		return kube.RoleBindings
 	}
-	return "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/" + b.name()
-}
-
-func (b Binding) collection() string {
-	if b.Namespace != "" {
-		return "/apis/rbac.authorization.k8s.io/v1/namespaces/" + b.Namespace + "/rolebindings"
-	}
-	return "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"
+	return kube.ClusterRoleBindings
 }
 
 func (b Binding) diffName() string {
@@ -71,29 +66,16 @@ func (b Binding) title() string {
 	return "ClusterRoleBinding " + b.name()
 }
 
-type rbacSubject struct {
-	APIGroup  string `json:"apiGroup,omitempty" yaml:"apiGroup,omitempty"`
-	Kind      string `json:"kind" yaml:"kind"`
-	Name      string `json:"name" yaml:"name"`
-	Namespace string `json:"namespace,omitempty" yaml:"namespace,omitempty"`
+func (b Binding) wantSubjects() []rbacv1.Subject {
+	return []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.GroupKind, Name: b.Group}}
 }
 
-type roleRef struct {
-	APIGroup string `json:"apiGroup" yaml:"apiGroup"`
-	Kind     string `json:"kind" yaml:"kind"`
-	Name     string `json:"name" yaml:"name"`
-}
-
-func (b Binding) wantSubjects() []rbacSubject {
-	return []rbacSubject{{APIGroup: "rbac.authorization.k8s.io", Kind: "Group", Name: b.Group}}
-}
-
-func (b Binding) wantRoleRef() roleRef {
-	return roleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: b.ClusterRole}
+func (b Binding) wantRoleRef() rbacv1.RoleRef {
+	return rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: b.ClusterRole}
 }
 
 // view is the binding as diffs show it.
-func (b Binding) view(ref roleRef, subjects []rbacSubject) map[string]any {
+func (b Binding) view(ref rbacv1.RoleRef, subjects []rbacv1.Subject) map[string]any {
 	meta := map[string]any{"name": b.name()}
 	if b.Namespace != "" {
 		meta["namespace"] = b.Namespace
@@ -164,33 +146,51 @@ func runBind(ctx context.Context, o *BindOptions) error {
 	return (&Plan{Steps: []*Step{step}}).run(ctx, o.IO.Out, o.DryRun)
 }
 
+// bindingObject is a ClusterRoleBinding or a RoleBinding, with its roleRef
+// and subjects reachable whatever its kind.
 type bindingObject struct {
-	Metadata map[string]any `json:"metadata"`
-	RoleRef  roleRef        `json:"roleRef"`
-	Subjects []rbacSubject  `json:"subjects"`
+	obj      runtime.Object
+	meta     *metav1.ObjectMeta
+	roleRef  *rbacv1.RoleRef
+	subjects *[]rbacv1.Subject
 }
 
-func getBinding(ctx context.Context, k Kube, b Binding) (*bindingObject, map[string]any, error) {
-	var raw map[string]any
-	err := k.Do(ctx, http.MethodGet, b.path(), nil, &raw)
-	if errors.Is(err, kube.ErrNotFound) {
-		return nil, nil, nil
+func (b Binding) newObject() bindingObject {
+	meta := metav1.ObjectMeta{Name: b.name(), Namespace: b.Namespace}
+	if b.Namespace != "" {
+		o := &rbacv1.RoleBinding{ObjectMeta: meta}
+		return bindingObject{o, &o.ObjectMeta, &o.RoleRef, &o.Subjects}
+	}
+	o := &rbacv1.ClusterRoleBinding{ObjectMeta: meta}
+	return bindingObject{o, &o.ObjectMeta, &o.RoleRef, &o.Subjects}
+}
+
+// getBinding reads the binding; nil when there is none.
+func getBinding(ctx context.Context, k *kube.Client, b Binding) (*bindingObject, error) {
+	cur := b.newObject()
+	err := k.Get(ctx, b.resource(), b.Namespace, b.name(), cur.obj)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, kubeErr(err, "cannot read "+b.title())
+		return nil, kubeErr(err, "cannot read "+b.title())
 	}
-	var obj bindingObject
-	if err := remarshal(raw, &obj); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", b.title(), err)
-	}
-	return &obj, raw, nil
+	return &cur, nil
+}
+
+// createBinding creates the binding as bind wants it.
+func createBinding(ctx context.Context, k *kube.Client, b Binding) error {
+	obj := b.newObject()
+	*obj.roleRef, *obj.subjects = b.wantRoleRef(), b.wantSubjects()
+	return kubeErr(k.Create(ctx, b.resource(), b.Namespace, obj.obj), "cannot create "+b.title())
 }
 
 // bindStep plans the binding: create it, keep it, or (with force) replace a
 // different one of the same name. roleRef cannot change in place, so a
-// binding to another role is deleted and created again.
-func bindStep(ctx context.Context, k Kube, b Binding, force bool) (*Step, error) {
-	cur, raw, err := getBinding(ctx, k, b)
+// binding to another role is deleted (the version read, no later one) and
+// created again.
+func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*Step, error) {
+	cur, err := getBinding(ctx, k, b)
 	if err != nil {
 		return nil, err
 	}
@@ -198,40 +198,61 @@ func bindStep(ctx context.Context, k Kube, b Binding, force bool) (*Step, error)
 	want := b.view(ref, subs)
 	if cur == nil {
 		return &Step{Verb: "create", Object: b.title(), Note: "group " + b.Group + " -> ClusterRole " + b.ClusterRole,
-			Diff: objectDiff(b.diffName(), nil, want),
-			apply: func(ctx context.Context) error {
-				err := k.Do(ctx, http.MethodPost, b.collection(), want, nil)
-				return kubeErr(err, "cannot create "+b.title())
-			}}, nil
+			Diff:  objectDiff(b.diffName(), nil, want),
+			apply: func(ctx context.Context) error { return createBinding(ctx, k, b) }}, nil
 	}
-	if cur.RoleRef == ref && reflect.DeepEqual(cur.Subjects, subs) {
+	if *cur.roleRef == ref && reflect.DeepEqual(*cur.subjects, subs) {
 		return &Step{Verb: "keep", Object: b.title(), Note: "binds group " + b.Group + " to ClusterRole " + b.ClusterRole}, nil
 	}
 	if !force {
 		return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s exists and binds %s to %s %s; refusing to replace it without --force (or pick another --name)",
-			b.title(), describeSubjects(cur.Subjects), cur.RoleRef.Kind, cur.RoleRef.Name)
+			b.title(), describeSubjects(*cur.subjects), cur.roleRef.Kind, cur.roleRef.Name)
 	}
-	diff := objectDiff(b.diffName(), b.view(cur.RoleRef, cur.Subjects), want)
-	if cur.RoleRef != ref {
+	diff := objectDiff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
+	if *cur.roleRef != ref {
 		return &Step{Verb: "update", Object: b.title(), Note: "roleRef cannot change in place: deleted and created again", Diff: diff,
 			apply: func(ctx context.Context) error {
-				if err := k.Do(ctx, http.MethodDelete, b.path(), nil, nil); err != nil && !errors.Is(err, kube.ErrNotFound) {
+				err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
+				if err != nil && !apierrors.IsNotFound(err) {
 					return kubeErr(err, "cannot delete "+b.title())
 				}
-				return kubeErr(k.Do(ctx, http.MethodPost, b.collection(), want, nil), "cannot create "+b.title())
+				return createBinding(ctx, k, b)
 			}}, nil
 	}
-	raw["subjects"] = want["subjects"]
 	return &Step{Verb: "update", Object: b.title(), Diff: diff,
-		apply: func(ctx context.Context) error {
-			return kubeErr(k.Do(ctx, http.MethodPut, b.path(), raw, nil), "cannot update "+b.title())
-		}}, nil
+		apply: func(ctx context.Context) error { return replaceSubjects(ctx, k, b, cur) }}, nil
+}
+
+// replaceSubjects writes the wanted subjects over the binding read as cur,
+// with its resourceVersion; when someone wrote it since, it reads it again
+// and replaces them there (--force said to).
+func replaceSubjects(ctx context.Context, k *kube.Client, b Binding, cur *bindingObject) error {
+	err := retry.RetryOnConflict(writeBackoff, func() error {
+		if cur == nil {
+			fresh, err := getBinding(ctx, k, b)
+			if err != nil {
+				return err
+			}
+			if fresh == nil {
+				return createBinding(ctx, k, b)
+			}
+			cur = fresh
+		}
+		*cur.subjects = b.wantSubjects()
+		err := k.Update(ctx, b.resource(), b.Namespace, b.name(), cur.obj)
+		if apierrors.IsConflict(err) {
+			cur = nil
+		}
+		return err
+	})
+	return kubeErr(err, "cannot update "+b.title())
 }
 
 // unbindStep plans the removal of a binding bind made: only when it still
-// binds exactly the group to the role; anything else is someone else's.
-func unbindStep(ctx context.Context, k Kube, b Binding) (*Step, error) {
-	cur, _, err := getBinding(ctx, k, b)
+// binds exactly the group to the role; anything else is someone else's. The
+// delete names the version read, so a binding changed since stays.
+func unbindStep(ctx context.Context, k *kube.Client, b Binding) (*Step, error) {
+	cur, err := getBinding(ctx, k, b)
 	if err != nil {
 		return nil, err
 	}
@@ -239,20 +260,20 @@ func unbindStep(ctx context.Context, k Kube, b Binding) (*Step, error) {
 		return &Step{Verb: "keep", Object: b.title(), Note: "absent: nothing to remove"}, nil
 	}
 	ref, subs := b.wantRoleRef(), b.wantSubjects()
-	if cur.RoleRef != ref || !reflect.DeepEqual(cur.Subjects, subs) {
-		return &Step{Verb: "keep", Object: b.title(), Note: "binds " + describeSubjects(cur.Subjects) + " to " + cur.RoleRef.Name + ", not only what grant made: left alone"}, nil
+	if *cur.roleRef != ref || !reflect.DeepEqual(*cur.subjects, subs) {
+		return &Step{Verb: "keep", Object: b.title(), Note: "binds " + describeSubjects(*cur.subjects) + " to " + cur.roleRef.Name + ", not only what grant made: left alone"}, nil
 	}
 	return &Step{Verb: "delete", Object: b.title(), Diff: objectDiff(b.diffName(), b.view(ref, subs), nil),
 		apply: func(ctx context.Context) error {
-			err := k.Do(ctx, http.MethodDelete, b.path(), nil, nil)
-			if errors.Is(err, kube.ErrNotFound) {
+			err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
+			if apierrors.IsNotFound(err) {
 				return nil
 			}
 			return kubeErr(err, "cannot delete "+b.title())
 		}}, nil
 }
 
-func describeSubjects(subs []rbacSubject) string {
+func describeSubjects(subs []rbacv1.Subject) string {
 	if len(subs) == 0 {
 		return "no subjects"
 	}

@@ -2,24 +2,30 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net/http"
+	"maps"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
 )
 
 const (
-	awsAuthPath       = "/api/v1/namespaces/kube-system/configmaps/aws-auth"
-	awsAuthCollection = "/api/v1/namespaces/kube-system/configmaps"
-	awsAuthName       = "ConfigMap kube-system/aws-auth"
-	// maxAttempts bounds the re-read-and-retry loop on 409 Conflict. Every
-	// round one writer wins, so this many writers at once all get through.
-	maxAttempts = 40
+	awsAuthNamespace = "kube-system"
+	awsAuthConfigMap = "aws-auth"
+	awsAuthName      = "ConfigMap kube-system/aws-auth"
 )
+
+// writeBackoff paces the re-read-and-retry of a write that met a 409
+// Conflict. Every round one writer wins, so 40 attempts let that many
+// writers through at once; the jitter spreads a burst's writers apart.
+var writeBackoff = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.05, Jitter: 1}
 
 // awsAuthEdit changes the parsed aws-auth data; it runs again on a fresh copy
 // after a conflict, so it must only depend on the doc.
@@ -33,77 +39,69 @@ type awsAuthResult struct {
 
 // editAWSAuth reads aws-auth, applies edit and, when write is set, writes it
 // back with the resourceVersion it read (creating the ConfigMap when it is
-// missing). When someone else wrote in between (409 Conflict), it reads again
-// and redoes the edit on what is there now, so no concurrent edit is lost.
-func editAWSAuth(ctx context.Context, k Kube, edit awsAuthEdit, write bool) (*awsAuthResult, error) {
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		var obj map[string]any
-		err := k.Do(ctx, http.MethodGet, awsAuthPath, nil, &obj)
-		existed := err == nil
-		if errors.Is(err, kube.ErrNotFound) {
-			obj = map[string]any{
-				"apiVersion": "v1", "kind": "ConfigMap",
-				"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
-			}
-		} else if err != nil {
-			return nil, kubeErr(err, "cannot read "+awsAuthName)
-		}
-		data := map[string]string{}
-		if d, ok := obj["data"].(map[string]any); ok {
-			for key, v := range d {
-				if s, ok := v.(string); ok {
-					data[key] = s
-				}
-			}
-		}
-		doc, err := awsauth.Parse(data)
-		if err != nil {
-			return nil, inputErr(err)
-		}
-		change, err := edit(doc)
-		if err != nil {
-			return nil, inputErr(err)
-		}
-		newData := doc.Data()
-		res := &awsAuthResult{Change: change, Existed: existed, Old: shown(data), New: shown(newData)}
-		if !existed {
-			res.Old = nil
-		}
-		if !write || change == awsauth.Unchanged || change == awsauth.Absent {
-			return res, nil
-		}
-		obj["data"] = newData
-		if existed {
-			err = k.Do(ctx, http.MethodPut, awsAuthPath, obj, nil)
-		} else {
-			err = k.Do(ctx, http.MethodPost, awsAuthCollection, obj, nil)
-		}
-		if errors.Is(err, kube.ErrConflict) {
-			// Someone wrote aws-auth (or created it) since we read it. A
-			// short random pause spreads the writers of a burst apart.
-			if err := pause(ctx, attempt); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err != nil {
-			return nil, kubeErr(err, "cannot write "+awsAuthName)
-		}
-		return res, nil
+// missing). When someone else wrote or created it in between (409), it
+// reads again and redoes the edit on what is there now, so no concurrent
+// edit is lost.
+func editAWSAuth(ctx context.Context, k *kube.Client, edit awsAuthEdit, write bool) (*awsAuthResult, error) {
+	var res *awsAuthResult
+	err := retry.OnError(writeBackoff, isWriteConflict, func() (err error) {
+		res, err = editAWSAuthOnce(ctx, k, edit, write)
+		return err
+	})
+	if isWriteConflict(err) {
+		return nil, fmt.Errorf("%s changed under every one of %d attempts to write it; run the command again", awsAuthName, writeBackoff.Steps)
 	}
-	return nil, fmt.Errorf("%s changed under every one of %d attempts to write it; run the command again", awsAuthName, maxAttempts)
+	return res, err
 }
 
-func pause(ctx context.Context, attempt int) error {
-	limit := time.Duration(min(attempt, 10)) * 10 * time.Millisecond
-	t := time.NewTimer(rand.N(limit) + time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+// isWriteConflict: the object changed (Conflict) or was created
+// (AlreadyExists) since we read it.
+func isWriteConflict(err error) bool {
+	return apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err)
+}
+
+func editAWSAuthOnce(ctx context.Context, k *kube.Client, edit awsAuthEdit, write bool) (*awsAuthResult, error) {
+	cm := &corev1.ConfigMap{}
+	err := k.Get(ctx, kube.ConfigMaps, awsAuthNamespace, awsAuthConfigMap, cm)
+	existed := err == nil
+	if apierrors.IsNotFound(err) {
+		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: awsAuthConfigMap, Namespace: awsAuthNamespace}}
+	} else if err != nil {
+		return nil, kubeErr(err, "cannot read "+awsAuthName)
 	}
+	data := maps.Clone(cm.Data)
+	if data == nil {
+		data = map[string]string{}
+	}
+	doc, err := awsauth.Parse(data)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	change, err := edit(doc)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	newData := doc.Data()
+	res := &awsAuthResult{Change: change, Existed: existed, Old: shown(data), New: shown(newData)}
+	if !existed {
+		res.Old = nil
+	}
+	if !write || change == awsauth.Unchanged || change == awsauth.Absent {
+		return res, nil
+	}
+	cm.Data = newData
+	if existed {
+		err = k.Update(ctx, kube.ConfigMaps, awsAuthNamespace, awsAuthConfigMap, cm)
+	} else {
+		err = k.Create(ctx, kube.ConfigMaps, awsAuthNamespace, cm)
+	}
+	if isWriteConflict(err) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, kubeErr(err, "cannot write "+awsAuthName)
+	}
+	return res, nil
 }
 
 // shown is aws-auth as a diff shows it: what the edit changes, without the
@@ -123,7 +121,7 @@ func shown(data map[string]string) map[string]any {
 // awsAuthStep plans an edit of aws-auth: it computes the edit on the current
 // object for the diff, and applies it by running the same edit again under
 // the conflict-retry loop.
-func awsAuthStep(ctx context.Context, k Kube, what string, edit awsAuthEdit) (*Step, error) {
+func awsAuthStep(ctx context.Context, k *kube.Client, what string, edit awsAuthEdit) (*Step, error) {
 	res, err := editAWSAuth(ctx, k, edit, false)
 	if err != nil {
 		return nil, err

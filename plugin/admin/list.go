@@ -3,9 +3,7 @@ package admin
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +12,8 @@ import (
 	ekstypes "github.com/eks-login/eks-login/pkg/awsapi/eks/types"
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
@@ -106,28 +106,24 @@ func awsAuthEntries(ctx context.Context, c *Common) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cm struct {
-		Data map[string]string `json:"data"`
+	var cm corev1.ConfigMap
+	err = k.Get(ctx, kube.ConfigMaps, awsAuthNamespace, awsAuthConfigMap, &cm)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return nil, kubeErr(err, "cannot read "+awsAuthName)
 	}
-	err = k.Do(ctx, http.MethodGet, awsAuthPath, nil, &cm)
-	if err == nil || isKubeNotFound(err) {
-		doc, perr := awsauth.Parse(cm.Data)
-		if perr != nil {
-			return nil, inputErr(perr)
-		}
-		var out []Entry
-		for _, m := range doc.Mappings() {
-			out = append(out, Entry{Source: "aws-auth", ARN: m.ARN, Username: m.Username, Groups: m.Groups})
-		}
-		for _, a := range doc.Accounts() {
-			out = append(out, Entry{Source: "aws-auth", Account: a})
-		}
-		return out, nil
+	doc, err := awsauth.Parse(cm.Data)
+	if err != nil {
+		return nil, inputErr(err)
 	}
-	return nil, kubeErr(err, "cannot read "+awsAuthName)
+	var out []Entry
+	for _, m := range doc.Mappings() {
+		out = append(out, Entry{Source: "aws-auth", ARN: m.ARN, Username: m.Username, Groups: m.Groups})
+	}
+	for _, a := range doc.Accounts() {
+		out = append(out, Entry{Source: "aws-auth", Account: a})
+	}
+	return out, nil
 }
-
-func isKubeNotFound(err error) bool { return err != nil && errors.Is(err, kube.ErrNotFound) }
 
 // accessEntries lists the cluster's access entries when its name is known
 // and its authentication mode has them.

@@ -20,8 +20,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+	"k8s.io/client-go/rest"
 
-	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	ptoken "github.com/eks-login/eks-login/plugin/token"
 )
@@ -41,7 +41,7 @@ type Options struct {
 	// AWS answers the AWS calls; nil means the SDK through login's loading.
 	AWS AWS
 	// NewKube builds the API server client; nil means pkg/kube.
-	NewKube func(kube.Config) (Kube, error)
+	NewKube func(*rest.Config) (Kube, error)
 	// Token runs the token command; nil means the token command's own
 	// code (plugin/token.Run), in-process.
 	Token func(context.Context, *ptoken.Options) error

@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/rest"
 
 	"github.com/eks-login/eks-login/pkg/golden"
 	"github.com/eks-login/eks-login/pkg/kube"
@@ -101,13 +105,15 @@ type fakeKube struct {
 }
 
 func (k *fakeKube) Reach(context.Context) error { return k.reach }
-func (k *fakeKube) WhoAmI(context.Context) (*kube.UserInfo, error) {
+func (k *fakeKube) WhoAmI(context.Context) (*authenticationv1.UserInfo, error) {
 	if k.who != nil {
 		return nil, k.who
 	}
-	return &kube.UserInfo{Username: "developer", Groups: []string{"developers", "system:authenticated"}}, nil
+	return &authenticationv1.UserInfo{Username: "developer", Groups: []string{"developers", "system:authenticated"}}, nil
 }
-func (k *fakeKube) CanI(_ context.Context, a Access) (bool, error) { return k.allowed[a.Resource], nil }
+func (k *fakeKube) CanI(_ context.Context, a authorizationv1.ResourceAttributes) (bool, error) {
+	return k.allowed[a.Resource], nil
+}
 
 // mint is the token command faked with a real token of fixed keys.
 func mint(ctx context.Context, o *ptoken.Options) error {
@@ -165,6 +171,8 @@ type setup struct {
 	kubeconfig string
 	token      func(context.Context, *ptoken.Options) error
 	noPath     bool
+	// onKube sees the rest.Config the API server client is built from.
+	onKube func(*rest.Config)
 }
 
 func healthy() setup {
@@ -193,12 +201,17 @@ func run(t *testing.T, s setup, output string) (string, error) {
 	env := map[string]string{"HOME": home}
 	var out bytes.Buffer
 	o := &Options{
-		IO:      cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
-		Getenv:  func(k string) string { return env[k] },
-		Output:  output,
-		AWS:     s.aws,
-		NewKube: func(kube.Config) (Kube, error) { return s.kube, nil },
-		Token:   s.token,
+		IO:     cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
+		Getenv: func(k string) string { return env[k] },
+		Output: output,
+		AWS:    s.aws,
+		NewKube: func(c *rest.Config) (Kube, error) {
+			if s.onKube != nil {
+				s.onKube(c)
+			}
+			return s.kube, nil
+		},
+		Token: s.token,
 		LookPath: func(name string) (string, error) {
 			if s.noPath {
 				return "", errors.New("not found")
@@ -278,7 +291,7 @@ func TestLinks(t *testing.T) {
 			},
 			want: []string{"cannot reach the API server"}},
 		{name: "not mapped", code: cmdutil.ExitUnauthorized, link: LinkAuthentication,
-			change: func(s *setup) { s.kube.who = &kube.StatusError{Code: 401, Method: "POST", Path: "/apis"} },
+			change: func(s *setup) { s.kube.who = apierrors.NewUnauthorized("Unauthorized") },
 			want: []string{"401 Unauthorized: " + roleARN + " is not mapped", "no aws-auth entry and no EKS access entry",
 				"kubectl eks-login admin map --role-arn " + roleARN + " --username eksmyexampleviewer --group GROUP", "admin list"}},
 		{name: "no binding", code: cmdutil.ExitForbidden, link: LinkAuthorization,
@@ -317,9 +330,31 @@ func TestLinks(t *testing.T) {
 	}
 }
 
+// TestAPIServerGetsTheMintedToken: the API server link talks to the
+// context's server with the token the token link minted, instead of running
+// the exec entry again.
+func TestAPIServerGetsTheMintedToken(t *testing.T) {
+	s := healthy()
+	var got *rest.Config
+	s.onKube = func(c *rest.Config) { got = c }
+	if _, err := run(t, s, ""); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case got == nil:
+		t.Fatal("no API server client was built")
+	case got.ExecProvider != nil:
+		t.Errorf("the exec entry %q would run again", got.ExecProvider.Command)
+	case !strings.HasPrefix(got.BearerToken, "k8s-aws-v1."):
+		t.Errorf("bearer token %.12q, want the minted k8s-aws-v1 token", got.BearerToken)
+	case got.Host != endpoint || got.Timeout == 0:
+		t.Errorf("host %q, timeout %v", got.Host, got.Timeout)
+	}
+}
+
 func TestJSONGolden(t *testing.T) {
 	s := healthy()
-	s.kube.who = &kube.StatusError{Code: 401}
+	s.kube.who = apierrors.NewUnauthorized("Unauthorized")
 	out, err := run(t, s, "json")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUnauthorized {
 		t.Errorf("exit code %d, want %d", cmdutil.CodeOf(err), cmdutil.ExitUnauthorized)

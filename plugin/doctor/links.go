@@ -14,6 +14,11 @@ import (
 	"strings"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/rest"
+
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
@@ -64,7 +69,7 @@ type walk struct {
 	tok                        string
 	reached                    bool
 	kube                       Kube
-	user                       *kube.UserInfo
+	user                       *authenticationv1.UserInfo
 }
 
 func (w *walk) run(ctx context.Context) []Finding {
@@ -519,16 +524,15 @@ func (w *walk) apiserver(ctx context.Context) Finding {
 	if w.kfile == nil || w.kctx == nil || w.kcl == nil {
 		return skip(link, "the kubeconfig has no usable context")
 	}
-	cfg, err := kube.ConfigFor(w.kfile, w.ctxName)
+	kc, err := kube.Load(kube.Source{Kubeconfig: w.o.Kubeconfig, Context: w.ctxName, Getenv: w.o.env})
 	if err != nil {
 		return fail(link, cmdutil.ExitInput, err.Error(), w.loginFix())
 	}
 	// The token minted above stands for the exec entry: the requests carry
 	// what kubectl would send, and no plugin is run.
-	cfg.Exec, cfg.BearerToken = nil, w.tok
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 15 * time.Second
-	}
+	cfg := rest.CopyConfig(kc.REST)
+	cfg.ExecProvider, cfg.BearerToken, cfg.BearerTokenFile = nil, w.tok, ""
+	cfg.Timeout = 15 * time.Second
 	build := w.o.NewKube
 	if build == nil {
 		build = newKube
@@ -540,7 +544,7 @@ func (w *walk) apiserver(ctx context.Context) Finding {
 	w.kube = k
 	if err := k.Reach(ctx); err != nil {
 		fix := "check your network, VPN and proxy; if the cluster's endpoint is private, reach it from its VPC"
-		if w.desc != nil && strings.TrimSuffix(cfg.Server, "/") != strings.TrimSuffix(w.desc.Endpoint, "/") {
+		if w.desc != nil && strings.TrimSuffix(cfg.Host, "/") != strings.TrimSuffix(w.desc.Endpoint, "/") {
 			fix = w.loginFix() + " (rewrites the stale server)"
 		}
 		if strings.Contains(err.Error(), "certificate") {
@@ -550,7 +554,7 @@ func (w *walk) apiserver(ctx context.Context) Finding {
 		return fail(link, cmdutil.ExitNetwork, err.Error(), fix)
 	}
 	w.reached = true
-	return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("%s answered; its certificate verifies with the kubeconfig's CA", cfg.Server)}
+	return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("%s answered; its certificate verifies with the kubeconfig's CA", cfg.Host)}
 }
 
 // mappedARN is the IAM ARN the cluster sees.
@@ -581,10 +585,9 @@ func (w *walk) authentication(ctx context.Context) Finding {
 		return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("the cluster takes you for %s (groups: %s)", u.Username, orNone(strings.Join(u.Groups, ", ")))}
 	}
 	arn := w.mappedARN()
-	var se *kube.StatusError
 	var te *kube.TransportError
 	switch {
-	case errors.Is(err, kube.ErrUnauthorized):
+	case apierrors.IsUnauthorized(err):
 		where := "no aws-auth entry"
 		if w.desc != nil && w.desc.AuthMode != "" && w.desc.AuthMode != "CONFIG_MAP" {
 			where = "no aws-auth entry and no EKS access entry (authentication mode " + w.desc.AuthMode + ")"
@@ -593,8 +596,8 @@ func (w *walk) authentication(ctx context.Context) Finding {
 		return fail(link, cmdutil.ExitUnauthorized,
 			fmt.Sprintf("the API server answered 401 Unauthorized: %s is not mapped to a Kubernetes user (%s)", arn, where),
 			fmt.Sprintf("a cluster administrator maps it: kubectl eks-login admin map --role-arn %s --username %s --group GROUP ('kubectl eks-login admin list' shows the mappings)", arn, name))
-	case errors.As(err, &se) && se.Code == 403:
-		return fail(link, cmdutil.ExitForbidden, "the cluster knows you but RBAC forbids selfsubjectreviews, which system:basic-user allows every authenticated user: "+se.Message, "a cluster administrator restores the system:basic-user ClusterRoleBinding")
+	case apierrors.IsForbidden(err):
+		return fail(link, cmdutil.ExitForbidden, "the cluster knows you but RBAC forbids selfsubjectreviews, which system:basic-user allows every authenticated user: "+err.Error(), "a cluster administrator restores the system:basic-user ClusterRoleBinding")
 	case errors.As(err, &te):
 		return fail(link, cmdutil.ExitNetwork, err.Error(), "check your network")
 	}
@@ -604,7 +607,7 @@ func (w *walk) authentication(ctx context.Context) Finding {
 // The rights the authorization link asks about.
 func (w *walk) accesses() []struct {
 	what string
-	a    Access
+	a    authorizationv1.ResourceAttributes
 } {
 	ns := "default"
 	if w.kctx != nil && w.kctx.Namespace != "" {
@@ -612,12 +615,12 @@ func (w *walk) accesses() []struct {
 	}
 	return []struct {
 		what string
-		a    Access
+		a    authorizationv1.ResourceAttributes
 	}{
-		{"list pods (all namespaces)", Access{Verb: "list", Resource: "pods"}},
-		{"list nodes", Access{Verb: "list", Resource: "nodes"}},
-		{"get secrets (namespace " + ns + ")", Access{Verb: "get", Resource: "secrets", Namespace: ns}},
-		{"create deployments (namespace " + ns + ")", Access{Verb: "create", Group: "apps", Resource: "deployments", Namespace: ns}},
+		{"list pods (all namespaces)", authorizationv1.ResourceAttributes{Verb: "list", Resource: "pods"}},
+		{"list nodes", authorizationv1.ResourceAttributes{Verb: "list", Resource: "nodes"}},
+		{"get secrets (namespace " + ns + ")", authorizationv1.ResourceAttributes{Verb: "get", Resource: "secrets", Namespace: ns}},
+		{"create deployments (namespace " + ns + ")", authorizationv1.ResourceAttributes{Verb: "create", Group: "apps", Resource: "deployments", Namespace: ns}},
 	}
 }
 
@@ -632,7 +635,7 @@ func (w *walk) authorization(ctx context.Context) Finding {
 	for _, q := range w.accesses() {
 		ok, err := w.kube.CanI(ctx, q.a)
 		if err != nil {
-			if errors.Is(err, kube.ErrForbidden) {
+			if apierrors.IsForbidden(err) {
 				return fail(link, cmdutil.ExitForbidden, "RBAC forbids even selfsubjectaccessreviews: "+err.Error(), "a cluster administrator restores the system:basic-user ClusterRoleBinding")
 			}
 			return fail(link, cmdutil.ExitFailure, "SelfSubjectAccessReview failed: "+err.Error(), "")

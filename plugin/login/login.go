@@ -24,6 +24,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/pflag"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/fileplan"
@@ -65,9 +66,6 @@ type Options struct {
 	ExecCommand string
 	// LookPath finds a command on PATH; nil means exec.LookPath.
 	LookPath func(string) (string, error)
-	// Environ is the environment the verification runs the exec entry with;
-	// nil means the process's.
-	Environ func() []string
 
 	region string // resolved
 }
@@ -587,23 +585,18 @@ func (o *Options) report(iniPlan *awsconfig.Plan, kPlan *kubeconfig.Plan) {
 }
 
 // verify asks the API server who the new context is, running its exec entry
-// as kubectl would.
+// as kubectl would (client-go's exec authenticator).
 func (o *Options) verify(ctx context.Context, path string, data []byte, role string) error {
-	kf, err := kubeconfig.Parse(path, data, true)
+	cfg, err := kube.LoadBytes(path, data, o.Alias)
 	if err != nil {
-		return err
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-	cfg, err := kube.ConfigFor(kf, o.Alias)
-	if err != nil {
-		return err
-	}
-	cfg.Stdin, cfg.Stderr, cfg.Environ = o.IO.In, o.IO.ErrOut, o.Environ
-	client, err := kube.New(cfg)
+	client, err := kube.New(cfg.REST)
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
 	o.logf("SelfSubjectReview at %s through context %s", client.Server(), o.Alias)
-	u, err := client.SelfSubjectReview(ctx)
+	u, err := client.WhoAmI(ctx)
 	if err == nil {
 		groups := "none"
 		if len(u.Groups) > 0 {
@@ -613,19 +606,18 @@ func (o *Options) verify(ctx context.Context, path string, data []byte, role str
 		return nil
 	}
 	written := fmt.Sprintf("The profile and the context are written; once this is fixed, run 'kubectl --context %s auth whoami' to check.", o.Alias)
-	var se *kube.StatusError
 	var ee *kube.ExecError
 	var te *kube.TransportError
 	switch {
-	case errors.Is(err, kube.ErrUnauthorized):
+	case apierrors.IsUnauthorized(err):
 		r, _ := parseRoleARN(role)
 		return cmdutil.Errorf(cmdutil.ExitUnauthorized,
 			"cluster %s does not know role %s (the API server answered 401 Unauthorized): the role is not mapped to a Kubernetes user, neither in the aws-auth ConfigMap nor by an EKS access entry. A cluster administrator can map it with:\n  kubectl eks-login admin map --role-arn %s --username %s --group GROUP\n%s",
 			o.Cluster, role, role, r.Name, written)
-	case errors.As(err, &se) && se.Code == 403:
+	case apierrors.IsForbidden(err):
 		return cmdutil.Errorf(cmdutil.ExitForbidden,
-			"cluster %s knows role %s but RBAC forbids it to create selfsubjectreviews (authentication.k8s.io), which the system:basic-user ClusterRole allows every authenticated user; the server said: %s. Ask a cluster administrator to restore that binding. %s",
-			o.Cluster, role, se.Message, written)
+			"cluster %s knows role %s but RBAC forbids it to create selfsubjectreviews (authentication.k8s.io), which the system:basic-user ClusterRole allows every authenticated user; the server said: %v. Ask a cluster administrator to restore that binding. %s",
+			o.Cluster, role, err, written)
 	case errors.As(err, &ee):
 		code := cmdutil.ExitCredentials
 		if ee.ExitCode >= cmdutil.ExitInput && ee.ExitCode <= cmdutil.ExitConflict {

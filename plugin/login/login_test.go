@@ -100,9 +100,10 @@ func fakeAPI(t *testing.T) *httptest.Server {
 			http.NotFound(w, r)
 			return
 		}
+		w.Header().Set("Content-Type", "application/json")
 		status := func(code int, reason, msg string) {
 			w.WriteHeader(code)
-			json.NewEncoder(w).Encode(map[string]any{"kind": "Status", "reason": reason, "message": msg, "code": code})
+			json.NewEncoder(w).Encode(map[string]any{"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": reason, "message": msg, "code": code})
 		}
 		switch r.Header.Get("Authorization") {
 		case "Bearer tok-dev1-eks", "Bearer tok-dev1-admin":
@@ -383,7 +384,8 @@ func TestVerifyFailures(t *testing.T) {
 	}{
 		{"unmapped role", "unmapped-eks", cmdutil.ExitUnauthorized, []string{"does not know role " + roleDev, "aws-auth", "access entry", "kubectl eks-login admin map --role-arn " + roleDev + " --username developer --group GROUP"}},
 		{"rbac forbids the review", "forbidden-eks", cmdutil.ExitForbidden, []string{"RBAC forbids", "selfsubjectreviews", `User "nobody" cannot create`}},
-		{"token command fails", "denied-eks", cmdutil.ExitAccessDenied, []string{"exited with code 5", "you may not assume the role"}},
+		// Its own message goes to the terminal, as under kubectl.
+		{"token command fails", "denied-eks", cmdutil.ExitAccessDenied, []string{"failed with exit code 5", "credential command"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

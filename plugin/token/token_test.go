@@ -181,10 +181,12 @@ func (r *run) mustToken(t *testing.T) string {
 		t.Fatalf("runToken: %v\nstderr:\n%s", err, r.stderr.String())
 	}
 	var cred struct {
-		APIVersion string   `json:"apiVersion"`
-		Kind       string   `json:"kind"`
-		Spec       struct{} `json:"spec"`
-		Status     struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Spec       struct {
+			Interactive bool `json:"interactive"`
+		} `json:"spec"`
+		Status struct {
 			Token               string `json:"token"`
 			ExpirationTimestamp string `json:"expirationTimestamp"`
 		} `json:"status"`
