@@ -49,6 +49,7 @@ func newAccessWorld(ctx context.Context, t *testing.T) accessWorld {
 // TestLocalAWSAccessEntryTypes: what CreateAccessEntry accepts and fills in,
 // per type and principal, with EKS's errors.
 func TestLocalAWSAccessEntryTypes(t *testing.T) {
+	skipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	w := newAccessWorld(ctx, t)
@@ -122,6 +123,7 @@ func TestLocalAWSAccessEntryTypes(t *testing.T) {
 // TestLocalAWSNodeEntriesAreFixed: a node entry takes no groups, username or
 // access policy later either; a standard one keeps the rules on update.
 func TestLocalAWSNodeEntriesAreFixed(t *testing.T) {
+	skipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	w := newAccessWorld(ctx, t)
@@ -175,6 +177,7 @@ const notStandardMessage = `This operation can only be performed on Access Entri
 // TestLocalAWSAuthenticationModeIsOneWay: UpdateClusterConfig moves the mode
 // forward only, with EKS's error, and records the update.
 func TestLocalAWSAuthenticationModeIsOneWay(t *testing.T) {
+	skipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	la := startTestLocalAWS(t, LocalAWSOptions{})
@@ -222,6 +225,7 @@ func TestLocalAWSAuthenticationModeIsOneWay(t *testing.T) {
 // returns to its caller only once the world reports it applied, and a mode
 // switch stays InProgress (the cluster UPDATING) until then.
 func TestLocalAWSAccessSync(t *testing.T) {
+	skipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	w := newAccessWorld(ctx, t)
@@ -326,6 +330,7 @@ func TestLocalAWSAccessSync(t *testing.T) {
 // TestLocalAWSWorldProbesAreNotCounted: the world's own IAM users (its
 // authenticator probes) stay out of the call counts tests read.
 func TestLocalAWSWorldProbesAreNotCounted(t *testing.T) {
+	skipShort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	la := startTestLocalAWS(t, LocalAWSOptions{})
@@ -341,5 +346,12 @@ func TestLocalAWSWorldProbesAreNotCounted(t *testing.T) {
 	}
 	if calls := must(la.Calls(ctx))(t); calls["sts:GetCallerIdentity"] != 1 {
 		t.Fatalf("calls %v: want dev1's GetCallerIdentity alone", calls)
+	}
+}
+
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts moto; skipped with -short")
 	}
 }
