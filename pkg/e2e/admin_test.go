@@ -3,10 +3,8 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -20,21 +18,13 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/world"
+	"github.com/eks-login/eks-login/pkg/world/worldtest"
 )
 
 // The admin tests use names of their own, so they leave the seed's dev1,
 // Developers and EKSMyExampleViewer to TestSeedScenarioByHand.
 
-func exitCode(err error) int {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	if err != nil {
-		return -1
-	}
-	return 0
-}
+var exitCode = worldtest.ExitCode
 
 type awsAuthObject struct {
 	Metadata struct {
@@ -431,8 +421,9 @@ func TestAdminAccessEntries(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	admin := newAdmin(t)
-	// The world's own cluster is CONFIG_MAP, as its authenticator reads only
-	// aws-auth; this second cluster, on the same API server, takes access entries.
+	// The world's own cluster stays CONFIG_MAP for the other tests here; this
+	// second cluster, on the same API server, takes access entries on the AWS
+	// side only (pkg/e2e/accessentries proves them through kubectl).
 	const apiCluster = "my-api-example"
 	if err := theWorld.AWS.SetCluster(ctx, world.ClusterOverride{Region: world.Region, Name: apiCluster,
 		Endpoint: theWorld.APIServerURL, CAData: string(theWorld.CAData), AuthenticationMode: "API_AND_CONFIG_MAP"}); err != nil {
@@ -489,19 +480,5 @@ func TestAdminAccessEntries(t *testing.T) {
 	}
 }
 
-// eventually runs f until done accepts its error or ten seconds pass, and
-// returns the last result. It waits for an outcome the test cannot be told
-// of (aws-iam-authenticator's watch of aws-auth), never for a fixed time.
-func eventually(ctx context.Context, f func() (string, error), done func(error) bool) (string, error) {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		out, err := f()
-		if done(err) || time.Now().After(deadline) || ctx.Err() != nil {
-			return out, err
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
+// eventually waits for an outcome the test cannot be told of, within a bound.
+var eventually = worldtest.Eventually

@@ -36,10 +36,18 @@ const allowEverything = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 // seedAWS makes the account as the seed finds it: an admin user who created
 // the cluster, the node role, and the cluster itself pointing at the world's
 // API server. IAM enforcement goes on last, so every later call is checked.
-func (w *World) seedAWS(ctx context.Context) error {
+func (w *World) seedAWS(ctx context.Context, opts Options) error {
 	// Before enforcement any key works; this one only bootstraps the admin.
 	boot := w.AWSConfig("AKIAWORLDBOOTSTRAP00", "bootstrap")
 	im := iam.NewFromConfig(boot)
+	if !opts.AWSOnly {
+		for i, name := range []string{accessProbeUser, modeProbeUser} {
+			var err error
+			if w.probes[i], err = newProbe(ctx, im, name); err != nil {
+				return err
+			}
+		}
+	}
 	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("admin")}); err != nil {
 		return fmt.Errorf("create the admin user: %w", err)
 	}
@@ -60,22 +68,38 @@ func (w *World) seedAWS(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create the cluster role: %w", err)
 	}
+	mode := opts.AuthenticationMode
+	if mode == "" {
+		mode = "CONFIG_MAP"
+	}
 	ek := eks.NewFromConfig(w.AdminAWSConfig())
 	if _, err := ek.CreateCluster(ctx, &eks.CreateClusterInput{
 		Name:               aws.String(ClusterName),
 		RoleArn:            clusterRole.Role.Arn,
 		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1b2c3d"}},
+		AccessConfig:       &ekstypes.CreateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationMode(mode)},
 	}); err != nil {
 		return fmt.Errorf("create the cluster: %w", err)
 	}
 	if err := w.AWS.SetCluster(ctx, ClusterOverride{
 		Region: Region, Name: ClusterName,
 		Endpoint: w.APIServerURL, CAData: string(w.CAData),
-		// The world's authenticator reads aws-auth alone, so the cluster says
-		// so: "auto" then picks aws-auth, as it must on such a cluster.
-		AuthenticationMode: "CONFIG_MAP",
 	}); err != nil {
 		return fmt.Errorf("point the cluster at the API server: %w", err)
 	}
 	return w.AWS.EnforceIAM(ctx, true)
+}
+
+// newProbe makes one of the world's own IAM users (see access.go), with a key.
+func newProbe(ctx context.Context, im *iam.Client, name string) (probe, error) {
+	user, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	if err != nil {
+		return probe{}, fmt.Errorf("create the world's IAM user %s: %w", name, err)
+	}
+	key, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	if err != nil {
+		return probe{}, fmt.Errorf("create the access key of %s: %w", name, err)
+	}
+	return probe{arn: aws.ToString(user.User.Arn), id: aws.ToString(user.User.UserId), creds: aws.Credentials{
+		AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}}, nil
 }

@@ -444,3 +444,60 @@ func (t *tailBuffer) String() string {
 	defer t.mu.Unlock()
 	return string(t.buf)
 }
+
+// WorldInternalUserPrefix starts the names of the IAM users the world makes
+// for itself (its authenticator's probes); the local AWS leaves their calls
+// out of its counts.
+const WorldInternalUserPrefix = "eks-login-world-"
+
+// AccessState is who may enter a cluster, as the local AWS hands it to the
+// world that enforces it: the authentication mode and the access entries,
+// each with its principal's unique ID (EKS matches that, not the ARN) and its
+// access policies.
+type AccessState struct {
+	// Version grows with every change of the cluster's access.
+	Version            int64         `json:"version"`
+	AuthenticationMode string        `json:"authenticationMode"`
+	Entries            []AccessEntry `json:"entries"`
+}
+
+// AccessEntry is an access entry as the world enforces it.
+type AccessEntry struct {
+	PrincipalARN string `json:"principalArn"`
+	// PrincipalID is the role's or user's unique ID (AROA..., AIDA...).
+	PrincipalID      string                 `json:"principalId"`
+	Kind             string                 `json:"kind"` // "role" or "user"
+	Type             string                 `json:"type"`
+	Username         string                 `json:"username"`
+	KubernetesGroups []string               `json:"kubernetesGroups"`
+	AccessPolicies   []AssociatedPolicyView `json:"accessPolicies"`
+}
+
+// AssociatedPolicyView is an access policy associated with an entry.
+type AssociatedPolicyView struct {
+	// Name is the policy's name, e.g. AmazonEKSViewPolicy.
+	Name        string `json:"name"`
+	AccessScope struct {
+		Type       string   `json:"type"` // "cluster" or "namespace"
+		Namespaces []string `json:"namespaces"`
+	} `json:"accessScope"`
+}
+
+// WatchAccess returns the access state of a cluster once its version is past
+// after, or when wait has passed (a long poll; at most 25 seconds). From the
+// first call on, calls that change the cluster's access return only once
+// ReportAccessApplied has confirmed their version (or after 20 seconds).
+func (a *LocalAWS) WatchAccess(ctx context.Context, region, name string, after int64, wait time.Duration) (AccessState, error) {
+	var st AccessState
+	path := fmt.Sprintf("/access/%s/%s?after=%d&wait=%g", url.PathEscape(region), url.PathEscape(name), after, wait.Seconds())
+	err := a.call(ctx, http.MethodGet, path, "", nil, &st)
+	return st, err
+}
+
+// ReportAccessApplied tells the local AWS that the cluster's world enforces
+// version: the calls waiting for it return, and a pending change of the
+// authentication mode becomes Successful.
+func (a *LocalAWS) ReportAccessApplied(ctx context.Context, region, name string, version int64) error {
+	path := fmt.Sprintf("/access/%s/%s/applied", url.PathEscape(region), url.PathEscape(name))
+	return a.call(ctx, http.MethodPost, path, "application/json", []byte(fmt.Sprintf(`{"version":%d}`, version)), nil)
+}

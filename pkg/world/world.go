@@ -1,8 +1,11 @@
 // Package world runs a small, real EKS-like world on loopback for the tests
 // and the demo: a local AWS (moto, with the gaps that matter here closed)
 // answering on the real AWS host names, etcd, kube-apiserver with RBAC,
-// kube-controller-manager for ClusterRole aggregation, and aws-iam-authenticator
-// as the API server's token webhook reading kube-system/aws-auth.
+// kube-controller-manager for ClusterRole aggregation, aws-iam-authenticator
+// as the API server's token webhook reading kube-system/aws-auth and the
+// cluster's EKS access entries in the order of its authentication mode, and
+// an authorization webhook for EKS access policies in front of RBAC (see
+// access.go and authorizer.go).
 //
 // Everything runs inside network and mount namespaces of the test process
 // (see MainIsolated), so nothing listens outside this process's loopback and
@@ -37,6 +40,7 @@ const (
 	apiServerAddr     = "127.0.0.1:6443"
 	etcdClientURL     = "http://127.0.0.1:2379"
 	authenticatorAddr = "127.0.0.1:21362"
+	authorizerAddr    = "127.0.0.1:21364"
 )
 
 // Options configure Start.
@@ -49,10 +53,16 @@ type Options struct {
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
 	// TokenWebhookCacheTTL is how long the API server trusts a token that
-	// aws-iam-authenticator accepted. Zero means no cache, so tests see a
-	// removed mapping at once; the benchmark uses two minutes, the API
+	// aws-iam-authenticator accepted. Zero means no webhook cache; the API
+	// server still keeps every accepted token for ten seconds (a cache of
+	// its own, with no flag), so a token in use sees a removed or changed
+	// mapping within ten seconds. The benchmark uses two minutes, the API
 	// server's default and what a user of a real cluster feels.
 	TokenWebhookCacheTTL time.Duration
+	// AuthenticationMode is the cluster's at the start: CONFIG_MAP (the
+	// default, as the seed has it), API_AND_CONFIG_MAP or API. It changes
+	// later only as EKS allows, through UpdateClusterConfig.
+	AuthenticationMode string
 	// AWSOnly starts the local AWS alone, seeded as usual, for tests of AWS
 	// credentials that need no cluster: no tools are built, no Kubernetes
 	// server runs (the cluster's endpoint answers nothing) and
@@ -80,10 +90,15 @@ type World struct {
 	AdminAccessKeyID, AdminSecretAccessKey string
 	AWS                                    *LocalAWS
 
-	kube  *kubeAdmin
-	procs []*process
-	log   io.Writer
-	once  sync.Once
+	kube   *kubeAdmin
+	procs  []*process
+	authz  *accessAuthorizer
+	access *accessSync
+	// probes are the world's own IAM users that ask the authenticator what
+	// it enforces (access.go): the access probe, then the mode probe.
+	probes [2]probe
+	log    io.Writer
+	once   sync.Once
 }
 
 // Start brings the world up. It must run inside the world's namespaces
@@ -131,7 +146,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("start the local AWS: %w", err)
 		}
-		if err := w.seedAWS(ctx); err != nil {
+		if err := w.seedAWS(ctx, opts); err != nil {
 			return nil, fmt.Errorf("seed the local AWS: %w", err)
 		}
 		fmt.Fprintf(w.log, "world: AWS ready after %v (logs in %s)\n", time.Since(start).Round(time.Millisecond), w.Dir)
@@ -166,6 +181,10 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
+	authzConfig, err := w.startAuthorizer(ca, pki)
+	if err != nil {
+		return nil, err
+	}
 	saPub, saKey, err := writeServiceAccountKey(pki)
 	if err != nil {
 		return nil, err
@@ -176,7 +195,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		return nil, err
 	}
 	webhookKubeconfig := filepath.Join(authnDir, "webhook.kubeconfig")
-	if err := os.WriteFile(webhookKubeconfig, []byte(webhookConfig("https://"+authenticatorAddr+"/authenticate", w.CAFile)), 0o600); err != nil {
+	if err := os.WriteFile(webhookKubeconfig, []byte(webhookConfig("aws-iam-authenticator", "https://"+authenticatorAddr+"/authenticate", w.CAFile)), 0o600); err != nil {
 		return nil, err
 	}
 	env := w.Env()
@@ -207,7 +226,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		// On loopback the endpoints reconciler would publish 127.0.0.1 as the
 		// kubernetes service's endpoint, which the API server rejects.
 		"--endpoint-reconciler-type", "none",
-		"--authorization-mode", "Node,RBAC",
+		"--authorization-config", authzConfig,
 		"--client-ca-file", w.CAFile,
 		"--tls-cert-file", apiCert, "--tls-private-key-file", apiKey,
 		"--service-account-key-file", saPub, "--service-account-signing-key-file", saKey,
@@ -220,7 +239,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.seedAWS(ctx); err != nil {
+	if err := w.seedAWS(ctx, opts); err != nil {
 		return nil, fmt.Errorf("seed the local AWS: %w", err)
 	}
 	if w.kube, err = newKubeAdmin(w.APIServerURL, w.CAFile, adminCert, adminKey); err != nil {
@@ -239,9 +258,23 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if w.access, err = newAccessSync(w, authnDir); err != nil {
+		return nil, err
+	}
+	access, err := w.access.first(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the cluster's access entries: %w", err)
+	}
+	authnConfig := filepath.Join(authnDir, "config.yaml")
+	if err := os.WriteFile(authnConfig, []byte(w.access.authenticatorConfig()), 0o600); err != nil {
+		return nil, err
+	}
+	// The flag's backends only pass the authenticator's start-up checks: the
+	// backend mode file, read at once, sets the chain of the cluster's mode.
 	authn, err := w.start("aws-iam-authenticator", env, filepath.Join(bin, "aws-iam-authenticator"), "server",
+		"--config", authnConfig,
 		"--cluster-id", ClusterName,
-		"--backend-mode", "EKSConfigMap",
+		"--backend-mode", "DynamicFile",
 		"--kubeconfig", w.AdminKubeconfig,
 		"--state-dir", authnDir,
 		"--generate-kubeconfig", webhookKubeconfig, "--kubeconfig-pregenerated=true",
@@ -250,6 +283,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		return nil, err
 	}
 	authn.hardStop = true // it ignores SIGTERM
+	w.access.authn = authn
 	if err := w.kube.seedCluster(ctx, NodeRoleARN); err != nil {
 		return nil, fmt.Errorf("seed the cluster: %w", err)
 	}
@@ -259,6 +293,10 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err := waitUntil(ctx, "aws-iam-authenticator", httpOK(http.DefaultClient, "http://127.0.0.1:21363/healthz"), authn); err != nil {
 		return nil, err
 	}
+	if err := w.access.confirm(ctx, access); err != nil {
+		return nil, err
+	}
+	w.access.follow(access.Version)
 	fmt.Fprintf(w.log, "world: ready after %v (logs in %s)\n", time.Since(start).Round(time.Millisecond), w.Dir)
 	return w, nil
 }
@@ -294,8 +332,16 @@ func (w *World) Env() []string {
 func (w *World) Stop() error {
 	var errs []error
 	w.once.Do(func() {
+		if w.access != nil {
+			w.access.stop()
+		}
 		for i := len(w.procs) - 1; i >= 0; i-- {
 			if err := w.procs[i].stop(10 * time.Second); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if w.authz != nil {
+			if err := w.authz.stop(); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -314,7 +360,32 @@ func (w *World) Logs(lines int) string {
 	for _, p := range w.procs {
 		fmt.Fprintf(&b, "==> %s <==\n%s\n", p.name, p.tail(lines))
 	}
+	if w.access != nil && w.access.Err() != nil {
+		fmt.Fprintf(&b, "==> access entries <==\nlast failure to enforce them: %v\n", w.access.Err())
+	}
 	return b.String()
+}
+
+// startAuthorizer serves the access policy webhook and writes the API
+// server's authorization configuration, whose path it returns.
+func (w *World) startAuthorizer(ca *certAuthority, pki string) (string, error) {
+	var err error
+	if w.authz, err = newAccessAuthorizer(); err != nil {
+		return "", err
+	}
+	cert, key, err := ca.issue(pki, "authorizer", leafSpec{commonName: "eks-access-policies", ips: []net.IP{net.ParseIP("127.0.0.1")}})
+	if err != nil {
+		return "", err
+	}
+	if err := w.authz.serve(authorizerAddr, cert, key); err != nil {
+		return "", err
+	}
+	kubeconfig := filepath.Join(pki, "authorizer.kubeconfig")
+	if err := os.WriteFile(kubeconfig, []byte(webhookConfig("eks-access-policies", "https://"+authorizerAddr+"/authorize", w.CAFile)), 0o600); err != nil {
+		return "", err
+	}
+	config := filepath.Join(pki, "authorization.yaml")
+	return config, os.WriteFile(config, []byte(authorizationConfig(kubeconfig)), 0o600)
 }
 
 // Kubectl runs the real kubectl as the cluster admin.
@@ -368,11 +439,13 @@ current-context: admin@` + ClusterName + `
 `
 }
 
-func webhookConfig(server, caFile string) string {
+// webhookConfig is the kubeconfig by which the API server reaches a webhook
+// (name) at server, trusting the world CA.
+func webhookConfig(name, server, caFile string) string {
 	return `apiVersion: v1
 kind: Config
 clusters:
-- name: aws-iam-authenticator
+- name: ` + name + `
   cluster:
     server: ` + server + `
     certificate-authority: ` + caFile + `
@@ -381,7 +454,7 @@ users:
 contexts:
 - name: webhook
   context:
-    cluster: aws-iam-authenticator
+    cluster: ` + name + `
     user: kube-apiserver
 current-context: webhook
 `
@@ -425,7 +498,7 @@ func moduleRoot() (string, error) {
 }
 
 // worldPorts are every port the world's servers listen on.
-var worldPorts = []string{"127.0.0.1:443", "127.0.0.1:2379", "127.0.0.1:2380", "127.0.0.1:2381", "127.0.0.1:6443", "127.0.0.1:10257", "127.0.0.1:21362", "127.0.0.1:21363"}
+var worldPorts = []string{"127.0.0.1:443", "127.0.0.1:2379", "127.0.0.1:2380", "127.0.0.1:2381", "127.0.0.1:6443", "127.0.0.1:10257", "127.0.0.1:21362", "127.0.0.1:21363", authorizerAddr}
 
 // CheckStopped verifies that Stop left nothing behind: every server process
 // has been reaped and no port of the world still accepts connections.

@@ -589,7 +589,9 @@ func (w *walk) authentication(ctx context.Context) Finding {
 	switch {
 	case apierrors.IsUnauthorized(err):
 		where := "no aws-auth entry"
-		if w.desc != nil && w.desc.AuthMode != "" && w.desc.AuthMode != "CONFIG_MAP" {
+		if w.desc != nil && w.desc.AuthMode == "API" {
+			where = "no EKS access entry; authentication mode API ignores aws-auth"
+		} else if w.desc != nil && w.desc.AuthMode != "" && w.desc.AuthMode != "CONFIG_MAP" {
 			where = "no aws-auth entry and no EKS access entry (authentication mode " + w.desc.AuthMode + ")"
 		}
 		name := strings.ToLower(roleName(arn))

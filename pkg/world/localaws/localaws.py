@@ -19,6 +19,9 @@ moto runs in-process; this file closes the gaps that matter to eks-login:
    CreateToken (refresh_token grant) for sessions a test registers with
    POST /eks-login-world/sso-session; role credentials are real sessions
    of the role in moto's STS.
+10. A world enforcing a cluster's access follows its access entries, access
+    policies and authentication mode (GET /eks-login-world/access/REGION/NAME,
+    a long poll); calls that change them return once the world enforces them.
 
 Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
      [--ready-file F] [--verbose]
@@ -527,6 +530,19 @@ def authorize(resp: BaseResponse, resource: str = "*") -> None:
 
 ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authorize
 
+_moto_region_from_url = BaseResponse.get_region_from_url
+
+
+def region_from_host(self: BaseResponse, request: Any, full_url: str) -> str:
+    """moto looks for ".REGION.amazonaws.com" anywhere in the URL, so a path
+    holding an IAM Identity Center role's ARN (.../sso.amazonaws.com/...)
+    named region "sso" when the client used the server's own address; the
+    region is in the host name or the signature, never the path."""
+    return _moto_region_from_url(self, request, "https://" + urlsplit(full_url).netloc + "/")
+
+
+BaseResponse.get_region_from_url = region_from_host
+
 _moto_call_action = BaseResponse.call_action
 
 
@@ -573,7 +589,8 @@ def presigned_get_caller_identity(environ: dict) -> tuple[str, str]:
     q = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
     want_json = "application/json" in environ.get("HTTP_ACCEPT", "")
     action = q.get("Action", "")
-    CALLS.add(f"sts:{action}")
+    if not world_internal_key(q.get("X-Amz-Credential", "").split("/")[0]):
+        CALLS.add(f"sts:{action}")
     if action != "GetCallerIdentity":
         raise AWSFailure(400, "InvalidAction", f"Could not find operation {action} for version {q.get('Version')}")
     if q.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or q.get("X-Amz-Credential", "").count("/") != 4:
@@ -599,6 +616,17 @@ def presigned_get_caller_identity(environ: dict) -> tuple[str, str]:
     check_signature(environ, caller.secret, q["X-Amz-Credential"], amz_date, signed,
                     q.get("X-Amz-Signature", ""), hashlib.sha256(body).hexdigest(), drop_query=("X-Amz-Signature",))
     return caller_identity_body(caller, want_json)
+
+
+WORLD_INTERNAL_USER = "eks-login-world-"
+
+
+def world_internal_key(access_key_id: str) -> bool:
+    """Keys of the world's own IAM users (its authenticator probes), whose
+    calls the counts leave out."""
+    iam = iam_backends[default_account()]["aws"]
+    key = iam.access_keys.get(access_key_id)
+    return (getattr(key, "user_name", None) or "").startswith(WORLD_INTERNAL_USER)
 
 
 def is_presigned_sts(environ: dict) -> bool:
@@ -819,8 +847,23 @@ PRINCIPAL_ARN = re.compile(r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):(
 CLUSTER_IN_PATH = re.compile(r"^/clusters/([^/]+)")
 ENTRY_PATH = re.compile(r"^/clusters/(?P<cluster>[^/]+)/access-entries(?:/(?P<principal>[^/]+)"
                         r"(?:/access-policies(?:/(?P<policy>[^/]+))?)?)?/?$")
+UPDATE_PATH = re.compile(r"^/clusters/(?P<cluster>[^/]+)/updates(?:/(?P<update>[^/]+))?/?$")
 NOT_API_MODE = ("The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] "
                 "to perform this operation.")
+NOT_STANDARD = 'This operation can only be performed on Access Entries with a type of "STANDARD".'
+# What EKS fills in for the node types (aws eks create-access-entry --type
+# EC2_LINUX answers kubernetesGroups ["system:nodes"]); none takes groups,
+# a username or an access policy of the caller's.
+NODE_ENTRY_TYPES = {
+    "EC2_LINUX": ("system:node:{{EC2PrivateDNSName}}", ["system:nodes"]),
+    "EC2_WINDOWS": ("system:node:{{EC2PrivateDNSName}}", ["system:nodes", "eks:kube-proxy-windows"]),
+    "FARGATE_LINUX": ("system:node:{{SessionName}}", ["system:node-proxier", "system:nodes"]),
+}
+# Types EKS has that this world does not model (Auto Mode, hybrid and
+# HyperPod nodes): refused rather than half-emulated.
+UNMODELLED_ENTRY_TYPES = ("EC2", "HYBRID_LINUX", "HYPERPOD_LINUX")
+RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
+SERVICE_LINKED_ROLE = re.compile(r"arn:[^:]+:iam::\d{12}:role/aws-service-role/")
 
 _moto_cluster_init = Cluster.__init__
 
@@ -830,9 +873,102 @@ def cluster_init(self: Cluster, *args: Any, **kwargs: Any) -> None:
     # The default for clusters created through the API (not the console).
     self.access_config = {"authenticationMode": "CONFIG_MAP", "bootstrapClusterCreatorAdminPermissions": True}
     self.access_entries: dict[str, dict] = {}
+    self.access_version = 0
+    self.updates: dict[str, dict] = {}
 
 
 Cluster.__init__ = cluster_init
+
+
+class AccessSync:
+    """Who lets whom into a cluster, handed to a world that enforces it.
+
+    Every change of a cluster's access entries, policies or authentication
+    mode gets a new version. A world watching the cluster (GET
+    /eks-login-world/access/REGION/NAME?after=V) receives each version,
+    configures its authenticator and authorizer, and reports it applied;
+    the API call that made the change returns only then (for at most
+    APPLY_TIMEOUT), so a client that saw its call succeed finds the cluster
+    already enforcing it. EKS itself is eventually consistent here; the
+    world is not, so that tests need not wait for it.
+    """
+
+    APPLY_TIMEOUT = 20.0
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition(threading.RLock())
+        self.version = 0
+        self.applied: dict[str, int] = {}  # cluster ARN -> version its world enforces
+        self.closing = False
+
+    def changed(self, cluster: Cluster) -> int:
+        """Gives the cluster a new version; call it holding cond."""
+        self.version += 1
+        cluster.access_version = self.version
+        self.cond.notify_all()
+        return self.version
+
+    def await_applied(self, cluster: Cluster, version: int) -> None:
+        with self.cond:
+            if cluster.arn not in self.applied:
+                return  # no world enforces this cluster
+            if not self.cond.wait_for(lambda: self.closing or self.applied[cluster.arn] >= version, self.APPLY_TIMEOUT):
+                log(f"no world applied version {version} of {cluster.name}'s access within {self.APPLY_TIMEOUT}s")
+
+    def watch(self, cluster: Cluster, after: int, wait: float) -> dict:
+        """The cluster's access once its version passes after (or wait ends)."""
+        with self.cond:
+            self.applied.setdefault(cluster.arn, after)
+            self.cond.wait_for(lambda: self.closing or cluster.access_version > after, wait)
+            return access_state(cluster)
+
+    def report_applied(self, cluster: Cluster, version: int) -> None:
+        with self.cond:
+            self.applied[cluster.arn] = max(self.applied.get(cluster.arn, 0), version)
+            for update in cluster.updates.values():
+                if update["status"] == "InProgress" and update["version"] <= version:
+                    update["status"] = "Successful"
+            if not any(u["status"] == "InProgress" for u in cluster.updates.values()):
+                cluster.status = "ACTIVE"
+            self.cond.notify_all()
+
+    def close(self) -> None:
+        with self.cond:
+            self.closing = True
+            self.cond.notify_all()
+
+
+ACCESS = AccessSync()
+
+
+def access_state(cluster: Cluster) -> dict:
+    """What a world needs to enforce a cluster's access: its mode, and each
+    entry with the principal's unique ID (which EKS matches, not the ARN)."""
+    entries = []
+    for e in cluster.access_entries.values():
+        entries.append({
+            "principalArn": e["principalArn"], "principalId": e["principalId"],
+            "kind": PRINCIPAL_ARN.fullmatch(e["principalArn"]).group("kind"), "type": e["type"],
+            "username": e["username"], "kubernetesGroups": list(e["kubernetesGroups"]),
+            "accessPolicies": [{"name": p["policyArn"].rsplit("/", 1)[1], "accessScope": dict(p["accessScope"])}
+                               for p in e["policies"].values()],
+        })
+    return {"version": cluster.access_version, "authenticationMode": cluster.access_config["authenticationMode"],
+            "entries": entries}
+
+
+def changes_access(handler: Any) -> Any:
+    """Runs an EKS action that changes who gets in under the sync lock, then
+    waits until the cluster's world enforces the change."""
+    def run(self: EKSResponse, *args: Any) -> ActionResult:
+        with ACCESS.cond:
+            result, cluster = handler(self, *args)
+            version = ACCESS.changed(cluster) if cluster is not None else 0
+        if cluster is not None:
+            ACCESS.await_applied(cluster, version)
+        return result
+    run.__name__ = handler.__name__
+    return run
 
 
 def eks_resource(self: EKSResponse) -> str:
@@ -859,30 +995,75 @@ _moto_update_cluster_config = EKSResponse.update_cluster_config
 
 
 def create_cluster(self: EKSResponse) -> ActionResult:
-    result = _moto_create_cluster(self)
     requested = self._get_param("accessConfig") or {}
+    mode = requested.get("authenticationMode") or "CONFIG_MAP"
+    if mode not in AUTH_MODES:
+        raise InvalidParameterException(message=f"Unsupported authentication mode {mode}")
+    if mode == "CONFIG_MAP" and requested.get("bootstrapClusterCreatorAdminPermissions") is False:
+        raise InvalidParameterException(
+            message="bootstrapClusterCreatorAdminPermissions must be true if cluster authentication mode is set to CONFIG_MAP")
+    result = _moto_create_cluster(self)
     cluster = result.result["cluster"]
     cluster.access_config.update({k: v for k, v in requested.items() if v is not None})
-    if cluster.access_config["authenticationMode"] not in AUTH_MODES:
-        raise InvalidParameterException(message="Unsupported authentication mode")
     return result
 
 
+def _new_update(cluster: Cluster, update_type: str, params: list[dict], in_progress: bool) -> dict:
+    update = {"id": str(uuid.uuid4()), "status": "InProgress" if in_progress else "Successful", "type": update_type,
+              "params": params, "createdAt": utcnow(), "errors": [], "version": cluster.access_version}
+    cluster.updates[update["id"]] = update
+    return update
+
+
+def _public_update(update: dict) -> dict:
+    return {k: v for k, v in update.items() if k != "version"}
+
+
 def update_cluster_config(self: EKSResponse) -> ActionResult:
-    name = self._get_param("name")
-    cluster = self.eks_backend.describe_cluster(name)
-    update = {"id": str(uuid.uuid4()), "status": "Successful", "type": "ConfigUpdate",
-              "params": [], "createdAt": utcnow(), "errors": []}
     mode = (self._get_param("accessConfig") or {}).get("authenticationMode")
     if mode:
-        old = cluster.access_config["authenticationMode"]
-        if mode not in AUTH_MODES or AUTH_MODES.index(mode) <= AUTH_MODES.index(old):
-            raise InvalidParameterException(message=f"Unsupported authentication mode update from {old} to {mode}")
-        cluster.access_config["authenticationMode"] = mode
-        update.update(type="AccessConfigUpdate", params=[{"type": "AuthenticationMode", "value": mode}])
-    else:
-        _moto_update_cluster_config(self)
-    return ActionResult({"update": update})
+        return switch_authentication_mode(self, mode)
+    _moto_update_cluster_config(self)
+    cluster = self.eks_backend.describe_cluster(self._get_param("name"))
+    return ActionResult({"update": _public_update(_new_update(cluster, "ConfigUpdate", [], in_progress=False))})
+
+
+@changes_access
+def switch_authentication_mode(self: EKSResponse, mode: str) -> tuple[ActionResult, Cluster]:
+    """The one-way switch EKS allows: CONFIG_MAP -> API_AND_CONFIG_MAP -> API
+    (CONFIG_MAP -> API too). The update is InProgress and the cluster
+    UPDATING until the world enforces the new mode."""
+    cluster = self.eks_backend.describe_cluster(self._get_param("name"))
+    old = cluster.access_config["authenticationMode"]
+    if mode not in AUTH_MODES or AUTH_MODES.index(mode) <= AUTH_MODES.index(old):
+        raise InvalidParameterException(clusterName=cluster.name,
+                                        message=f"Unsupported authentication mode update from {old} to {mode}.")
+    cluster.access_config["authenticationMode"] = mode
+    watched = cluster.arn in ACCESS.applied
+    update = _new_update(cluster, "AccessConfigUpdate", [{"type": "AuthenticationMode", "value": mode}], watched)
+    update["version"] = ACCESS.version + 1  # the version changes_access is about to give the cluster
+    if watched:
+        cluster.status = "UPDATING"
+    return ActionResult({"update": _public_update(update)}), cluster
+
+
+def _update_target(self: EKSResponse) -> tuple[Cluster, str | None]:
+    m = UPDATE_PATH.match(self.raw_path)
+    cluster = self.eks_backend.describe_cluster(unquote(m.group("cluster")))
+    return cluster, unquote(m.group("update")) if m.group("update") else None
+
+
+def describe_update(self: EKSResponse) -> ActionResult:
+    cluster, update_id = _update_target(self)
+    update = cluster.updates.get(update_id or "")
+    if update is None:
+        raise ResourceNotFoundException(clusterName=cluster.name, message=f"No update found for ID: {update_id}")
+    return ActionResult({"update": _public_update(update)})
+
+
+def list_updates(self: EKSResponse) -> ActionResult:
+    cluster, _ = _update_target(self)
+    return ActionResult({"updateIds": list(cluster.updates)})
 
 
 def _entry_target(self: EKSResponse) -> tuple[Cluster, str | None, str | None]:
@@ -904,40 +1085,100 @@ def _entry(cluster: Cluster, principal: str) -> dict:
 
 
 def _public(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k != "policies"}
+    return {k: v for k, v in entry.items() if k not in ("policies", "principalId")}
 
 
-def create_access_entry(self: EKSResponse) -> ActionResult:
+def _principal_id(cluster: Cluster, m: re.Match, principal: str) -> str:
+    """The role's or user's unique ID (AROA..., AIDA...), which EKS stores with
+    the entry: a principal deleted and made again under the same ARN gets a
+    new ID, and the old entry no longer lets it in."""
+    iam = iam_backends[m.group("account")][m.group("partition")]
+    for p in (iam.roles.values() if m.group("kind") == "role" else iam.users.values()):
+        if p.arn == principal:
+            return p.id
+    # EKS names the full ARN, path included: aws-auth's path-less form of a
+    # role with a path (an IAM Identity Center role under
+    # /aws-reserved/sso.amazonaws.com/, say) names no principal.
+    raise InvalidParameterException(clusterName=cluster.name,
+                                    message=f"The specified principalArn is invalid: {principal} does not exist")
+
+
+def _check_username(cluster: Cluster, username: str) -> None:
+    for prefix in RESERVED_USERNAME_PREFIXES:
+        if username.startswith(prefix):
+            raise InvalidParameterException(clusterName=cluster.name, message=f"The username must not begin with {prefix}")
+    if "{{SessionName}}" in username and ":" not in username.split("{{SessionName}}", 1)[0]:
+        raise InvalidParameterException(clusterName=cluster.name, message=(
+            f"The username {username} is invalid: a username with {{{{SessionName}}}} needs a colon before it."))
+
+
+def _check_groups(cluster: Cluster, groups: list[str]) -> None:
+    for group in groups:
+        if group.startswith("system:"):
+            raise InvalidParameterException(clusterName=cluster.name,
+                                            message=f"The kubernetes group name {group} is invalid, it cannot start with system:")
+
+
+def _check_entry_type(self: EKSResponse, cluster: Cluster, m: re.Match, entry_type: str) -> None:
+    if entry_type in UNMODELLED_ENTRY_TYPES:
+        raise InvalidParameterException(clusterName=cluster.name, message=(
+            f"Access entries of type {entry_type} are not supported by the eks-login test world."))
+    if entry_type != "STANDARD" and entry_type not in NODE_ENTRY_TYPES:
+        raise InvalidParameterException(clusterName=cluster.name, message=(
+            f"The type {entry_type} is invalid. Valid types: STANDARD, {', '.join(NODE_ENTRY_TYPES)}."))
+    if entry_type == "STANDARD":
+        return
+    if m.group("kind") != "role":
+        raise InvalidParameterException(clusterName=cluster.name, message=(
+            f"Access entries of type {entry_type} need an IAM role as principalArn."))
+    if m.group("account") != self.current_account:
+        raise InvalidParameterException(clusterName=cluster.name, message=(
+            f"Access entries of type {entry_type} need a principal in the cluster's account {self.current_account}."))
+    for field in ("kubernetesGroups", "username"):
+        if self._get_param(field):
+            raise InvalidParameterException(clusterName=cluster.name, message=(
+                f"{field} cannot be specified for access entries of type {entry_type}."))
+
+
+@changes_access
+def create_access_entry(self: EKSResponse) -> tuple[ActionResult, Cluster]:
     cluster, _, _ = _entry_target(self)
     principal = self._get_param("principalArn") or ""
     m = PRINCIPAL_ARN.fullmatch(principal)
-    if not m:
+    if not m or SERVICE_LINKED_ROLE.match(principal):
         raise InvalidParameterException(clusterName=cluster.name, message=f"The specified principalArn is invalid: {principal}")
-    if m.group("account") == self.current_account:
-        iam = iam_backends[m.group("account")][m.group("partition")]
-        if not any(p.arn == principal for p in (iam.roles.values() if m.group("kind") == "role" else iam.users.values())):
-            raise InvalidParameterException(clusterName=cluster.name,
-                                            message=f"The specified principalArn is invalid: {principal} does not exist")
+    entry_type = self._get_param("type") or "STANDARD"
+    _check_entry_type(self, cluster, m, entry_type)
+    if entry_type == "STANDARD":
+        username = self._get_param("username") or (
+            f"arn:{m.group('partition')}:sts::{m.group('account')}:assumed-role/{m.group('name')}/{{{{SessionName}}}}"
+            if m.group("kind") == "role" else principal)
+        groups = self._get_param("kubernetesGroups") or []
+        if self._get_param("username"):
+            _check_username(cluster, username)
+        _check_groups(cluster, groups)
+    else:
+        username, groups = NODE_ENTRY_TYPES[entry_type]
+    principal_id = _principal_id(cluster, m, principal)
     if principal in cluster.access_entries:
         raise ResourceInUseException(clusterName=cluster.name,
                                      message="The specified access entry resource is already in use on this cluster.")
     now = utcnow()
-    default_user = (f"arn:{m.group('partition')}:sts::{m.group('account')}:assumed-role/{m.group('name')}/{{{{SessionName}}}}"
-                    if m.group("kind") == "role" else principal)
     cluster.access_entries[principal] = {
         "clusterName": cluster.name,
         "principalArn": principal,
-        "kubernetesGroups": self._get_param("kubernetesGroups") or [],
+        "kubernetesGroups": list(groups),
         "accessEntryArn": (f"arn:{self.partition}:eks:{self.region}:{self.current_account}:access-entry/{cluster.name}/"
                            f"{m.group('kind')}/{m.group('account')}/{m.group('name')}/{uuid.uuid4()}"),
         "createdAt": now,
         "modifiedAt": now,
         "tags": self._get_param("tags") or {},
-        "username": self._get_param("username") or default_user,
-        "type": self._get_param("type") or "STANDARD",
+        "username": username,
+        "type": entry_type,
+        "principalId": principal_id,
         "policies": {},
     }
-    return ActionResult({"accessEntry": _public(cluster.access_entries[principal])})
+    return ActionResult({"accessEntry": _public(cluster.access_entries[principal])}), cluster
 
 
 def describe_access_entry(self: EKSResponse) -> ActionResult:
@@ -945,21 +1186,29 @@ def describe_access_entry(self: EKSResponse) -> ActionResult:
     return ActionResult({"accessEntry": _public(_entry(cluster, principal))})
 
 
-def update_access_entry(self: EKSResponse) -> ActionResult:
+@changes_access
+def update_access_entry(self: EKSResponse) -> tuple[ActionResult, Cluster]:
     cluster, principal, _ = _entry_target(self)
     entry = _entry(cluster, principal)
-    for field in ("kubernetesGroups", "username"):
-        if self._get_param(field) is not None:
-            entry[field] = self._get_param(field)
+    groups, username = self._get_param("kubernetesGroups"), self._get_param("username")
+    if entry["type"] != "STANDARD" and (groups is not None or username is not None):
+        raise InvalidParameterException(clusterName=cluster.name, message=NOT_STANDARD)
+    if username is not None:
+        _check_username(cluster, username)
+        entry["username"] = username
+    if groups is not None:
+        _check_groups(cluster, groups)
+        entry["kubernetesGroups"] = list(groups)
     entry["modifiedAt"] = utcnow()
-    return ActionResult({"accessEntry": _public(entry)})
+    return ActionResult({"accessEntry": _public(entry)}), cluster
 
 
-def delete_access_entry(self: EKSResponse) -> ActionResult:
+@changes_access
+def delete_access_entry(self: EKSResponse) -> tuple[ActionResult, Cluster]:
     cluster, principal, _ = _entry_target(self)
     _entry(cluster, principal)
     del cluster.access_entries[principal]
-    return EmptyResult()
+    return EmptyResult(), cluster
 
 
 def list_access_entries(self: EKSResponse) -> ActionResult:
@@ -969,9 +1218,12 @@ def list_access_entries(self: EKSResponse) -> ActionResult:
     return ActionResult({"accessEntries": names})
 
 
-def associate_access_policy(self: EKSResponse) -> ActionResult:
+@changes_access
+def associate_access_policy(self: EKSResponse) -> tuple[ActionResult, Cluster]:
     cluster, principal, _ = _entry_target(self)
     entry = _entry(cluster, principal)
+    if entry["type"] != "STANDARD":
+        raise InvalidParameterException(clusterName=cluster.name, message=NOT_STANDARD)
     policy_arn = self._get_param("policyArn")
     known = [ACCESS_POLICY_ARN.format(partition=self.partition, name=n) for n in ACCESS_POLICIES]
     if policy_arn not in known:
@@ -984,21 +1236,22 @@ def associate_access_policy(self: EKSResponse) -> ActionResult:
     previous = entry["policies"].get(policy_arn)
     entry["policies"][policy_arn] = {
         "policyArn": policy_arn,
-        "accessScope": {"type": scope["type"], "namespaces": scope.get("namespaces") or []},
+        "accessScope": {"type": scope["type"], "namespaces": list(scope.get("namespaces") or [])},
         "associatedAt": previous["associatedAt"] if previous else now,
         "modifiedAt": now,
     }
     return ActionResult({"clusterName": cluster.name, "principalArn": principal,
-                         "associatedAccessPolicy": entry["policies"][policy_arn]})
+                         "associatedAccessPolicy": entry["policies"][policy_arn]}), cluster
 
 
-def disassociate_access_policy(self: EKSResponse) -> ActionResult:
+@changes_access
+def disassociate_access_policy(self: EKSResponse) -> tuple[ActionResult, Cluster]:
     cluster, principal, policy_arn = _entry_target(self)
     entry = _entry(cluster, principal)
     if entry["policies"].pop(policy_arn, None) is None:
         raise ResourceNotFoundException(clusterName=cluster.name,
                                         message=f"The specified policyArn {policy_arn} is not associated with the access entry.")
-    return EmptyResult()
+    return EmptyResult(), cluster
 
 
 def list_associated_access_policies(self: EKSResponse) -> ActionResult:
@@ -1015,7 +1268,8 @@ def list_access_policies(self: EKSResponse) -> ActionResult:
 
 for _handler in (create_cluster, update_cluster_config, create_access_entry, describe_access_entry,
                  update_access_entry, delete_access_entry, list_access_entries, associate_access_policy,
-                 disassociate_access_policy, list_associated_access_policies, list_access_policies):
+                 disassociate_access_policy, list_associated_access_policies, list_access_policies,
+                 describe_update, list_updates):
     setattr(EKSResponse, _handler.__name__, _handler)
 
 # moto builds its Flask routes from these lazily, on the first EKS request.
@@ -1023,34 +1277,50 @@ eks_urls.url_paths.update({
     "{0}/clusters/(?P<name>[^/]+)/access-entries$": EKSResponse.dispatch,
     "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArn>.+)$": EKSResponse.dispatch,
     "{0}/access-policies$": EKSResponse.dispatch,
+    "{0}/clusters/(?P<name>[^/]+)/updates$": EKSResponse.dispatch,
+    "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$": EKSResponse.dispatch,
 })
 
 
+def find_cluster(region: str, name: str, account: str | None = None) -> Cluster:
+    cluster = eks_backends[account or default_account()][region].clusters.get(name)
+    if cluster is None:
+        raise KeyError(f"no cluster {name} in {region}")
+    return cluster
+
+
 def set_cluster(spec: dict) -> dict:
-    """Creates or adjusts a cluster so that it points at a real API server."""
+    """Creates or adjusts a cluster so that it points at a real API server.
+    A new authentication mode here is set as is, in either direction (it is
+    the world's control, not EKS's API), and handed to the cluster's world."""
     region, name = spec["region"], spec["name"]
     account = spec.get("account") or default_account()
     partition = get_partition(region)
     backend = eks_backends[account][region]
-    cluster = backend.clusters.get(name)
-    if cluster is None:
-        cluster = backend.create_cluster(
-            name=name, role_arn=f"arn:{partition}:iam::{account}:role/eks-login-world-cluster",
-            resources_vpc_config={"subnetIds": [], "securityGroupIds": [],
-                                  "endpointPublicAccess": True, "endpointPrivateAccess": False})
-    if spec.get("endpoint"):
-        cluster.endpoint = spec["endpoint"]
-    ca = spec.get("caData")
-    if ca:
-        # DescribeCluster carries the PEM base64-encoded; accept either form.
-        if ca.lstrip().startswith("-----BEGIN"):
-            ca = base64.b64encode(ca.encode()).decode()
-        cluster.certificate_authority = {"data": ca}
     mode = spec.get("authenticationMode")
-    if mode:
-        if mode not in AUTH_MODES:
-            raise ValueError(f"authenticationMode must be one of {AUTH_MODES}")
-        cluster.access_config["authenticationMode"] = mode
+    if mode and mode not in AUTH_MODES:
+        raise ValueError(f"authenticationMode must be one of {AUTH_MODES}")
+    with ACCESS.cond:
+        cluster = backend.clusters.get(name)
+        if cluster is None:
+            cluster = backend.create_cluster(
+                name=name, role_arn=f"arn:{partition}:iam::{account}:role/eks-login-world-cluster",
+                resources_vpc_config={"subnetIds": [], "securityGroupIds": [],
+                                      "endpointPublicAccess": True, "endpointPrivateAccess": False})
+        if spec.get("endpoint"):
+            cluster.endpoint = spec["endpoint"]
+        ca = spec.get("caData")
+        if ca:
+            # DescribeCluster carries the PEM base64-encoded; accept either form.
+            if ca.lstrip().startswith("-----BEGIN"):
+                ca = base64.b64encode(ca.encode()).decode()
+            cluster.certificate_authority = {"data": ca}
+        version = 0
+        if mode and mode != cluster.access_config["authenticationMode"]:
+            cluster.access_config["authenticationMode"] = mode
+            version = ACCESS.changed(cluster)
+    if version:
+        ACCESS.await_applied(cluster, version)
     return {"arn": cluster.arn, "endpoint": cluster.endpoint, "authenticationMode": cluster.access_config["authenticationMode"]}
 
 
@@ -1091,7 +1361,8 @@ class LocalAWS:
     def route(self, environ: dict, body: bytes, start: Any) -> Any:
         path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
         if path.startswith(CONTROL + "/"):
-            return self.control(path[len(CONTROL):], method, body, start)
+            query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+            return self.control(path[len(CONTROL):], method, body, start, query)
         service = sso_service(environ)
         if service:  # unsigned by design: ahead of the check below
             return serve_sso(service, environ, body, start)
@@ -1117,8 +1388,10 @@ class LocalAWS:
                 return respond(start, status, headers["Content-Type"], text)
         return self.moto(environ, start)
 
-    def control(self, path: str, method: str, body: bytes, start: Any) -> Any:
+    def control(self, path: str, method: str, body: bytes, start: Any, query: dict[str, str]) -> Any:
         text = body.decode(errors="replace").strip()
+        if path.startswith("/access/"):
+            return self.control_access(path[len("/access/"):], method, text, start, query)
         if path == "/enforce-iam" and method == "POST" and text in ("on", "off"):
             settings.INITIAL_NO_AUTH_ACTION_COUNT = 0 if text == "on" else float("inf")
             ActionAuthenticatorMixin.request_count = 0
@@ -1149,6 +1422,26 @@ class LocalAWS:
         if path == "/health" and method == "GET":
             return respond_json(start, 200, {"ok": True})
         return respond_json(start, 404, {"error": f"no control endpoint {method} {CONTROL}{path}"})
+
+
+    @staticmethod
+    def control_access(path: str, method: str, text: str, start: Any, query: dict[str, str]) -> Any:
+        """GET access/REGION/NAME?after=V&wait=S: the cluster's access once its
+        version passes V (a long poll of at most S seconds). POST
+        access/REGION/NAME/applied {"version": V}: the world enforces V."""
+        parts = path.split("/")
+        try:
+            if method == "GET" and len(parts) == 2:
+                wait = min(float(query.get("wait", "0")), 25.0)
+                return respond_json(start, 200, ACCESS.watch(find_cluster(*parts), int(query.get("after", "0")), wait))
+            if method == "POST" and len(parts) == 3 and parts[2] == "applied":
+                ACCESS.report_applied(find_cluster(parts[0], parts[1]), int(json.loads(text)["version"]))
+                return respond_json(start, 200, {})
+        except KeyError as e:
+            return respond_json(start, 404, {"error": str(e)})
+        except (ValueError, TypeError) as e:
+            return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        return respond_json(start, 404, {"error": f"no control endpoint {method} {CONTROL}/access/{path}"})
 
 
 def respond(start: Any, status: int, content_type: str, text: str) -> list[bytes]:
@@ -1190,6 +1483,7 @@ def main() -> int:
 
     def stop(signum: int, frame: Any) -> None:
         # shutdown() waits for serve_forever() to return: not from its thread.
+        ACCESS.close()  # long polls and callers waiting for a world end now
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
