@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
-	iamtypes "github.com/eks-login/eks-login/pkg/awsapi/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/plugin/cmdutil"

@@ -14,9 +14,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
-	iamtypes "github.com/eks-login/eks-login/pkg/awsapi/iam/types"
-	"github.com/eks-login/eks-login/pkg/awsapi/sts"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/fsutil"

@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	ekstypes "github.com/eks-login/eks-login/pkg/awsapi/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	ekstypes "github.com/eks-login/eks-login/pkg/awsapi/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
 	"os"
 	"os/exec"
@@ -209,20 +210,15 @@ func skip(link, why string) Finding {
 
 // awsFail turns a classified AWS error into a finding.
 func awsFail(link string, err error, doing, fix string) Finding {
-	var ae *login.AWSError
+	var ae *awserr.Error
 	if !errors.As(err, &ae) {
 		return fail(link, cmdutil.ExitFailure, fmt.Sprintf("cannot %s: %v", doing, err), fix)
 	}
-	code := cmdutil.ExitFailure
+	code := ae.Kind.ExitCode()
 	switch ae.Kind {
-	case login.KindCredentials:
-		code = cmdutil.ExitCredentials
-	case login.KindAssumeRoleDenied, login.KindAccessDenied:
-		code = cmdutil.ExitAccessDenied
-	case login.KindNetwork:
-		code = cmdutil.ExitNetwork
+	case awserr.Network:
 		fix = "check your network, proxy and DNS, and the region"
-	case login.KindNotFound:
+	case awserr.NotFound:
 		code = cmdutil.ExitInput
 	}
 	return fail(link, code, fmt.Sprintf("cannot %s: %v", doing, ae), fix)
@@ -297,8 +293,8 @@ func (w *walk) role(ctx context.Context) Finding {
 		w.roleOK = true
 		return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("assumed role %s as %s", w.roleARN, id.ARN)}
 	}
-	var ae *login.AWSError
-	if !errors.As(err, &ae) || ae.Kind != login.KindAssumeRoleDenied {
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.Kind != awserr.AssumeRoleDenied {
 		return awsFail(link, err, fmt.Sprintf("assume role %s with profile %s", w.roleARN, w.profile), "")
 	}
 	caller, account := ae.Caller, ""
@@ -344,16 +340,16 @@ func (w *walk) describe(ctx context.Context) Finding {
 	}
 	c, err := w.aws().DescribeCluster(ctx, w.ref(w.profile), w.cluster)
 	if err != nil {
-		var ae *login.AWSError
+		var ae *awserr.Error
 		who := "profile " + w.profile
 		if w.roleARN != "" {
 			who = "role " + w.roleARN
 		}
-		if errors.As(err, &ae) && ae.Kind == login.KindAccessDenied {
+		if errors.As(err, &ae) && ae.Kind == awserr.AccessDenied {
 			return fail(link, cmdutil.ExitAccessDenied, fmt.Sprintf("%s may not call eks:DescribeCluster on cluster %s (%s)", who, w.cluster, ae.Message),
 				fmt.Sprintf("an AWS administrator allows eks:DescribeCluster for the role: kubectl eks-login admin iam --cluster %s --role %s --iam-group GROUP", w.cluster, roleName(orDefault(w.roleARN, "ROLE"))))
 		}
-		if errors.As(err, &ae) && ae.Kind == login.KindNotFound {
+		if errors.As(err, &ae) && ae.Kind == awserr.NotFound {
 			return fail(link, cmdutil.ExitInput, fmt.Sprintf("there is no EKS cluster %s in region %s", w.cluster, w.region), "check --cluster and --region, or the exec entry's")
 		}
 		return awsFail(link, err, fmt.Sprintf("describe cluster %s as %s", w.cluster, who), "")

@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -137,6 +138,13 @@ type run struct {
 }
 
 func (h *harness) options(edit func(*Options)) *run {
+	// The SDK reads the process environment, not Getenv: give it the
+	// harness's AWS variables too.
+	for k, v := range h.env {
+		if strings.HasPrefix(k, "AWS_") {
+			h.t.Setenv(k, v)
+		}
+	}
 	r := &run{}
 	r.opts = &Options{
 		IO:          cmdutil.IOStreams{In: strings.NewReader(""), Out: &r.stdout, ErrOut: &r.stderr},
@@ -272,7 +280,7 @@ func TestColdThenWarm(t *testing.T) {
 
 	warm := h.options(func(o *Options) {
 		o.Profile = "dev1-eks"
-		o.loadConfig = func(context.Context, ...func(*config.LoadOptions) error) (aws.Config, error) {
+		o.loadConfig = func(context.Context, awsclient.Request) (aws.Config, error) {
 			t.Error("the warm path loaded the AWS config")
 			return aws.Config{}, errors.New("not on the warm path")
 		}

@@ -1,5 +1,5 @@
 //go:build !windows
 
-package token
+package prompt
 
 const ttyPath = "/dev/tty"
