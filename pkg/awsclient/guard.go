@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -82,8 +83,10 @@ func aboutSignIn(err error) bool {
 		code := api.ErrorCode()
 		return code == "UnauthorizedException" || strings.HasPrefix(code, "Invalid") || code == "ExpiredTokenException"
 	}
-	var ne net.Error
-	return !errors.As(err, &ne) && !errors.Is(err, context.DeadlineExceeded)
+	var ue *url.Error
+	var op *net.OpError
+	var dns *net.DNSError
+	return !errors.As(err, &ue) && !errors.As(err, &op) && !errors.As(err, &dns) && !errors.Is(err, context.DeadlineExceeded)
 }
 
 func sourceName(source string) string {

@@ -417,7 +417,7 @@ func TestBadInputsChangeNothing(t *testing.T) {
 		want  []string
 	}{
 		{name: "unclosed section header", setup: func(w *world) { w.write(w.config, "[profile dev1]\nregion = eu-west-1\n[profile dev1-eks\n") },
-			code: cmdutil.ExitInput, want: []string{"/.aws/config line 3", `"[profile dev1-eks" has no closing "]"`}},
+			code: cmdutil.ExitInput, want: []string{"/.aws/config line 3", `a section header has no closing "]"`}},
 		{name: "garbage in credentials", setup: func(w *world) { w.write(w.creds, "[dev1]\naws_access_key_id AKID\n") },
 			code: cmdutil.ExitInput, want: []string{"/.aws/credentials line 2"}},
 		{name: "malformed kubeconfig", setup: func(w *world) {
