@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"strings"
-
 )
 
 // IAM policy reading, just enough to say why an AssumeRole was refused: does
