@@ -58,14 +58,14 @@ type walk struct {
 	profileFrom              string
 	roleArg, stsEndpoint     string
 
-	roleARN, source, mfaSerial string
-	sourceID                   *login.Identity
-	roleOK                     bool
-	desc                       *Cluster
-	tok                        string
-	reached                    bool
-	kube                       Kube
-	user                       *kube.UserInfo
+	roleARN, source string
+	sourceID        *login.Identity
+	roleOK          bool
+	desc            *Cluster
+	tok             string
+	reached         bool
+	kube            Kube
+	user            *kube.UserInfo
 }
 
 func (w *walk) run(ctx context.Context) []Finding {
@@ -173,7 +173,7 @@ func (w *walk) setup() {
 }
 
 func (w *walk) ref(profile string) login.ProfileRef {
-	return login.ProfileRef{Name: profile, Region: w.region, ConfigFile: w.cfgPath, CredentialsFile: w.credPath, MFASerial: w.mfaSerial}
+	return login.ProfileRef{Name: profile, Region: w.region, ConfigFile: w.cfgPath, CredentialsFile: w.credPath}
 }
 
 func (w *walk) aws() AWS {
@@ -241,7 +241,7 @@ func (w *walk) credentials(ctx context.Context) Finding {
 	where := w.credPath
 	if inCfg {
 		where = w.cfgPath
-		w.roleARN, w.source, w.mfaSerial = p.Values["role_arn"], p.Values["source_profile"], p.Values["mfa_serial"]
+		w.roleARN, w.source = p.Values["role_arn"], p.Values["source_profile"]
 	}
 	if w.roleARN != "" && w.source == "" {
 		return Finding{Link: link, Status: StatusWarn, Detail: fmt.Sprintf("profile %s in %s assumes %s with credential_source %q; the source credentials are checked with the role", w.profile, where, w.roleARN, p.Values["credential_source"])}
@@ -258,7 +258,6 @@ func (w *walk) credentials(ctx context.Context) Finding {
 		w.source = w.profile
 	}
 	ref := w.ref(src)
-	ref.MFASerial = ""
 	id, err := w.aws().CallerIdentity(ctx, ref)
 	if err != nil {
 		return awsFail(link, err, fmt.Sprintf("get the identity of profile %s (STS GetCallerIdentity)", src),

@@ -33,9 +33,6 @@ type ProfileRef struct {
 	Name, Region    string
 	ConfigFile      string
 	CredentialsFile string
-	// MFASerial names the device in the MFA prompt; the SDK reads the
-	// profile's own mfa_serial to decide whether to ask.
-	MFASerial string
 }
 
 // Identity is an STS caller identity.

@@ -480,21 +480,12 @@ func (o *Options) resolveRole(ctx context.Context, fp files, region string) (str
 // describeCluster calls DescribeCluster as the planned role profile, read
 // from a private temporary copy of the planned config file.
 func (o *Options) describeCluster(ctx context.Context, fp files, plan *awsconfig.Plan, region, role string) (Cluster, error) {
-	dir, err := os.MkdirTemp("", "eks-login-")
+	planned, err := writePlannedConfig(plan.New, fp.config)
 	if err != nil {
-		return Cluster{}, fmt.Errorf("cannot make a temporary folder to try the profile in: %w", err)
+		return Cluster{}, err
 	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "config")
-	if err := os.WriteFile(tmp, plan.New, 0o600); err != nil {
-		return Cluster{}, fmt.Errorf("cannot write a temporary copy of %s: %w", fp.config, err)
-	}
-	ref := ProfileRef{Name: o.Profile, Region: region, ConfigFile: tmp, CredentialsFile: fp.credentials}
-	if planned, err := awsconfig.Parse(tmp, awsconfig.ConfigFile, plan.New, true); err == nil {
-		if p, ok := planned.Profile(o.Profile); ok {
-			ref.MFASerial = p.Values["mfa_serial"]
-		}
-	}
+	defer planned.Remove()
+	ref := ProfileRef{Name: o.Profile, Region: region, ConfigFile: planned.Path, CredentialsFile: fp.credentials}
 	o.logf("DescribeCluster %s in %s as profile %s (role %s), before writing", o.Cluster, region, o.Profile, role)
 	c, err := o.AWS.DescribeCluster(ctx, ref, o.Cluster)
 	if err != nil {
