@@ -83,7 +83,7 @@ func Load(ctx context.Context, r Request) (aws.Config, error) {
 	}
 	cfg, err := r.loadRecovering(ctx, append(opts, r.Options...))
 	if err != nil {
-		return aws.Config{}, red.wrap(err, fmt.Sprintf("cannot load AWS profile %q from %s and %s", orDefault(r.Profile), r.ConfigFile, r.CredentialsFile))
+		return aws.Config{}, &ConfigError{red.wrap(err, fmt.Sprintf("cannot load AWS profile %q from %s and %s", orDefault(r.Profile), r.ConfigFile, r.CredentialsFile))}
 	}
 	if cfg.Credentials != nil {
 		cfg.Credentials = &guard{inner: cfg.Credentials, red: red, now: r.now, signIn: signInOf(cfg, r.Profile)}
@@ -168,6 +168,13 @@ func orDefault(profile string) string {
 	}
 	return profile
 }
+
+// ConfigError is a profile the SDK could not load from the files: a missing
+// profile, a value it cannot use. Its text quotes no value from the files.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // SignInError is a failed IAM Identity Center sign-in: no cached token, an
 // expired one that could not be refreshed, or one the portal refused.

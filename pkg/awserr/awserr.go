@@ -138,6 +138,7 @@ func kindOfOurs(err error) (Kind, error) {
 	var ssoToken *ssocreds.InvalidTokenError
 	var expired *awsclient.ExpiredError
 	var mfa *awsclient.MFAError
+	var badConfig *awsclient.ConfigError
 	switch {
 	case errors.As(err, &mfa):
 		return MFA, mfa
@@ -153,6 +154,8 @@ func kindOfOurs(err error) (Kind, error) {
 		return BadConfig, notExist
 	case errors.As(err, &assumeMissing):
 		return BadConfig, assumeMissing
+	case errors.As(err, &badConfig):
+		return BadConfig, badConfig
 	}
 	return Other, nil
 }
