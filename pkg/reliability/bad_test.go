@@ -23,6 +23,7 @@ import (
 //
 // A secret planted in the content (a word starting PLANTED) must appear in
 // neither stdout nor stderr.
+//
 //	cluster: NAME ENDPOINT CA
 //	                     the local AWS describes cluster NAME with this
 //	                     endpoint and certificateAuthority.data (a hostile
