@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/logincreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 
@@ -176,52 +177,58 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// SignInError is a failed IAM Identity Center sign-in: no cached token, an
-// expired one that could not be refreshed, or one the portal refused.
+// SignInError is a failed sign-in: IAM Identity Center's (aws sso login)
+// or a console session's (aws login), with no cached token, an expired one
+// that could not be refreshed, or one AWS refused.
 type SignInError struct {
 	Profile, SSOSession, CacheFile string
-	Err                            error
+	// Login is true for a login_session profile (aws login).
+	Login bool
+	Err   error
 }
 
 func (e *SignInError) Unwrap() error { return e.Err }
 
 func (e *SignInError) Error() string {
-	login := "aws sso login --profile " + e.Profile
-	what := "for profile " + e.Profile
-	if e.Profile == "" {
-		what, login = "for sso-session "+e.SSOSession, "aws sso login --sso-session "+e.SSOSession
+	what, command := "the SSO session", "aws sso login"
+	if e.Login {
+		what, command = "the AWS login session", "aws login"
 	}
-	msg := "the SSO session " + what + " has expired or is missing"
+	if e.Profile != "" {
+		what, command = what+" for profile "+e.Profile, command+" --profile "+e.Profile
+	} else {
+		what, command = what+" for sso-session "+e.SSOSession, command+" --sso-session "+e.SSOSession
+	}
+	msg := what + " has expired or is missing"
 	if e.CacheFile != "" {
 		msg += " (" + e.CacheFile + ")"
 	}
-	return msg + ": run `" + login + "`"
+	return msg + ": run `" + command + "`"
 }
 
-// signIn is what a failed retrieval of a profile's SSO credentials names.
-type signIn struct {
-	profile, session, cacheFile string
-}
-
-// signInOf finds the profile's IAM Identity Center settings, if it has any.
-func signInOf(cfg aws.Config, profile string) *signIn {
+// signInOf finds the profile's sign-in (sso_session, sso_start_url or
+// login_session), if it has one, for the error that says how to renew it.
+func signInOf(cfg aws.Config, profile string) *SignInError {
 	for _, src := range cfg.ConfigSources {
 		sc, ok := src.(config.SharedConfig)
-		if !ok {
+		if !ok || sc.RoleARN != "" {
 			continue
 		}
-		key := sc.SSOStartURL
-		if sc.SSOSessionName != "" {
-			key = sc.SSOSessionName
+		s := &SignInError{Profile: sc.Profile, SSOSession: sc.SSOSessionName}
+		if profile != "" {
+			s.Profile = profile
 		}
-		if key == "" || sc.RoleARN != "" {
+		switch {
+		case sc.LoginSession != "":
+			s.Login = true
+			s.CacheFile, _ = logincreds.StandardCachedTokenFilepath(sc.LoginSession, os.Getenv("AWS_LOGIN_CACHE_DIRECTORY"))
+		case sc.SSOSessionName != "":
+			s.CacheFile, _ = ssocreds.StandardCachedTokenFilepath(sc.SSOSessionName)
+		case sc.SSOStartURL != "":
+			s.CacheFile, _ = ssocreds.StandardCachedTokenFilepath(sc.SSOStartURL)
+		default:
 			return nil
 		}
-		s := &signIn{profile: sc.Profile, session: sc.SSOSessionName}
-		if profile != "" {
-			s.profile = profile
-		}
-		s.cacheFile, _ = ssocreds.StandardCachedTokenFilepath(key)
 		return s
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ type guard struct {
 	inner  aws.CredentialsProvider
 	red    *redactor
 	now    func() time.Time
-	signIn *signIn // the profile's IAM Identity Center sign-in, if any
+	signIn *SignInError // the profile's sign-in, if any, without its cause
 }
 
 // ExpiredError is credentials that a provider (credential_process, most
@@ -48,7 +49,21 @@ func (g *guard) Retrieve(ctx context.Context) (creds aws.Credentials, err error)
 	if creds.CanExpire && !creds.Expires.After(g.now()) {
 		return aws.Credentials{}, &ExpiredError{Source: sourceName(creds.Source), Expires: creds.Expires}
 	}
+	g.keepSignInPrivate()
 	return creds, nil
+}
+
+// keepSignInPrivate makes the sign-in's token cache readable by its owner
+// only. The SDK rewrites a refreshed SSO token with the mode the file had,
+// where the AWS CLI writes 0600: a refresh token readable by others would
+// let them sign in as the user.
+func (g *guard) keepSignInPrivate() {
+	if g.signIn == nil || g.signIn.CacheFile == "" {
+		return
+	}
+	if fi, err := os.Stat(g.signIn.CacheFile); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		os.Chmod(g.signIn.CacheFile, fi.Mode().Perm()&0o600)
+	}
 }
 
 // IsCredentialsProvider lets aws.IsCredentialsProvider see through the guard.
@@ -69,7 +84,9 @@ func (g *guard) explain(err error) error {
 	}
 	err = g.red.wrap(err, "cannot get AWS credentials")
 	if g.signIn != nil && aboutSignIn(err) {
-		return &SignInError{Profile: g.signIn.profile, SSOSession: g.signIn.session, CacheFile: g.signIn.cacheFile, Err: err}
+		s := *g.signIn
+		s.Err = err
+		return &s
 	}
 	return err
 }
