@@ -737,3 +737,24 @@ func TestNewCmd(t *testing.T) {
 		t.Errorf("a stray argument gives %v, want a usage error", err)
 	}
 }
+
+// TestExpiredProcessCredentials (issue 18): credentials that
+// credential_process hands out already expired give exit 4, and nothing is
+// cached (a cached token would be refused by the cluster for its lifetime).
+func TestExpiredProcessCredentials(t *testing.T) {
+	h := newHarness(t)
+	script := filepath.Join(h.home, "creds.sh")
+	expired := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	writeFile(t, script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", \"SecretAccessKey\": \"secret-proc\", \"SessionToken\": \"session-proc\", \"Expiration\": \""+expired+"\"}'\n")
+	if err := os.Chmod(script, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(h.home, ".aws", "config"), testConfig+"\n[profile proc]\ncredential_process = "+script+"\nregion = ap-northeast-2\n")
+	err := h.options(func(o *Options) { o.Profile = "proc" }).exec(t)
+	if cmdutil.CodeOf(err) != cmdutil.ExitCredentials || !strings.Contains(fmt.Sprint(err), "the credentials from credential_process expired at "+expired) {
+		t.Errorf("err = %v (exit %d), want exit 4 naming credential_process and the expiry", err, cmdutil.CodeOf(err))
+	}
+	if entries, _ := filepath.Glob(filepath.Join(h.cacheDir, "*.json")); len(entries) != 0 {
+		t.Errorf("expired credentials were cached: %v", entries)
+	}
+}
