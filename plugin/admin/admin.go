@@ -285,9 +285,6 @@ func kubeErr(err error, doing string) error {
 	return fmt.Errorf("%s: %w", doing, err)
 }
 
-// awsErr gives AWS errors their exit code and advice (awserr).
-func awsErr(err error, doing string) error { return awserr.Explain(err, doing) }
-
 // inputErr gives aws-auth problems their exit codes.
 func inputErr(err error) error {
 	var pe *awsauth.ParseError
