@@ -205,15 +205,6 @@ func KindOfCode(code string) Kind {
 	return Other
 }
 
-// Code returns the AWS error code and message in err's chain.
-func Code(err error) (code, message string, ok bool) {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode(), ae.ErrorMessage(), true
-	}
-	return "", "", false
-}
-
 // Explain is err for a command that was doing something, with the exit code
 // of its kind and the advice that goes with it. An error that already has
 // an exit code keeps it.
