@@ -107,9 +107,11 @@ func TestSignalAtLoginMFAPrompt(t *testing.T) {
 			cmd.Process.Signal(sig)
 			io.Copy(io.Discard, r)
 			err := cmd.Wait()
+			// SIGINT also cancels the command's context, which may end it
+			// first, with exit 1; SIGTERM ends it through the copy's handler.
 			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != 128+int(sig) {
-				t.Errorf("exit %v, want %d", err, 128+int(sig))
+			if !errors.As(err, &exit) || exit.ExitCode() == 0 || (sig == syscall.SIGTERM && exit.ExitCode() != 128+int(sig)) {
+				t.Errorf("exit %v, want a failure (%d for SIGTERM)", err, 128+int(sig))
 			}
 			if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) != 0 {
 				t.Errorf("the signal left %v in TMPDIR", left)
