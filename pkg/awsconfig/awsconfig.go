@@ -73,7 +73,8 @@ func expandHome(p, home string) string {
 }
 
 // ParseError reports a file that the AWS tools could not read either, with the
-// line to fix.
+// line to fix. Its message names the file, the line and the key, never a
+// value or the text of a line: a malformed line may hold a secret key.
 type ParseError struct {
 	Path string
 	Line int // 1-based; 0 when unknown
@@ -156,7 +157,8 @@ func Parse(path string, kind Kind, data []byte, exists bool) (*File, error) {
 		SpaceBeforeInlineComment: true,
 	}, data)
 	if err != nil {
-		return nil, &ParseError{Path: path, Msg: fmt.Sprintf("cannot be parsed: %v", err)}
+		// ini.v1's message quotes the text it stopped at, which may be a secret.
+		return nil, &ParseError{Path: path, Msg: "cannot be parsed by the ini reader (its message is not shown, as it quotes the file); look for an unclosed quote or backtick"}
 	}
 	f.ini = cfg
 	return f, nil
@@ -196,7 +198,7 @@ func (f *File) scan() error {
 		case l.text[0] == '[':
 			closing := strings.LastIndexByte(l.text, ']')
 			if closing < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the section header %q has no closing \"]\"", strings.TrimSpace(l.text))}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: `a section header has no closing "]"`}
 			}
 			l.kind = headerLine
 			if cur >= 0 {
@@ -211,14 +213,14 @@ func (f *File) scan() error {
 		default:
 			i := strings.IndexAny(l.text, "=:")
 			if i < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%q is not a \"key = value\" line, a [section] header or a comment", strings.TrimSpace(l.text))}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: `the line is not a "key = value" line, a [section] header or a comment (its text is not shown: it may hold a secret)`}
 			}
 			key := strings.TrimSpace(l.text[:i])
 			if key == "" {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%q has no key before the %q", strings.TrimSpace(l.text), l.text[i:i+1])}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("there is no key before the %q", l.text[i:i+1])}
 			}
 			if cur < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the key %q comes before any [section] header", key)}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%s comes before any [section] header", keyName(key))}
 			}
 			l.kind = keyLine
 			l.key = strings.ToLower(key)
@@ -231,8 +233,8 @@ func (f *File) scan() error {
 			// ini.v1 reads a value opened by """ as running to the next """,
 			// over any lines and section headers, where the AWS CLI reads one
 			// line: the two would disagree about where our profile is.
-			if strings.HasPrefix(string(data[l.valStart:l.end]), `"""`) {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the value of %q starts with \"\"\"; the AWS CLI reads it as plain text but the ini reader eks-login uses as a multi-line value, so eks-login will not edit this file. Remove or quote the value differently", key)}
+			if opener := multiLineOpener(string(data[l.valStart:l.end])); opener != "" {
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the value of %s starts with %s; the AWS CLI reads it as plain text but the ini reader eks-login uses as a multi-line value, so eks-login will not edit this file. Remove or quote the value differently", keyName(key), opener)}
 			}
 		}
 		f.lines = append(f.lines, l)
@@ -245,6 +247,27 @@ func (f *File) scan() error {
 		f.sections[cur].end = len(f.lines)
 	}
 	return nil
+}
+
+// multiLineOpener is what makes ini.v1 read a value over several lines: an
+// opening """, or a backtick that the line does not close.
+func multiLineOpener(value string) string {
+	switch {
+	case strings.HasPrefix(value, `"""`):
+		return `"""`
+	case strings.HasPrefix(value, "`") && !strings.Contains(value[1:], "`"):
+		return "an unclosed backtick"
+	}
+	return ""
+}
+
+// keyName quotes a key for a message when it looks like one; anything else
+// (a secret with a blank in it, before a "=") is not shown.
+func keyName(key string) string {
+	if key == "" || len(key) > 64 || strings.Trim(strings.ToLower(key), "abcdefghijklmnopqrstuvwxyz0123456789_-.") != "" {
+		return "a key (not shown: it is not a key name)"
+	}
+	return fmt.Sprintf("the key %q", key)
 }
 
 // profileOf names the profile a section header defines, as the AWS CLI reads

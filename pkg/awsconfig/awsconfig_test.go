@@ -203,19 +203,31 @@ func TestRemoveKeepsUnmanagedAndNeighbours(t *testing.T) {
 }
 
 func TestParseErrorsNameFileAndLine(t *testing.T) {
+	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
 	tests := []struct {
 		name, data, want string
 	}{
-		{"unclosed header", "[default]\nregion = x\n[profile dev1\nregion = y\n", "bad.ini line 3: the section header \"[profile dev1\" has no closing \"]\""},
-		{"garbage line", "[default]\nregion = x\nthis is not ini\n", "bad.ini line 3: \"this is not ini\" is not a \"key = value\" line"},
+		{"unclosed header", "[default]\nregion = x\n[profile dev1\nregion = y\n", `bad.ini line 3: a section header has no closing "]"`},
+		{"garbage line", "[default]\nregion = x\nthis is not ini\n", `bad.ini line 3: the line is not a "key = value" line`},
 		{"key before any section", "# c\nregion = x\n[default]\n", "bad.ini line 2: the key \"region\" comes before any [section] header"},
-		{"empty key", "[default]\n = x\n", "bad.ini line 2: \"= x\" has no key before the \"=\""},
+		{"empty key", "[default]\n = x\n", "bad.ini line 2: there is no key before the \"=\""},
+		// Issue 18: a malformed line never reaches the message.
+		{"secret without =", "[default]\naws_secret_access_key " + secret + "\n", `bad.ini line 2: the line is not a "key = value" line`},
+		{"secret alone", "[default]\naws_access_key_id = AKID\n" + secret + "\n", `bad.ini line 3: the line is not a "key = value" line`},
+		{"secret after a lone =", "[default]\n=" + secret + "\n", "bad.ini line 2: there is no key before the \"=\""},
+		{"secret as a header", "[" + secret + "\n", `bad.ini line 1: a section header has no closing "]"`},
+		{"secret as a key", secret + " = x\n[default]\n", "bad.ini line 1: a key (not shown: it is not a key name) comes before any [section] header"},
+		{"secret after a backtick", "[default]\naws_secret_access_key = `" + secret + "\nregion = x\n", "bad.ini line 2: the value of the key \"aws_secret_access_key\" starts with an unclosed backtick"},
+		{"secret after three quotes", "[default]\naws_secret_access_key = \"\"\"" + secret + "\n", "bad.ini line 2: the value of the key \"aws_secret_access_key\" starts with \"\"\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("bad.ini", ConfigFile, []byte(tt.data), true)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("the error quotes the secret: %v", err)
 			}
 		})
 	}

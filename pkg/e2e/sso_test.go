@@ -3,6 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -17,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/eks-login/eks-login/pkg/awsapi/ssocreds"
 	"github.com/eks-login/eks-login/pkg/world"
 )
 
@@ -185,10 +186,7 @@ func TestTokenThroughSSOProfile(t *testing.T) {
 			if tt.legacy {
 				cacheKey = ssoStartURL
 			}
-			cacheFile, err := ssocreds.StandardCachedTokenFilepathIn(dev.Home, cacheKey)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cacheFile := ssoTokenCacheFile(dev.Home, cacheKey)
 			session := world.SSOSession{
 				Name:         fmt.Sprintf("e2e-sso-%d", i),
 				AccessToken:  fmt.Sprintf("aoa-e2e-%d-%d", i, time.Now().UnixNano()),
@@ -334,4 +332,12 @@ func TestTokenThroughSSOProfile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ssoTokenCacheFile is where `aws sso login` caches the token for key (an
+// sso-session's name, or a legacy profile's start URL) under home, as the
+// AWS CLI and the SDK's ssocreds.StandardCachedTokenFilepath name it.
+func ssoTokenCacheFile(home, key string) string {
+	sum := sha1.Sum([]byte(key))
+	return filepath.Join(home, ".aws", "sso", "cache", hex.EncodeToString(sum[:])+".json")
 }

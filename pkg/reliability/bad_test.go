@@ -20,6 +20,10 @@ import (
 //	                     it in an environment variable; empty for none
 //	want-exit: N         the exit code (plugin/cmdutil)
 //	want-message: TEXT   a part of stderr
+//
+// A secret planted in the content (a word starting PLANTED) must appear in
+// neither stdout nor stderr.
+//
 //	cluster: NAME ENDPOINT CA
 //	                     the local AWS describes cluster NAME with this
 //	                     endpoint and certificateAuthority.data (a hostile
@@ -157,6 +161,9 @@ func TestBadInputs(t *testing.T) {
 			}
 			if !strings.Contains(msg, c.wantMsg) {
 				t.Errorf("stderr does not say %q: %.500q", c.wantMsg, msg)
+			}
+			if bytes.Contains(c.content, []byte("PLANTED")) && strings.Contains(stdout.String()+msg, "PLANTED") {
+				t.Errorf("the output holds the secret planted in the file: %.500q", stdout.String()+msg)
 			}
 			if strings.Contains(msg, "goroutine ") || strings.Contains(msg, "panic:") {
 				t.Errorf("stack trace on stderr: %.500s", msg)

@@ -1,8 +1,8 @@
 // Package token mints the bearer tokens that Amazon EKS accepts: a presigned
 // STS GetCallerIdentity URL, wrapped as "k8s-aws-v1." + base64url(URL). It is
-// pure logic with light imports (no SDK service clients, no client-go), since
-// kubectl runs it on every call: give it credentials, a region, a cluster and
-// a time, and it gives back the token and when to stop using it.
+// pure logic (the SDK's STS presign client signs, nothing is sent): give it
+// credentials, a region, a cluster and a time, and it gives back the token
+// and when to stop using it.
 package token
 
 import (
@@ -12,11 +12,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 const (
@@ -32,8 +37,6 @@ const (
 	// Lifetime is how long kubectl may reuse a token: one minute less than the
 	// 15 the authenticator accepts, so a token never dies in flight.
 	Lifetime = 14 * time.Minute
-	// emptyPayloadHash is the SHA-256 of the empty body of a GET.
-	emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 )
 
 // Request is everything a token depends on.
@@ -52,7 +55,10 @@ type Token struct {
 	Expiration time.Time
 }
 
-// New presigns GetCallerIdentity for req and wraps it as a token.
+// New presigns GetCallerIdentity for req with the SDK's STS presign client
+// and wraps it as a token. The request is sent to no one: the host is the
+// partition's canonical one (see STSHost), whatever endpoint the profile
+// configures, and the signing time is req.Now.
 func New(ctx context.Context, req Request) (Token, error) {
 	if req.ClusterName == "" {
 		return Token{}, errors.New("the cluster name is empty")
@@ -69,32 +75,54 @@ func New(ctx context.Context, req Request) (Token, error) {
 	}
 	// X-Amz-Date has whole seconds; the expiry is counted from that.
 	now := req.Now.UTC().Truncate(time.Second)
-	q := url.Values{
-		"Action":        {"GetCallerIdentity"},
-		"Version":       {"2011-06-15"},
-		"X-Amz-Expires": {fmt.Sprint(int(URLExpiry / time.Second))},
-	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+host+"/?"+q.Encode(), nil)
-	if err != nil {
-		return Token{}, fmt.Errorf("cannot build the STS request: %w", err)
-	}
-	hreq.Header.Set(ClusterIDHeader, req.ClusterName)
-	signed, _, err := v4.NewSigner().PresignHTTP(ctx, req.Credentials, hreq, emptyPayloadHash, "sts", signingRegion, now)
+	client := sts.NewPresignClient(sts.New(sts.Options{
+		Region:       signingRegion,
+		BaseEndpoint: aws.String("https://" + host),
+		Credentials:  credentials.StaticCredentialsProvider{Value: req.Credentials},
+	}), func(o *sts.PresignOptions) { o.Presigner = fixedSigner{v4.NewSigner(), now} })
+	signed, err := client.PresignGetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.PresignOptions) {
+		o.ClientOptions = append(o.ClientOptions, func(o *sts.Options) {
+			o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue(ClusterIDHeader, req.ClusterName), addExpires)
+		})
+	})
 	if err != nil {
 		return Token{}, fmt.Errorf("cannot sign the STS request: %w", err)
 	}
 	return Token{
-		Value:      Prefix + base64.RawURLEncoding.EncodeToString([]byte(signed)),
+		Value:      Prefix + base64.RawURLEncoding.EncodeToString([]byte(signed.URL)),
 		Expiration: Expiration(now, req.Credentials),
 	}, nil
 }
 
-// Expiration is when a token signed at signedAt with creds stops being
+// fixedSigner is the SDK's signer with the signing time fixed, so the token's
+// expiry is computed from the X-Amz-Date it carries.
+type fixedSigner struct {
+	signer *v4.Signer
+	at     time.Time
+}
+
+func (s fixedSigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return s.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, s.at, optFns...)
+}
+
+// addExpires sets X-Amz-Expires, which the presigner signs as it finds it.
+func addExpires(stack *middleware.Stack) error {
+	return stack.Build.Add(middleware.BuildMiddlewareFunc("eks-login/X-Amz-Expires", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+		if r, ok := in.Request.(*smithyhttp.Request); ok {
+			q := r.URL.Query()
+			q.Set("X-Amz-Expires", strconv.Itoa(int(URLExpiry/time.Second)))
+			r.URL.RawQuery = q.Encode()
+		}
+		return next.HandleBuild(ctx, in)
+	}), middleware.After)
+}
+
+// Expiration is when a token signed at fixedSigner with creds stops being
 // usable: Lifetime after signing, but never after the credentials expire,
 // since STS rejects a signature made by expired credentials however young it
 // is (aws-iam-authenticator issue #590 handed kubectl such tokens).
-func Expiration(signedAt time.Time, creds aws.Credentials) time.Time {
-	exp := signedAt.UTC().Truncate(time.Second).Add(Lifetime)
+func Expiration(fixedSigner time.Time, creds aws.Credentials) time.Time {
+	exp := fixedSigner.UTC().Truncate(time.Second).Add(Lifetime)
 	if creds.CanExpire && !creds.Expires.IsZero() && creds.Expires.Before(exp) {
 		exp = creds.Expires.UTC().Truncate(time.Second)
 	}

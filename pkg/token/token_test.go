@@ -265,7 +265,7 @@ func verifyPresigned(u *url.URL, secret, cluster string) error {
 		"GET", "/", strings.Join(query, "&"),
 		"host:" + u.Host + "\n" + "x-k8s-aws-id:" + cluster + "\n",
 		"host;x-k8s-aws-id",
-		emptyPayloadHash,
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", // SHA-256 of the empty body
 	}, "\n")
 	scope := strings.SplitN(q.Get("X-Amz-Credential"), "/", 2)[1]
 	parts := strings.Split(scope, "/") // date/region/service/aws4_request

@@ -14,17 +14,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/awserr"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
-	"github.com/eks-login/eks-login/pkg/awsapi/sts"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/pflag"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -166,24 +165,16 @@ func parseClusterARN(s string) (name, region string) {
 	return "", ""
 }
 
-// aws loads the AWS configuration of --profile and --region.
+// aws loads the AWS configuration of --profile and --region, as every
+// command does (awsclient).
 func (c *Common) aws(ctx context.Context, regionHint string) (aws.Config, error) {
 	if c.awsCfg != nil {
 		return *c.awsCfg, nil
 	}
-	var opts []func(*config.LoadOptions) error
-	if c.getenv != nil {
-		opts = append(opts, config.WithGetenv(c.getenv))
-	}
-	if c.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
-	}
-	if c.Region != "" {
-		opts = append(opts, config.WithRegion(c.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfgFile, credFile := awsclient.Files(c.env)
+	cfg, err := awsclient.Load(ctx, awsclient.Request{Profile: c.Profile, Region: c.Region, ConfigFile: cfgFile, CredentialsFile: credFile})
 	if err != nil {
-		return aws.Config{}, cmdutil.Errorf(cmdutil.ExitCredentials, "cannot load the AWS configuration (profile %q): %w", c.Profile, err)
+		return aws.Config{}, awserr.Explain(err, fmt.Sprintf("cannot load the AWS configuration (profile %q)", c.Profile))
 	}
 	if cfg.Region == "" {
 		cfg.Region = regionHint
@@ -256,27 +247,6 @@ func kubeErr(err error, doing string) error {
 		return cmdutil.Errorf(cmdutil.ExitNetwork, "%s: %w", doing, err)
 	case errors.As(err, &ee):
 		return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: %w", doing, err)
-	}
-	if cmdutil.CodeOf(err) != cmdutil.ExitFailure {
-		return err
-	}
-	return fmt.Errorf("%s: %w", doing, err)
-}
-
-// awsErr gives AWS errors their exit code: AccessDenied names the action.
-func awsErr(err error, doing string) error {
-	if err == nil {
-		return nil
-	}
-	switch kind := awserr.KindOf(err); {
-	case kind == awserr.AccessDenied:
-		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s: AWS denied it; the profile's identity needs that permission: %w", doing, err)
-	case kind.IsCredentials():
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: the AWS credentials are not valid: %w", doing, err)
-	}
-	var re interface{ HTTPStatusCode() int }
-	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden {
-		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s: %w", doing, err)
 	}
 	if cmdutil.CodeOf(err) != cmdutil.ExitFailure {
 		return err

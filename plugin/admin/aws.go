@@ -3,9 +3,9 @@ package admin
 import (
 	"context"
 
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
-	"github.com/eks-login/eks-login/pkg/awsapi/sts"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // EKSAPI is the part of the EKS API the admin commands call; *eks.Client is one.

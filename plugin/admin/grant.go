@@ -3,10 +3,11 @@ package admin
 import (
 	"context"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
-	iamtypes "github.com/eks-login/eks-login/pkg/awsapi/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -212,7 +213,7 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 	groupName := "IAM group " + s.Group
 	group, err := im.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(s.Group)})
 	if err != nil && !noSuchEntity(err) {
-		return nil, awsErr(err, "cannot read "+groupName+" (iam:GetGroup)")
+		return nil, awserr.Explain(err, "cannot read "+groupName+" (iam:GetGroup)")
 	}
 	var members []string
 	if group != nil && err == nil {
@@ -228,7 +229,7 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 		if contains(members, u) {
 			plan.add(&Step{Verb: "update", Object: groupName, Note: "remove member " + u, apply: func(ctx context.Context) error {
 				_, err := im.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String(s.Group), UserName: aws.String(u)})
-				return awsErr(err, "cannot remove "+userName+" from "+groupName+" (iam:RemoveUserFromGroup)")
+				return awserr.Explain(err, "cannot remove "+userName+" from "+groupName+" (iam:RemoveUserFromGroup)")
 			}})
 			members = slicesWithout(members, u)
 		}
@@ -275,7 +276,7 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 		case len(members) == 0 && others == 0:
 			plan.add(&Step{Verb: "delete", Object: groupName, Note: "no members or policies left", apply: func(ctx context.Context) error {
 				_, err := im.DeleteGroup(ctx, &iam.DeleteGroupInput{GroupName: aws.String(s.Group)})
-				return awsErr(err, "cannot delete "+groupName+" (iam:DeleteGroup)")
+				return awserr.Explain(err, "cannot delete "+groupName+" (iam:DeleteGroup)")
 			}})
 		default:
 			plan.add(&Step{Verb: "keep", Object: groupName, Note: fmt.Sprintf("%d other members and %d other policies still use it: left alone", len(members), others)})
@@ -288,7 +289,7 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 		return plan, nil
 	}
 	if err != nil {
-		return nil, awsErr(err, "cannot read "+roleName+" (iam:GetRole)")
+		return nil, awserr.Explain(err, "cannot read "+roleName+" (iam:GetRole)")
 	}
 	r, rpName := aws.String(s.Role), aws.String(s.rolePolicyName())
 	others, err := planRevokeInlinePolicy(ctx, plan, policyHolder{
@@ -325,7 +326,7 @@ func planRevokeIAM(ctx context.Context, env *iamEnv, s IAMSpec) (*Plan, error) {
 		plan.add(&Step{Verb: "delete", Object: roleName, Diff: objectDiff("iam/role/"+s.Role+"/trust-policy.json", prettyJSON(aws.ToString(role.Role.AssumeRolePolicyDocument)), nil),
 			apply: func(ctx context.Context) error {
 				_, err := im.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(s.Role)})
-				return awsErr(err, "cannot delete "+roleName+" (iam:DeleteRole)")
+				return awserr.Explain(err, "cannot delete "+roleName+" (iam:DeleteRole)")
 			}})
 	}
 	return plan, nil
@@ -348,14 +349,14 @@ func planRevokeInlinePolicy(ctx context.Context, plan *Plan, h policyHolder) (ot
 	switch err := h.get(ctx); {
 	case err == nil:
 		plan.add(&Step{Verb: "delete", Object: object, apply: func(ctx context.Context) error {
-			return awsErr(h.del(ctx), "cannot delete "+object+" (iam:Delete"+h.kind+"Policy)")
+			return awserr.Explain(h.del(ctx), "cannot delete "+object+" (iam:Delete"+h.kind+"Policy)")
 		}})
 	case !noSuchEntity(err):
-		return 0, awsErr(err, "cannot read "+object+" (iam:Get"+h.kind+"Policy)")
+		return 0, awserr.Explain(err, "cannot read "+object+" (iam:Get"+h.kind+"Policy)")
 	}
 	inline, attached, err := h.list(ctx)
 	if err != nil {
-		return 0, awsErr(err, "cannot list the policies of "+h.name+" (iam:List"+h.kind+"Policies, iam:ListAttached"+h.kind+"Policies)")
+		return 0, awserr.Explain(err, "cannot list the policies of "+h.name+" (iam:List"+h.kind+"Policies, iam:ListAttached"+h.kind+"Policies)")
 	}
 	return len(slicesWithout(inline, h.policy)) + attached, nil
 }
@@ -369,22 +370,22 @@ func deleteUserStep(ctx context.Context, im IAMAPI, u, group string) (*Step, err
 		return &Step{Verb: "keep", Object: userName, Note: "absent: nothing to remove"}, nil
 	}
 	if err != nil {
-		return nil, awsErr(err, "cannot read "+userName+" (iam:GetUser)")
+		return nil, awserr.Explain(err, "cannot read "+userName+" (iam:GetUser)")
 	}
 	if !taggedByUs(user.User.Tags) {
 		return &Step{Verb: "keep", Object: userName, Note: "not created by eks-login: left alone"}, nil
 	}
 	groups, err := im.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(u)})
 	if err != nil {
-		return nil, awsErr(err, "cannot list the groups of "+userName+" (iam:ListGroupsForUser)")
+		return nil, awserr.Explain(err, "cannot list the groups of "+userName+" (iam:ListGroupsForUser)")
 	}
 	inline, err := im.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(u)})
 	if err != nil {
-		return nil, awsErr(err, "cannot list the policies of "+userName+" (iam:ListUserPolicies)")
+		return nil, awserr.Explain(err, "cannot list the policies of "+userName+" (iam:ListUserPolicies)")
 	}
 	attached, err := im.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(u)})
 	if err != nil {
-		return nil, awsErr(err, "cannot list the policies of "+userName+" (iam:ListAttachedUserPolicies)")
+		return nil, awserr.Explain(err, "cannot list the policies of "+userName+" (iam:ListAttachedUserPolicies)")
 	}
 	var otherGroups []string
 	for _, g := range groups.Groups {
@@ -397,7 +398,7 @@ func deleteUserStep(ctx context.Context, im IAMAPI, u, group string) (*Step, err
 	}
 	keys, err := im.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(u)})
 	if err != nil {
-		return nil, awsErr(err, "cannot list the access keys of "+userName+" (iam:ListAccessKeys)")
+		return nil, awserr.Explain(err, "cannot list the access keys of "+userName+" (iam:ListAccessKeys)")
 	}
 	note := "created by eks-login"
 	if n := len(keys.AccessKeyMetadata); n > 0 {
@@ -406,11 +407,11 @@ func deleteUserStep(ctx context.Context, im IAMAPI, u, group string) (*Step, err
 	return &Step{Verb: "delete", Object: userName, Note: note, apply: func(ctx context.Context) error {
 		for _, k := range keys.AccessKeyMetadata {
 			if _, err := im.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(u), AccessKeyId: k.AccessKeyId}); err != nil && !noSuchEntity(err) {
-				return awsErr(err, "cannot delete an access key of "+userName+" (iam:DeleteAccessKey)")
+				return awserr.Explain(err, "cannot delete an access key of "+userName+" (iam:DeleteAccessKey)")
 			}
 		}
 		_, err := im.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(u)})
-		return awsErr(err, "cannot delete "+userName+" (iam:DeleteUser)")
+		return awserr.Explain(err, "cannot delete "+userName+" (iam:DeleteUser)")
 	}}, nil
 }
 

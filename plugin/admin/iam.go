@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"io/fs"
 	"net/url"
 	"os"
@@ -14,9 +15,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
-	iamtypes "github.com/eks-login/eks-login/pkg/awsapi/iam/types"
-	"github.com/eks-login/eks-login/pkg/awsapi/sts"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/fsutil"
@@ -157,7 +158,7 @@ func loadIAMEnv(ctx context.Context, c *Common, cluster string) (*iamEnv, error)
 	}
 	who, err := st.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, awsErr(err, "cannot tell which AWS account the credentials belong to (sts:GetCallerIdentity)")
+		return nil, awserr.Explain(err, "cannot tell which AWS account the credentials belong to (sts:GetCallerIdentity)")
 	}
 	im, err := c.iamClient(ctx)
 	if err != nil {
@@ -259,10 +260,10 @@ func planIAM(ctx context.Context, c *Common, env *iamEnv, s IAMSpec) (*Plan, err
 			apply: func(ctx context.Context) error {
 				_, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(s.Role), AssumeRolePolicyDocument: aws.String(trust.String()),
 					Description: aws.String("Access to EKS cluster " + s.Cluster + " (kubectl eks-login)"), Tags: tags})
-				return awsErr(err, "cannot create "+roleName+" (iam:CreateRole, iam:TagRole)")
+				return awserr.Explain(err, "cannot create "+roleName+" (iam:CreateRole, iam:TagRole)")
 			}})
 	case err != nil:
-		return nil, awsErr(err, "cannot read "+roleName+" (iam:GetRole)")
+		return nil, awserr.Explain(err, "cannot read "+roleName+" (iam:GetRole)")
 	default:
 		note := "left alone"
 		if !sameJSON(aws.ToString(role.Role.AssumeRolePolicyDocument), trust) {
@@ -295,10 +296,10 @@ func planIAM(ctx context.Context, c *Common, env *iamEnv, s IAMSpec) (*Plan, err
 		group = nil
 		plan.add(&Step{Verb: "create", Object: groupName, Note: "path " + createdGroupPath + ", which marks it as eks-login's for revoke", apply: func(ctx context.Context) error {
 			_, err := im.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(s.Group), Path: aws.String(createdGroupPath)})
-			return awsErr(err, "cannot create "+groupName+" (iam:CreateGroup)")
+			return awserr.Explain(err, "cannot create "+groupName+" (iam:CreateGroup)")
 		}})
 	case err != nil:
-		return nil, awsErr(err, "cannot read "+groupName+" (iam:GetGroup)")
+		return nil, awserr.Explain(err, "cannot read "+groupName+" (iam:GetGroup)")
 	default:
 		for _, u := range group.Users {
 			members[aws.ToString(u.UserName)] = true
@@ -334,10 +335,10 @@ func planIAM(ctx context.Context, c *Common, env *iamEnv, s IAMSpec) (*Plan, err
 		case noSuchEntity(err):
 			plan.add(&Step{Verb: "create", Object: userName, apply: func(ctx context.Context) error {
 				_, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u), Tags: tags})
-				return awsErr(err, "cannot create "+userName+" (iam:CreateUser, iam:TagUser)")
+				return awserr.Explain(err, "cannot create "+userName+" (iam:CreateUser, iam:TagUser)")
 			}})
 		case err != nil:
-			return nil, awsErr(err, "cannot read "+userName+" (iam:GetUser)")
+			return nil, awserr.Explain(err, "cannot read "+userName+" (iam:GetUser)")
 		default:
 			plan.add(&Step{Verb: "keep", Object: userName})
 		}
@@ -347,7 +348,7 @@ func planIAM(ctx context.Context, c *Common, env *iamEnv, s IAMSpec) (*Plan, err
 			plan.add(&Step{Verb: "update", Object: groupName, Note: "add member " + u,
 				apply: func(ctx context.Context) error {
 					_, err := im.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(s.Group), UserName: aws.String(u)})
-					return awsErr(err, "cannot add "+userName+" to "+groupName+" (iam:AddUserToGroup)")
+					return awserr.Explain(err, "cannot add "+userName+" to "+groupName+" (iam:AddUserToGroup)")
 				}})
 		}
 		if s.AccessKeyFile != "" {
@@ -373,13 +374,13 @@ func mfaNote(mfa bool) string {
 func inlinePolicyStep(ctx context.Context, object, diffName, what string, want policyDoc, get func(context.Context) (string, error), put func(context.Context, string) error, action string) *Step {
 	have, err := get(ctx)
 	apply := func(ctx context.Context) error {
-		return awsErr(put(ctx, want.String()), "cannot write "+object+" ("+action+")")
+		return awserr.Explain(put(ctx, want.String()), "cannot write "+object+" ("+action+")")
 	}
 	switch {
 	case noSuchEntity(err):
 		return &Step{Verb: "create", Object: object, Note: what, Diff: objectDiff(diffName, nil, want.String()), apply: apply}
 	case err != nil:
-		return &Step{err: awsErr(err, "cannot read "+object)}
+		return &Step{err: awserr.Explain(err, "cannot read "+object)}
 	case sameJSON(have, want):
 		return &Step{Verb: "keep", Object: object, Note: what}
 	}
@@ -409,7 +410,7 @@ func accessKeyStep(env *iamEnv, path, user string) (*Step, error) {
 		apply: func(ctx context.Context) error {
 			out, err := env.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
 			if err != nil {
-				return awsErr(err, "cannot create an access key for IAM user "+user+" (iam:CreateAccessKey)")
+				return awserr.Explain(err, "cannot create an access key for IAM user "+user+" (iam:CreateAccessKey)")
 			}
 			key := out.AccessKey
 			if err := writeSection(env.lockDir, path, user, aws.ToString(key.AccessKeyId), aws.ToString(key.SecretAccessKey)); err != nil {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	ekstypes "github.com/eks-login/eks-login/pkg/awsapi/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
@@ -145,19 +146,19 @@ func accessEntries(ctx context.Context, o *ListOptions) ([]Entry, error) {
 	for more := true; more; more = in.NextToken != nil {
 		page, err := ek.ListAccessEntries(ctx, in)
 		if err != nil {
-			return nil, awsErr(err, "cannot list the access entries of cluster "+c.Name+" (eks:ListAccessEntries)")
+			return nil, awserr.Explain(err, "cannot list the access entries of cluster "+c.Name+" (eks:ListAccessEntries)")
 		}
 		in.NextToken = page.NextToken
 		for _, principal := range page.AccessEntries {
 			e := Entry{Source: "access-entry", ARN: principal}
 			d, err := ek.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal)})
 			if err != nil {
-				return nil, awsErr(err, "cannot read the access entry of "+principal+" (eks:DescribeAccessEntry)")
+				return nil, awserr.Explain(err, "cannot read the access entry of "+principal+" (eks:DescribeAccessEntry)")
 			}
 			e.Username, e.Groups = aws.ToString(d.AccessEntry.Username), d.AccessEntry.KubernetesGroups
 			pol, err := ek.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal)})
 			if err != nil {
-				return nil, awsErr(err, "cannot list the access policies of "+principal+" (eks:ListAssociatedAccessPolicies)")
+				return nil, awserr.Explain(err, "cannot list the access policies of "+principal+" (eks:ListAssociatedAccessPolicies)")
 			}
 			for _, ap := range pol.AssociatedAccessPolicies {
 				e.AccessPolicies = append(e.AccessPolicies, policyShort(ap))

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	ekstypes "github.com/eks-login/eks-login/pkg/awsapi/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
@@ -286,7 +287,7 @@ func describeCluster(ctx context.Context, c *Common, name, region string) (*clus
 	}
 	out, err := ek.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	if err != nil {
-		return nil, awsErr(err, "cannot describe EKS cluster "+name+" (eks:DescribeCluster)")
+		return nil, awserr.Explain(err, "cannot describe EKS cluster "+name+" (eks:DescribeCluster)")
 	}
 	info := &clusterInfo{Name: name, Region: region, ARN: aws.ToString(out.Cluster.Arn), AuthMode: string(ekstypes.AuthenticationModeConfigMap)}
 	if _, r := parseClusterARN(info.ARN); r != "" {
@@ -330,10 +331,10 @@ func accessEntrySteps(ctx context.Context, o *MapOptions, c *clusterInfo) ([]*St
 			apply: func(ctx context.Context) error {
 				_, err := ek.CreateAccessEntry(ctx, &eks.CreateAccessEntryInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal),
 					Username: aws.String(o.Username), KubernetesGroups: o.Groups})
-				return awsErr(err, "cannot create the "+name+" (eks:CreateAccessEntry)")
+				return awserr.Explain(err, "cannot create the "+name+" (eks:CreateAccessEntry)")
 			}})
 	case err != nil:
-		return nil, awsErr(err, "cannot read the "+name+" (eks:DescribeAccessEntry)")
+		return nil, awserr.Explain(err, "cannot read the "+name+" (eks:DescribeAccessEntry)")
 	default:
 		e := cur.AccessEntry
 		if t := aws.ToString(e.Type); t != "" && t != "STANDARD" && !o.Force {
@@ -351,7 +352,7 @@ func accessEntrySteps(ctx context.Context, o *MapOptions, c *clusterInfo) ([]*St
 				apply: func(ctx context.Context) error {
 					_, err := ek.UpdateAccessEntry(ctx, &eks.UpdateAccessEntryInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal),
 						Username: aws.String(o.Username), KubernetesGroups: groups})
-					return awsErr(err, "cannot update the "+name+" (eks:UpdateAccessEntry)")
+					return awserr.Explain(err, "cannot update the "+name+" (eks:UpdateAccessEntry)")
 				}})
 		}
 	}
@@ -375,7 +376,7 @@ func accessEntrySteps(ctx context.Context, o *MapOptions, c *clusterInfo) ([]*St
 	if cur != nil && err == nil {
 		list, err := ek.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal)})
 		if err != nil {
-			return nil, awsErr(err, "cannot list the access policies of the "+name+" (eks:ListAssociatedAccessPolicies)")
+			return nil, awserr.Explain(err, "cannot list the access policies of the "+name+" (eks:ListAssociatedAccessPolicies)")
 		}
 		for _, p := range list.AssociatedAccessPolicies {
 			if aws.ToString(p.PolicyArn) == policy && p.AccessScope != nil {
@@ -394,7 +395,7 @@ func accessEntrySteps(ctx context.Context, o *MapOptions, c *clusterInfo) ([]*St
 		apply: func(ctx context.Context) error {
 			_, err := ek.AssociateAccessPolicy(ctx, &eks.AssociateAccessPolicyInput{ClusterName: aws.String(c.Name), PrincipalArn: aws.String(principal),
 				PolicyArn: aws.String(policy), AccessScope: scope})
-			return awsErr(err, "cannot associate "+pname+" (eks:AssociateAccessPolicy)")
+			return awserr.Explain(err, "cannot associate "+pname+" (eks:AssociateAccessPolicy)")
 		}}), nil
 }
 
@@ -410,7 +411,7 @@ func deleteAccessEntryStep(ctx context.Context, o *MapOptions, c *clusterInfo) (
 		return &Step{Verb: "keep", Object: name, Note: "absent: nothing to remove"}, nil
 	}
 	if err != nil {
-		return nil, awsErr(err, "cannot read the "+name+" (eks:DescribeAccessEntry)")
+		return nil, awserr.Explain(err, "cannot read the "+name+" (eks:DescribeAccessEntry)")
 	}
 	e := cur.AccessEntry
 	protected := (aws.ToString(e.Type) != "" && aws.ToString(e.Type) != "STANDARD") || strings.HasPrefix(aws.ToString(e.Username), "system:node:")
@@ -429,6 +430,6 @@ func deleteAccessEntryStep(ctx context.Context, o *MapOptions, c *clusterInfo) (
 			if isNotFound(err) {
 				return nil
 			}
-			return awsErr(err, "cannot delete the "+name+" (eks:DeleteAccessEntry)")
+			return awserr.Explain(err, "cannot delete the "+name+" (eks:DeleteAccessEntry)")
 		}}, nil
 }

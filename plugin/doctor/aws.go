@@ -3,18 +3,19 @@ package doctor
 import (
 	"context"
 	"errors"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
 	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	"github.com/eks-login/eks-login/pkg/awsapi/iam"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/eks-login/eks-login/plugin/login"
 )
 
 // AWS is what doctor asks of AWS. Profiles are loaded and errors sorted by
-// login's code (login.SDK, login.Classify): errors are *login.AWSError.
+// login's code (login.SDK, login.Classify): errors are *awserr.Error.
 type AWS interface {
 	// CallerIdentity is STS GetCallerIdentity as profile p.
 	CallerIdentity(ctx context.Context, p login.ProfileRef) (login.Identity, error)
@@ -58,11 +59,11 @@ func (a *sdkAWS) DescribeCluster(ctx context.Context, p login.ProfileRef, name s
 	}
 	out, err := eks.NewFromConfig(cfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	if err != nil {
-		return Cluster{}, login.Classify(err)
+		return Cluster{}, awserr.Classify(err)
 	}
 	c := out.Cluster
 	if c == nil {
-		return Cluster{}, &login.AWSError{Kind: login.KindOther, Err: errors.New("DescribeCluster answered without a cluster")}
+		return Cluster{}, &awserr.Error{Kind: awserr.Other, Err: errors.New("DescribeCluster answered without a cluster")}
 	}
 	cl := Cluster{Name: aws.ToString(c.Name), ARN: aws.ToString(c.Arn), Endpoint: aws.ToString(c.Endpoint), Status: string(c.Status), Version: aws.ToString(c.Version)}
 	if c.CertificateAuthority != nil {
@@ -87,7 +88,7 @@ type sdkIAM struct{ c *iam.Client }
 func (s sdkIAM) ListGroupsForUser(ctx context.Context, user string) ([]string, error) {
 	out, err := s.c.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(user)})
 	if err != nil {
-		return nil, login.Classify(err)
+		return nil, awserr.Classify(err)
 	}
 	var names []string
 	for _, g := range out.Groups {
@@ -99,7 +100,7 @@ func (s sdkIAM) ListGroupsForUser(ctx context.Context, user string) ([]string, e
 func (s sdkIAM) ListGroupPolicies(ctx context.Context, group string) ([]string, error) {
 	out, err := s.c.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(group)})
 	if err != nil {
-		return nil, login.Classify(err)
+		return nil, awserr.Classify(err)
 	}
 	return out.PolicyNames, nil
 }
@@ -107,7 +108,7 @@ func (s sdkIAM) ListGroupPolicies(ctx context.Context, group string) ([]string, 
 func (s sdkIAM) GetGroupPolicy(ctx context.Context, group, policy string) (string, error) {
 	out, err := s.c.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(policy)})
 	if err != nil {
-		return "", login.Classify(err)
+		return "", awserr.Classify(err)
 	}
 	return unescape(aws.ToString(out.PolicyDocument)), nil
 }
@@ -115,7 +116,7 @@ func (s sdkIAM) GetGroupPolicy(ctx context.Context, group, policy string) (strin
 func (s sdkIAM) ListAttachedGroupPolicies(ctx context.Context, group string) ([]string, error) {
 	out, err := s.c.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group)})
 	if err != nil {
-		return nil, login.Classify(err)
+		return nil, awserr.Classify(err)
 	}
 	var names []string
 	for _, p := range out.AttachedPolicies {
@@ -127,7 +128,7 @@ func (s sdkIAM) ListAttachedGroupPolicies(ctx context.Context, group string) ([]
 func (s sdkIAM) RoleTrustPolicy(ctx context.Context, role string) (string, error) {
 	out, err := s.c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)})
 	if err != nil {
-		return "", login.Classify(err)
+		return "", awserr.Classify(err)
 	}
 	if out.Role == nil {
 		return "", errors.New("GetRole answered without a role")

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,7 +66,7 @@ func (f *fakeAWS) DescribeCluster(_ context.Context, p login.ProfileRef, name st
 
 func (f *fakeAWS) IAM(context.Context, login.ProfileRef) (IAMReader, error) {
 	if f.iam == nil {
-		return nil, &login.AWSError{Kind: login.KindAccessDenied, Code: "AccessDenied", Message: "no"}
+		return nil, &awserr.Error{Kind: awserr.AccessDenied, Code: "AccessDenied", Message: "no"}
 	}
 	return f.iam, nil
 }
@@ -79,7 +80,7 @@ type fakeIAM struct {
 
 func (f *fakeIAM) ListGroupsForUser(context.Context, string) ([]string, error) {
 	if f.denied {
-		return nil, &login.AWSError{Kind: login.KindAccessDenied, Code: "AccessDenied", Message: "User: " + userARN + " is not authorized to perform: iam:ListGroupsForUser"}
+		return nil, &awserr.Error{Kind: awserr.AccessDenied, Code: "AccessDenied", Message: "User: " + userARN + " is not authorized to perform: iam:ListGroupsForUser"}
 	}
 	return f.groups, nil
 }
@@ -226,7 +227,7 @@ func run(t *testing.T, s setup, output string) (string, error) {
 }
 
 func TestLinks(t *testing.T) {
-	denied := &login.AWSError{Kind: login.KindAssumeRoleDenied, Code: "AccessDenied", Message: "User: " + userARN + " is not authorized to perform: sts:AssumeRole on resource: " + roleARN, Caller: userARN}
+	denied := &awserr.Error{Kind: awserr.AssumeRoleDenied, Code: "AccessDenied", Message: "User: " + userARN + " is not authorized to perform: sts:AssumeRole on resource: " + roleARN, Caller: userARN}
 	assumePolicy := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"` + roleARN + `"}}`
 	trustAccount := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account + `:root"},"Action":"sts:AssumeRole"}]}`
 	tests := []struct {
@@ -242,7 +243,7 @@ func TestLinks(t *testing.T) {
 			"the cluster takes you for developer (groups: developers, system:authenticated)", fmt.Sprintf("%-40s yes", "list pods (all namespaces)"), fmt.Sprintf("%-40s no", "list nodes")}},
 		{name: "bad source credentials", code: cmdutil.ExitCredentials, link: LinkCredentials,
 			change: func(s *setup) {
-				s.aws.ids = map[string]error{"dev1": &login.AWSError{Kind: login.KindCredentials, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}}
+				s.aws.ids = map[string]error{"dev1": &awserr.Error{Kind: awserr.InvalidCredentials, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}}
 			},
 			want: []string{"FAIL credentials", "InvalidClientTokenId", "aws sts get-caller-identity --profile dev1"}, wantSkip: []string{LinkRole, LinkCluster, LinkToken}},
 		{name: "role denied, IAM unreadable", code: cmdutil.ExitAccessDenied, link: LinkRole,
@@ -263,7 +264,7 @@ func TestLinks(t *testing.T) {
 			want: []string{"is in group(s) Developers whose policy allows sts:AssumeRole", "does not admit the caller", "must admit account " + account}},
 		{name: "describe denied", code: cmdutil.ExitAccessDenied, link: LinkCluster,
 			change: func(s *setup) {
-				s.aws.describe = &login.AWSError{Kind: login.KindAccessDenied, Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster"}
+				s.aws.describe = &awserr.Error{Kind: awserr.AccessDenied, Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster"}
 			},
 			want: []string{"may not call eks:DescribeCluster on cluster my-example"}},
 		{name: "cluster not active", code: cmdutil.ExitFailure, link: LinkCluster,

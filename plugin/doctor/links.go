@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
 	"os"
 	"os/exec"
@@ -62,14 +63,14 @@ type walk struct {
 	profileFrom              string
 	roleArg, stsEndpoint     string
 
-	roleARN, source, mfaSerial string
-	sourceID                   *login.Identity
-	roleOK                     bool
-	desc                       *Cluster
-	tok                        string
-	reached                    bool
-	kube                       Kube
-	user                       *authenticationv1.UserInfo
+	roleARN, source string
+	sourceID        *login.Identity
+	roleOK          bool
+	desc            *Cluster
+	tok             string
+	reached         bool
+	kube            Kube
+	user            *authenticationv1.UserInfo
 }
 
 func (w *walk) run(ctx context.Context) []Finding {
@@ -177,7 +178,7 @@ func (w *walk) setup() {
 }
 
 func (w *walk) ref(profile string) login.ProfileRef {
-	return login.ProfileRef{Name: profile, Region: w.region, ConfigFile: w.cfgPath, CredentialsFile: w.credPath, MFASerial: w.mfaSerial}
+	return login.ProfileRef{Name: profile, Region: w.region, ConfigFile: w.cfgPath, CredentialsFile: w.credPath}
 }
 
 func (w *walk) aws() AWS {
@@ -214,20 +215,15 @@ func skip(link, why string) Finding {
 
 // awsFail turns a classified AWS error into a finding.
 func awsFail(link string, err error, doing, fix string) Finding {
-	var ae *login.AWSError
+	var ae *awserr.Error
 	if !errors.As(err, &ae) {
 		return fail(link, cmdutil.ExitFailure, fmt.Sprintf("cannot %s: %v", doing, err), fix)
 	}
-	code := cmdutil.ExitFailure
+	code := ae.Kind.ExitCode()
 	switch ae.Kind {
-	case login.KindCredentials:
-		code = cmdutil.ExitCredentials
-	case login.KindAssumeRoleDenied, login.KindAccessDenied:
-		code = cmdutil.ExitAccessDenied
-	case login.KindNetwork:
-		code = cmdutil.ExitNetwork
+	case awserr.Network:
 		fix = "check your network, proxy and DNS, and the region"
-	case login.KindNotFound:
+	case awserr.NotFound:
 		code = cmdutil.ExitInput
 	}
 	return fail(link, code, fmt.Sprintf("cannot %s: %v", doing, ae), fix)
@@ -250,7 +246,7 @@ func (w *walk) credentials(ctx context.Context) Finding {
 	where := w.credPath
 	if inCfg {
 		where = w.cfgPath
-		w.roleARN, w.source, w.mfaSerial = p.Values["role_arn"], p.Values["source_profile"], p.Values["mfa_serial"]
+		w.roleARN, w.source = p.Values["role_arn"], p.Values["source_profile"]
 	}
 	if w.roleARN != "" && w.source == "" {
 		return Finding{Link: link, Status: StatusWarn, Detail: fmt.Sprintf("profile %s in %s assumes %s with credential_source %q; the source credentials are checked with the role", w.profile, where, w.roleARN, p.Values["credential_source"])}
@@ -267,7 +263,6 @@ func (w *walk) credentials(ctx context.Context) Finding {
 		w.source = w.profile
 	}
 	ref := w.ref(src)
-	ref.MFASerial = ""
 	id, err := w.aws().CallerIdentity(ctx, ref)
 	if err != nil {
 		return awsFail(link, err, fmt.Sprintf("get the identity of profile %s (STS GetCallerIdentity)", src),
@@ -302,8 +297,8 @@ func (w *walk) role(ctx context.Context) Finding {
 		w.roleOK = true
 		return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("assumed role %s as %s", w.roleARN, id.ARN)}
 	}
-	var ae *login.AWSError
-	if !errors.As(err, &ae) || ae.Kind != login.KindAssumeRoleDenied {
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.Kind != awserr.AssumeRoleDenied {
 		return awsFail(link, err, fmt.Sprintf("assume role %s with profile %s", w.roleARN, w.profile), "")
 	}
 	caller, account := ae.Caller, ""
@@ -349,16 +344,16 @@ func (w *walk) describe(ctx context.Context) Finding {
 	}
 	c, err := w.aws().DescribeCluster(ctx, w.ref(w.profile), w.cluster)
 	if err != nil {
-		var ae *login.AWSError
+		var ae *awserr.Error
 		who := "profile " + w.profile
 		if w.roleARN != "" {
 			who = "role " + w.roleARN
 		}
-		if errors.As(err, &ae) && ae.Kind == login.KindAccessDenied {
+		if errors.As(err, &ae) && ae.Kind == awserr.AccessDenied {
 			return fail(link, cmdutil.ExitAccessDenied, fmt.Sprintf("%s may not call eks:DescribeCluster on cluster %s (%s)", who, w.cluster, ae.Message),
 				fmt.Sprintf("an AWS administrator allows eks:DescribeCluster for the role: kubectl eks-login admin iam --cluster %s --role %s --iam-group GROUP", w.cluster, roleName(orDefault(w.roleARN, "ROLE"))))
 		}
-		if errors.As(err, &ae) && ae.Kind == login.KindNotFound {
+		if errors.As(err, &ae) && ae.Kind == awserr.NotFound {
 			return fail(link, cmdutil.ExitInput, fmt.Sprintf("there is no EKS cluster %s in region %s", w.cluster, w.region), "check --cluster and --region, or the exec entry's")
 		}
 		return awsFail(link, err, fmt.Sprintf("describe cluster %s as %s", w.cluster, who), "")

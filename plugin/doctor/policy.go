@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"strings"
-
-	"github.com/eks-login/eks-login/plugin/login"
 )
 
 // IAM policy reading, just enough to say why an AssumeRole was refused: does
@@ -191,8 +190,8 @@ func roleName(arn string) string {
 }
 
 func isDenied(err error) bool {
-	var ae *login.AWSError
-	return errors.As(err, &ae) && (ae.Kind == login.KindAccessDenied || ae.Kind == login.KindAssumeRoleDenied)
+	var ae *awserr.Error
+	return errors.As(err, &ae) && (ae.Kind == awserr.AccessDenied || ae.Kind == awserr.AssumeRoleDenied)
 }
 
 // assumeAnalysis is what IAM tells about a refused AssumeRole.
@@ -286,7 +285,7 @@ func (a assumeAnalysis) sentence(caller, roleARN string) string {
 }
 
 func shortErr(err error) string {
-	var ae *login.AWSError
+	var ae *awserr.Error
 	if errors.As(err, &ae) && ae.Code != "" {
 		return ae.Code
 	}

@@ -1,23 +1,19 @@
 package login
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
-	"net"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
-	"github.com/eks-login/eks-login/pkg/awsapi/eks"
-	"github.com/eks-login/eks-login/pkg/awsapi/ssocreds"
-	"github.com/eks-login/eks-login/pkg/awsapi/sts"
-	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/eks-login/eks-login/pkg/awsclient"
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/prompt"
 	tokencmd "github.com/eks-login/eks-login/plugin/token"
 )
 
@@ -37,9 +33,6 @@ type ProfileRef struct {
 	Name, Region    string
 	ConfigFile      string
 	CredentialsFile string
-	// MFASerial names the device in the MFA prompt; the SDK reads the
-	// profile's own mfa_serial to decide whether to ask.
-	MFASerial string
 }
 
 // Identity is an STS caller identity.
@@ -55,47 +48,15 @@ type Cluster struct {
 	Version             string
 }
 
-// ErrorKind sorts AWS failures by what the user has to do about them.
-type ErrorKind int
-
-const (
-	KindOther            ErrorKind = iota
-	KindAssumeRoleDenied           // STS refused AssumeRole of the profile's role
-	KindAccessDenied               // the call itself was refused (eks:DescribeCluster)
-	KindNotFound                   // no such cluster
-	KindCredentials                // no, expired or invalid credentials; a wrong MFA code
-	KindNetwork                    // no answer
-)
-
-// AWSError is a classified AWS failure.
-type AWSError struct {
-	Kind ErrorKind
-	// Code and Message are AWS's, when it answered.
-	Code, Message string
-	// Caller is the identity AWS named in an AccessDenied message, if any.
-	Caller string
-	Err    error
-}
-
-func (e *AWSError) Error() string {
-	if e.Code != "" {
-		return fmt.Sprintf("%s: %s", e.Code, e.Message)
-	}
-	return e.Err.Error()
-}
-
-func (e *AWSError) Unwrap() error { return e.Err }
-
 // sdkAWS is the real AWS, through aws-sdk-go-v2.
 type sdkAWS struct {
-	in     io.Reader
-	errOut io.Writer
+	// mfa asks for MFA codes: once per role, on stdin or the terminal.
+	mfa *prompt.MFA
 	// loadOptions are added to every config load; tests point the SDK at a
 	// local endpoint with them.
 	loadOptions []func(*config.LoadOptions) error
 
-	mu     sync.Mutex
-	reader *bufio.Reader
+	mu sync.Mutex
 
 	// sessions names role sessions as the token command does; role keeps
 	// the credentials DescribeCluster assumed, for the token cache.
@@ -111,7 +72,7 @@ type roleSession struct {
 }
 
 func newSDKAWS(in io.Reader, errOut io.Writer) *sdkAWS {
-	return &sdkAWS{in: in, errOut: errOut, sessions: tokencmd.NewRoleSessions(nil)}
+	return &sdkAWS{mfa: &prompt.MFA{In: in, Out: errOut, Allowed: true}, sessions: tokencmd.NewRoleSessions(nil)}
 }
 
 // RoleSession returns the temporary credentials DescribeCluster got for
@@ -128,43 +89,16 @@ func (a *sdkAWS) RoleSession(profile string) (aws.Credentials, tokencmd.Assumed,
 }
 
 func (a *sdkAWS) load(ctx context.Context, p ProfileRef) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{
-		config.WithSharedConfigProfile(p.Name),
-		config.WithSharedConfigFiles([]string{p.ConfigFile}),
-		config.WithSharedCredentialsFiles([]string{p.CredentialsFile}),
-		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
-			a.sessions.Adjust(o)
-			o.TokenProvider = func() (string, error) { return a.mfaCode(p.MFASerial) }
-		}),
-	}
-	if p.Region != "" {
-		opts = append(opts, config.WithRegion(p.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, append(opts, a.loadOptions...)...)
+	cfg, err := awsclient.Load(ctx, awsclient.Request{
+		Profile: p.Name, Region: p.Region,
+		ConfigFile: p.ConfigFile, CredentialsFile: p.CredentialsFile,
+		MFA: a.mfa.Code, AssumeRole: a.sessions.Adjust,
+		Options: a.loadOptions,
+	})
 	if err != nil {
-		return aws.Config{}, classify(err)
+		return aws.Config{}, awserr.Classify(err)
 	}
 	return cfg, nil
-}
-
-// mfaCode asks for the code of the profile's mfa_serial device. The SDK
-// calls it only for a profile that has one.
-func (a *sdkAWS) mfaCode(serial string) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.reader == nil {
-		a.reader = bufio.NewReader(a.in)
-	}
-	if serial != "" {
-		fmt.Fprintf(a.errOut, "MFA code for %s: ", serial)
-	} else {
-		fmt.Fprint(a.errOut, "MFA code: ")
-	}
-	line, err := a.reader.ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("cannot read the MFA code from standard input: %w", err)
-	}
-	return strings.TrimSpace(line), nil
 }
 
 func (a *sdkAWS) CallerIdentity(ctx context.Context, p ProfileRef) (Identity, error) {
@@ -174,7 +108,7 @@ func (a *sdkAWS) CallerIdentity(ctx context.Context, p ProfileRef) (Identity, er
 	}
 	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return Identity{}, classify(err)
+		return Identity{}, awserr.Classify(err)
 	}
 	return Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}, nil
 }
@@ -186,11 +120,11 @@ func (a *sdkAWS) DescribeCluster(ctx context.Context, p ProfileRef, name string)
 	}
 	out, err := eks.NewFromConfig(cfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	if err != nil {
-		return Cluster{}, classify(err)
+		return Cluster{}, awserr.Classify(err)
 	}
 	c := out.Cluster
 	if c == nil {
-		return Cluster{}, &AWSError{Kind: KindOther, Err: errors.New("DescribeCluster answered without a cluster")}
+		return Cluster{}, awserr.Classify(errors.New("DescribeCluster answered without a cluster"))
 	}
 	// The cache hands back what DescribeCluster used, with no new call.
 	if creds, err := cfg.Credentials.Retrieve(ctx); err == nil && creds.CanExpire {
@@ -205,56 +139,6 @@ func (a *sdkAWS) DescribeCluster(ctx context.Context, p ProfileRef, name string)
 	return cl, nil
 }
 
-// classify sorts an SDK error. A refused AssumeRole reaches us wrapped in the
-// error of the call that needed the credentials (EKS DescribeCluster: get
-// identity: get credentials: ... STS AssumeRole ...), so the chain is walked
-// for an STS AssumeRole operation before the outer call is looked at.
-func classify(err error) error {
-	var existing *AWSError
-	if errors.As(err, &existing) {
-		return err
-	}
-	out := &AWSError{Kind: KindOther, Err: err}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		out.Code, out.Message = api.ErrorCode(), api.ErrorMessage()
-		out.Caller = awserr.CallerInMessage(out.Message)
-	}
-	assumeRole := false
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		var op *smithy.OperationError
-		if errors.As(e, &op) && op.ServiceID == "STS" && strings.HasPrefix(op.OperationName, "AssumeRole") {
-			assumeRole = true
-			break
-		}
-	}
-	var notExist config.SharedConfigProfileNotExistError
-	var assumeMissing config.SharedConfigAssumeRoleError
-	var badProfile *config.ProfileError
-	var signIn *ssocreds.InvalidTokenError
-	var dns *net.DNSError
-	var opErr *net.OpError
-	kind := awserr.KindOfCode(out.Code)
-	switch {
-	case strings.Contains(out.Message, "MultiFactorAuthentication"), errors.As(err, &signIn):
-		out.Kind = KindCredentials
-	case assumeRole && kind == awserr.AccessDenied:
-		out.Kind = KindAssumeRoleDenied
-	case kind == awserr.AccessDenied:
-		out.Kind = KindAccessDenied
-	case kind == awserr.NotFound:
-		out.Kind = KindNotFound
-	case kind.IsCredentials(), errors.As(err, &notExist), errors.As(err, &assumeMissing), errors.As(err, &badProfile):
-		out.Kind = KindCredentials
-	case out.Code == "" && (errors.As(err, &dns) || errors.As(err, &opErr) || errors.Is(err, context.DeadlineExceeded)):
-		out.Kind = KindNetwork
-	case out.Code == "" && strings.Contains(err.Error(), "failed to retrieve credentials"),
-		out.Code == "" && strings.Contains(err.Error(), "get credentials"):
-		out.Kind = KindCredentials
-	}
-	return out
-}
-
 // SDK is login's AWS through aws-sdk-go-v2, for commands (doctor) that must
 // load profiles, prompt for MFA and sort errors exactly as login does.
 type SDK = sdkAWS
@@ -262,8 +146,5 @@ type SDK = sdkAWS
 // NewSDK returns login's AWS through the SDK.
 func NewSDK(in io.Reader, errOut io.Writer) *SDK { return newSDKAWS(in, errOut) }
 
-// Config loads profile p as login does; its errors are *AWSError.
+// Config loads profile p as login does; its errors are *awserr.Error.
 func (a *sdkAWS) Config(ctx context.Context, p ProfileRef) (aws.Config, error) { return a.load(ctx, p) }
-
-// Classify sorts an SDK error into an *AWSError, as login does.
-func Classify(err error) error { return classify(err) }

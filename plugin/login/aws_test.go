@@ -14,7 +14,8 @@ import (
 	"testing"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/eks-login/eks-login/pkg/awserr"
 )
 
 // fakeAWSServer answers STS (query protocol, XML) and EKS (REST JSON) on
@@ -125,13 +126,13 @@ func TestSDKErrorsAreClassified(t *testing.T) {
 		name         string
 		assumeDenied bool
 		describe     func(w http.ResponseWriter)
-		kind         ErrorKind
+		kind         awserr.Kind
 		caller       string
 	}{
-		{name: "assume role denied", assumeDenied: true, kind: KindAssumeRoleDenied, caller: "arn:aws:iam::111122223333:user/alice"},
-		{name: "describe denied", describe: eksError("AccessDeniedException", 403, "User: arn:aws:sts::111122223333:assumed-role/developer/s is not authorized to perform: eks:DescribeCluster"), kind: KindAccessDenied},
-		{name: "no such cluster", describe: eksError("ResourceNotFoundException", 404, "No cluster found for name: dev."), kind: KindNotFound},
-		{name: "expired token", describe: eksError("ExpiredTokenException", 403, "The security token included in the request is expired"), kind: KindCredentials},
+		{name: "assume role denied", assumeDenied: true, kind: awserr.AssumeRoleDenied, caller: "arn:aws:iam::111122223333:user/alice"},
+		{name: "describe denied", describe: eksError("AccessDeniedException", 403, "User: arn:aws:sts::111122223333:assumed-role/developer/s is not authorized to perform: eks:DescribeCluster"), kind: awserr.AccessDenied},
+		{name: "no such cluster", describe: eksError("ResourceNotFoundException", 404, "No cluster found for name: dev."), kind: awserr.NotFound},
+		{name: "expired token", describe: eksError("ExpiredTokenException", 403, "The security token included in the request is expired"), kind: awserr.ExpiredCredentials},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,7 +140,7 @@ func TestSDKErrorsAreClassified(t *testing.T) {
 			f.assumeDenied, f.describe = tt.assumeDenied, tt.describe
 			a, _, role := f.client(t, "123456\n")
 			_, err := a.DescribeCluster(context.Background(), role, "dev")
-			var ae *AWSError
+			var ae *awserr.Error
 			if !errors.As(err, &ae) || ae.Kind != tt.kind {
 				t.Fatalf("kind %v, want %v: %#v", ae, tt.kind, err)
 			}
@@ -153,9 +154,9 @@ func TestSDKErrorsAreClassified(t *testing.T) {
 		a, src, _ := f.client(t, "")
 		f.Close()
 		_, err := a.CallerIdentity(context.Background(), src)
-		var ae *AWSError
-		if !errors.As(err, &ae) || ae.Kind != KindNetwork {
-			t.Fatalf("want KindNetwork, got %#v", err)
+		var ae *awserr.Error
+		if !errors.As(err, &ae) || ae.Kind != awserr.Network {
+			t.Fatalf("want awserr.Network, got %#v", err)
 		}
 	})
 	t.Run("missing profile", func(t *testing.T) {
@@ -163,9 +164,11 @@ func TestSDKErrorsAreClassified(t *testing.T) {
 		a, src, _ := f.client(t, "")
 		src.Name = "nobody"
 		_, err := a.CallerIdentity(context.Background(), src)
-		var ae *AWSError
-		if !errors.As(err, &ae) || ae.Kind != KindCredentials {
-			t.Fatalf("want KindCredentials, got %#v", err)
+		var ae *awserr.Error
+		if !errors.As(err, &ae) || ae.Kind != awserr.BadConfig || cmdutilCode(ae) != 3 {
+			t.Fatalf("want BadConfig (exit 3), got %#v", err)
 		}
 	})
 }
+
+func cmdutilCode(e *awserr.Error) int { return e.Kind.ExitCode() }

@@ -27,6 +27,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
@@ -477,21 +478,12 @@ func (o *Options) resolveRole(ctx context.Context, fp files, region string) (str
 // describeCluster calls DescribeCluster as the planned role profile, read
 // from a private temporary copy of the planned config file.
 func (o *Options) describeCluster(ctx context.Context, fp files, plan *awsconfig.Plan, region, role string) (Cluster, error) {
-	dir, err := os.MkdirTemp("", "eks-login-")
+	planned, err := writePlannedConfig(plan.New, fp.config)
 	if err != nil {
-		return Cluster{}, fmt.Errorf("cannot make a temporary folder to try the profile in: %w", err)
+		return Cluster{}, err
 	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "config")
-	if err := os.WriteFile(tmp, plan.New, 0o600); err != nil {
-		return Cluster{}, fmt.Errorf("cannot write a temporary copy of %s: %w", fp.config, err)
-	}
-	ref := ProfileRef{Name: o.Profile, Region: region, ConfigFile: tmp, CredentialsFile: fp.credentials}
-	if planned, err := awsconfig.Parse(tmp, awsconfig.ConfigFile, plan.New, true); err == nil {
-		if p, ok := planned.Profile(o.Profile); ok {
-			ref.MFASerial = p.Values["mfa_serial"]
-		}
-	}
+	defer planned.Remove()
+	ref := ProfileRef{Name: o.Profile, Region: region, ConfigFile: planned.Path, CredentialsFile: fp.credentials}
 	o.logf("DescribeCluster %s in %s as profile %s (role %s), before writing", o.Cluster, region, o.Profile, role)
 	c, err := o.AWS.DescribeCluster(ctx, ref, o.Cluster)
 	if err != nil {
@@ -507,7 +499,7 @@ func (o *Options) describeCluster(ctx context.Context, fp files, plan *awsconfig
 // explainAWS turns a failed AWS call into a sentence naming who asked, for
 // what, and who can fix it. Nothing has been written when it is called.
 func (o *Options) explainAWS(err error, what, role, profile string) error {
-	var ae *AWSError
+	var ae *awserr.Error
 	if !errors.As(err, &ae) {
 		return cmdutil.Errorf(cmdutil.ExitFailure, "cannot %s: %v; nothing was written", what, err)
 	}
@@ -516,18 +508,22 @@ func (o *Options) explainAWS(err error, what, role, profile string) error {
 		caller = "your identity (profile " + o.SourceProfile + ")"
 	}
 	switch ae.Kind {
-	case KindAssumeRoleDenied:
+	case awserr.AssumeRoleDenied:
 		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s may not assume role %s (STS AssumeRole: AccessDenied); nothing was written. Ask an AWS administrator to add you to the IAM group that may assume the role (kubectl eks-login admin iam), and check that the role trusts your account", caller, role)
-	case KindAccessDenied:
+	case awserr.AccessDenied:
 		if role != "" {
 			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "role %s may not call eks:DescribeCluster on cluster %s (%s); nothing was written. Ask an AWS administrator to allow eks:DescribeCluster for the role (kubectl eks-login admin iam)", role, o.Cluster, ae.Message)
 		}
 		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "cannot %s: AWS denied it (%s); nothing was written", what, ae.Message)
-	case KindNotFound:
+	case awserr.NotFound:
 		return cmdutil.Errorf(cmdutil.ExitUsage, "there is no EKS cluster %s in region %s (%s); check --cluster and --region; nothing was written", o.Cluster, o.region, ae.Message)
-	case KindCredentials:
+	case awserr.BadConfig:
+		return cmdutil.Errorf(cmdutil.ExitInput, "cannot %s: %v; fix the file, then run login again; nothing was written", what, ae)
+	case awserr.MFA:
+		return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot %s: %v; nothing was written", what, ae)
+	case awserr.ExpiredCredentials, awserr.InvalidCredentials, awserr.NoCredentials, awserr.SignIn:
 		return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot %s: the credentials of profile %s do not work (%v); check them with 'aws sts get-caller-identity --profile %s'; nothing was written", what, o.SourceProfile, ae, o.SourceProfile)
-	case KindNetwork:
+	case awserr.Network:
 		return cmdutil.Errorf(cmdutil.ExitNetwork, "cannot %s: AWS could not be reached (%v); check your network, proxy and the region; nothing was written", what, ae.Err)
 	}
 	return cmdutil.Errorf(cmdutil.ExitFailure, "cannot %s: %v; nothing was written", what, ae)

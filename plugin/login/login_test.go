@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/golden"
 	"net/http"
 	"net/http/httptest"
@@ -418,7 +419,7 @@ func TestBadInputsChangeNothing(t *testing.T) {
 		want  []string
 	}{
 		{name: "unclosed section header", setup: func(w *world) { w.write(w.config, "[profile dev1]\nregion = eu-west-1\n[profile dev1-eks\n") },
-			code: cmdutil.ExitInput, want: []string{"/.aws/config line 3", `"[profile dev1-eks" has no closing "]"`}},
+			code: cmdutil.ExitInput, want: []string{"/.aws/config line 3", `a section header has no closing "]"`}},
 		{name: "garbage in credentials", setup: func(w *world) { w.write(w.creds, "[dev1]\naws_access_key_id AKID\n") },
 			code: cmdutil.ExitInput, want: []string{"/.aws/credentials line 2"}},
 		{name: "malformed kubeconfig", setup: func(w *world) {
@@ -447,16 +448,16 @@ func TestBadInputsChangeNothing(t *testing.T) {
 		{name: "bad exec api version", opts: func(o *Options) { o.ExecAPIVersion = "v2" }, code: cmdutil.ExitUsage, want: []string{`--exec-api-version "v2"`}},
 		{name: "profile is the source", opts: func(o *Options) { o.Profile = "dev1" }, code: cmdutil.ExitUsage, want: []string{"is also the source profile"}},
 		{name: "assume role denied", setup: func(w *world) {
-			w.aws.clusterErr = &AWSError{Kind: KindAssumeRoleDenied, Code: "AccessDenied", Caller: "arn:aws:iam::111122223333:user/alice"}
+			w.aws.clusterErr = &awserr.Error{Kind: awserr.AssumeRoleDenied, Code: "AccessDenied", Caller: "arn:aws:iam::111122223333:user/alice"}
 		}, code: cmdutil.ExitAccessDenied, want: []string{"arn:aws:iam::111122223333:user/alice may not assume role " + roleDev, "add you to the IAM group", "nothing was written"}},
 		{name: "describe denied", setup: func(w *world) {
-			w.aws.clusterErr = &AWSError{Kind: KindAccessDenied, Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster"}
+			w.aws.clusterErr = &awserr.Error{Kind: awserr.AccessDenied, Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster"}
 		}, code: cmdutil.ExitAccessDenied, want: []string{"role " + roleDev + " may not call eks:DescribeCluster on cluster dev", "nothing was written"}},
 		{name: "no such cluster", setup: func(w *world) {
-			w.aws.clusterErr = &AWSError{Kind: KindNotFound, Code: "ResourceNotFoundException", Message: "No cluster found for name: dev."}
+			w.aws.clusterErr = &awserr.Error{Kind: awserr.NotFound, Code: "ResourceNotFoundException", Message: "No cluster found for name: dev."}
 		}, code: cmdutil.ExitUsage, want: []string{"no EKS cluster dev in region eu-west-1"}},
 		{name: "AWS unreachable", setup: func(w *world) {
-			w.aws.clusterErr = &AWSError{Kind: KindNetwork, Err: errors.New("dial tcp: no route")}
+			w.aws.clusterErr = &awserr.Error{Kind: awserr.Network, Err: errors.New("dial tcp: no route")}
 		}, code: cmdutil.ExitNetwork, want: []string{"AWS could not be reached"}},
 		{name: "cluster still creating", setup: func(w *world) { w.aws.cluster.Status = "CREATING" },
 			code: cmdutil.ExitFailure, want: []string{"cluster dev is CREATING"}},

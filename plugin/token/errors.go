@@ -8,9 +8,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
-	"github.com/eks-login/eks-login/pkg/awsapi/ssocreds"
-	"github.com/eks-login/eks-login/pkg/awsconfig"
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/eks-login/eks-login/pkg/awserr"
 
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -24,80 +23,81 @@ type assumeRoleError struct {
 }
 
 func (e *assumeRoleError) Error() string { return "assume role " + e.Role + ": " + e.Err.Error() }
+
+func (e *assumeRoleError) caller() string {
+	if e == nil {
+		return ""
+	}
+	return e.Caller
+}
+
+func (e *assumeRoleError) role() string {
+	if e == nil {
+		return "the profile's role"
+	}
+	return e.Role
+}
 func (e *assumeRoleError) Unwrap() error { return e.Err }
 
-func isAccessDenied(err error) bool { return awserr.KindOf(err) == awserr.AccessDenied }
+func isAccessDenied(err error) bool {
+	k := awserr.KindOf(err)
+	return k == awserr.AccessDenied || k == awserr.AssumeRoleDenied
+}
 
-func callerInMessage(err error) string {
-	_, msg, _ := awserr.Code(err)
-	return awserr.CallerInMessage(msg)
+func callerInMessage(err error) string { return awserr.Classify(err).Caller }
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // explain turns an error from the SDK into one line a person can act on,
-// with the exit code for its kind. It never includes a secret: SDK errors
-// carry codes, messages and URLs without query strings.
+// with the exit code awserr gives its kind. It never includes a secret:
+// awsclient redacts what the SDK reports of the files, and SDK errors carry
+// codes, messages and URLs without query strings.
 func (m *minter) explain(err error, profile string) error {
 	var coded *cmdutil.CodedError
 	if errors.As(err, &coded) {
-		// Ours already (the MFA prompt), wrapped by the SDK: drop the wrapping.
 		return coded
 	}
 	who := "the AWS credentials"
 	if profile != "" {
 		who = fmt.Sprintf("the credentials of profile %q", profile)
 	}
-
+	e := awserr.Classify(err)
+	code := e.Kind.ExitCode()
 	var notExist config.SharedConfigProfileNotExistError
-	if errors.As(err, &notExist) {
-		return cmdutil.Errorf(cmdutil.ExitInput, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
-	}
-	var signIn *ssocreds.InvalidTokenError
-	if errors.As(err, &signIn) {
-		// Whatever the portal or OIDC answered, the person's next step is
-		// to sign in again, which the error names; said before the AWS
-		// error codes below would turn it into "AWS answered ...".
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "%v", signIn)
-	}
-	var badProfile *config.ProfileError
-	var assumeMissing config.SharedConfigAssumeRoleError
-	var parse *awsconfig.ParseError
-	if errors.As(err, &badProfile) || errors.As(err, &assumeMissing) || errors.As(err, &parse) {
-		// The message names the file and line to fix.
-		return cmdutil.Errorf(cmdutil.ExitInput, "%v", err)
-	}
 	var ar *assumeRoleError
-	if _, msg, _ := awserr.Code(err); isAccessDenied(err) && strings.Contains(msg, "MultiFactorAuthentication") {
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "AWS did not accept the MFA code; run the command again with the code your device shows now")
-	}
-	if errors.As(err, &ar) && isAccessDenied(err) {
-		caller := ar.Caller
-		if caller == "" {
-			caller = "your identity"
-		}
-		return cmdutil.Errorf(cmdutil.ExitAccessDenied,
+	errors.As(err, &ar)
+	switch {
+	case errors.As(err, &notExist):
+		return cmdutil.Errorf(code, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
+	case e.Kind == awserr.MFA && e.Code != "":
+		return cmdutil.Errorf(code, "AWS did not accept the MFA code; run the command again with the code your device shows now")
+	case e.Kind == awserr.AssumeRoleDenied || (ar != nil && e.Kind == awserr.AccessDenied):
+		return cmdutil.Errorf(code,
 			"%s may not assume role %s (AccessDenied); an AWS administrator must allow it, usually by adding you to the IAM group whose policy allows sts:AssumeRole on that role (kubectl eks-login admin iam ...), and the role must trust your account",
-			caller, ar.Role)
-	}
-	if host, ok := networkHost(err); ok {
-		return cmdutil.Errorf(cmdutil.ExitNetwork, "cannot reach AWS at %s: %s; check your network, proxy and DNS, and the region", host, rootCause(err))
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return cmdutil.Errorf(cmdutil.ExitNetwork, "AWS did not answer in time: %v", err)
-	}
-	if code, msg, ok := awserr.Code(err); ok {
-		switch awserr.KindOfCode(code) {
-		case awserr.ExpiredCredentials:
-			return cmdutil.Errorf(cmdutil.ExitCredentials, "%s have expired (%s); get new ones (aws sso login, or new keys with aws configure) and try again", who, code)
-		case awserr.InvalidCredentials:
-			return cmdutil.Errorf(cmdutil.ExitCredentials, "AWS does not accept %s (%s: %s); check the access key and secret, or get new ones", who, code, msg)
-		case awserr.AccessDenied:
-			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "AWS denied the request (%s: %s)", code, msg)
-		default:
-			return cmdutil.Errorf(cmdutil.ExitFailure, "AWS answered %s: %s", code, msg)
+			orDefault(firstOf(ar.caller(), e.Caller), "your identity"), ar.role())
+	case e.Kind == awserr.Network:
+		if host, ok := networkHost(err); ok {
+			return cmdutil.Errorf(code, "cannot reach AWS at %s: %s; check your network, proxy and DNS, and the region", host, rootCause(err))
 		}
-	}
-	if ar != nil {
-		return cmdutil.Errorf(cmdutil.ExitFailure, "cannot assume role %s: %v", ar.Role, ar.Err)
+		return cmdutil.Errorf(code, "AWS did not answer in time: %v", err)
+	case e.Code == "" && e.Kind != awserr.Other:
+		// Ours: the files, the prompt, expired credentials; the message says what to fix.
+		return cmdutil.Errorf(code, "%v", e)
+	case e.Kind == awserr.ExpiredCredentials:
+		return cmdutil.Errorf(code, "%s have expired (%s); get new ones (aws sso login, or new keys with aws configure) and try again", who, e.Code)
+	case e.Kind == awserr.InvalidCredentials:
+		return cmdutil.Errorf(code, "AWS does not accept %s (%s: %s); check the access key and secret, or get new ones", who, e.Code, e.Message)
+	case e.Kind == awserr.AccessDenied:
+		return cmdutil.Errorf(code, "AWS denied the request (%s: %s)", e.Code, e.Message)
+	case e.Code != "":
+		return cmdutil.Errorf(code, "AWS answered %s: %s", e.Code, e.Message)
+	case ar != nil:
+		return cmdutil.Errorf(code, "cannot assume role %s: %v", ar.Role, ar.Err)
 	}
 	return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot get AWS credentials for the token (%s): %v", strings.TrimPrefix(who, "the "), err)
 }

@@ -1,41 +1,24 @@
 package token
 
 import (
-	"bufio"
-	"fmt"
 	"os"
 	"strings"
 
 	"golang.org/x/term"
 
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/prompt"
 )
 
-var mfaCodeShape = lazyRegexp(`^\d{6}$`)
-
-// askMFA is the SDK's TokenProvider for a profile with mfa_serial. It prompts
-// only when a person can answer; under kubectl without a terminal it fails at
+// prompter is the MFA prompt for a profile with mfa_serial. It asks only
+// when a person can answer; under kubectl without a terminal it fails at
 // once rather than hang kubectl, naming the command that fills the cache.
-func (m *minter) askMFA(serial string) (string, error) {
+func (m *minter) prompter() *prompt.MFA {
 	o := m.o
-	if !m.interactive() {
-		return "", cmdutil.Errorf(cmdutil.ExitCredentials,
-			"the AWS profile needs an MFA code (device %s) and there is no terminal to ask for it; run this once in a terminal, and kubectl will use the cached credentials while they last (an hour unless the profile sets duration_seconds): %s",
-			serial, o.commandLine())
+	return &prompt.MFA{
+		In: o.IO.In, Out: o.IO.ErrOut, Ask: o.PromptMFA,
+		Allowed: m.interactive(),
+		Refusal: "run this once in a terminal, and kubectl will use the cached credentials while they last (an hour unless the profile sets duration_seconds): " + o.commandLine(),
 	}
-	prompt := o.PromptMFA
-	if prompt == nil {
-		prompt = o.terminalPrompt
-	}
-	code, err := prompt(serial)
-	if err != nil {
-		return "", cmdutil.Errorf(cmdutil.ExitCredentials, "cannot read the MFA code: %w", err)
-	}
-	code = strings.TrimSpace(code)
-	if !mfaCodeShape().MatchString(code) {
-		return "", cmdutil.Errorf(cmdutil.ExitCredentials, "the MFA code must be the 6 digits your device shows")
-	}
-	return code, nil
 }
 
 // interactive says whether a person can be asked: kubectl says so in
@@ -50,22 +33,6 @@ func (m *minter) interactive() bool {
 	}
 	f, ok := m.o.IO.In.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// terminalPrompt asks on stderr and reads from the controlling terminal:
-// stdout belongs to kubectl, and stdin may not be the terminal.
-func (o *Options) terminalPrompt(serial string) (string, error) {
-	tty, err := os.OpenFile(ttyPath, os.O_RDWR, 0)
-	if err != nil {
-		return "", fmt.Errorf("cannot open the terminal: %w", err)
-	}
-	defer tty.Close()
-	fmt.Fprintf(o.IO.ErrOut, "MFA code for %s: ", serial)
-	line, err := bufio.NewReader(tty).ReadString('\n')
-	if err != nil && line == "" {
-		return "", err
-	}
-	return line, nil
 }
 
 // commandLine is this call as a person would type it, with the environment

@@ -8,9 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
-	"github.com/eks-login/eks-login/pkg/awsapi/sts"
-	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/eks-login/eks-login/pkg/awsclient"
 
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
@@ -58,26 +58,18 @@ func (m *minter) Resign(ctx context.Context, old tokencache.Entry) (tokencache.E
 func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 	o := m.o
 	profile, profileFrom := o.profile()
-	opts := []func(*config.LoadOptions) error{
-		config.WithSharedConfigFiles([]string{m.configFile}),
-		config.WithSharedCredentialsFiles([]string{m.credentialsFile}),
-		config.WithAssumeRoleCredentialOptions(m.profileRoleOptions),
-		config.WithGetenv(o.env),
-	}
-	if profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(profile))
-	}
 	region, regionFrom := o.explicitRegion()
-	if region != "" {
-		opts = append(opts, config.WithRegion(region))
-	}
-	opts = append(opts, o.loadOptions...)
 	load := o.loadConfig
 	if load == nil {
-		load = config.LoadDefaultConfig
+		load = awsclient.Load
 	}
 	o.logf("cold path: loading the AWS config (profile %q from %s, files %s and %s)", profile, orDefault(profileFrom, "default"), m.configFile, m.credentialsFile)
-	cfg, err := load(ctx, opts...)
+	cfg, err := load(ctx, awsclient.Request{
+		Profile: profile, Region: region,
+		ConfigFile: m.configFile, CredentialsFile: m.credentialsFile,
+		MFA: m.prompter().Code, AssumeRole: m.profileRoleOptions,
+		Options: o.loadOptions, Now: o.now,
+	})
 	if err != nil {
 		return tokencache.Entry{}, m.explain(err, profile)
 	}
@@ -209,16 +201,9 @@ func (m *minter) record(caller, role, source string) {
 }
 
 // profileRoleOptions adjusts every AssumeRole the SDK makes for a profile
-// with role_arn (each hop of a source_profile chain): it supplies the MFA
-// prompt, an hour's session, and a session name that says who is behind it.
+// with role_arn (each hop of a source_profile chain): an hour's session, and
+// a session name that says who is behind it. The MFA prompt is awsclient's.
 func (m *minter) profileRoleOptions(opts *stscreds.AssumeRoleOptions) {
-	serial := ""
-	if opts.SerialNumber != nil {
-		serial = *opts.SerialNumber
-	}
-	// Set even when the SDK only checks the options (Client is nil then):
-	// without it, a profile with mfa_serial fails to load.
-	opts.TokenProvider = func() (string, error) { return m.askMFA(serial) }
 	if opts.Duration == 0 {
 		opts.Duration = roleDuration
 	}

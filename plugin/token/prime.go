@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/eks-login/eks-login/pkg/awsapi/stscreds"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -31,12 +31,8 @@ func NewRoleSessions(verbose io.Writer) *RoleSessions {
 }
 
 // Adjust sets the session name, duration and identity lookup on every
-// AssumeRole of a role profile; the caller's MFA TokenProvider is kept.
-func (r *RoleSessions) Adjust(opts *stscreds.AssumeRoleOptions) {
-	ask := opts.TokenProvider
-	r.m.profileRoleOptions(opts)
-	opts.TokenProvider = ask
-}
+// AssumeRole of a role profile (awsclient.Request.AssumeRole).
+func (r *RoleSessions) Adjust(opts *stscreds.AssumeRoleOptions) { r.m.profileRoleOptions(opts) }
 
 // Assumed is what the last AssumeRole revealed, for the cache entry.
 type Assumed struct {

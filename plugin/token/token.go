@@ -9,14 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/pflag"
 
+	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -55,9 +55,8 @@ type Options struct {
 	// loadOptions are added to the SDK's config loading; tests point the SDK
 	// at a local endpoint and turn off instance metadata with them.
 	loadOptions []func(*config.LoadOptions) error
-	// loadConfig replaces config.LoadDefaultConfig in tests that check it is
-	// not called.
-	loadConfig func(context.Context, ...func(*config.LoadOptions) error) (aws.Config, error)
+	// loadConfig replaces awsclient.Load in tests that check it is not called.
+	loadConfig func(context.Context, awsclient.Request) (aws.Config, error)
 }
 
 // NewCmd builds the token command.
@@ -263,27 +262,7 @@ func (o *Options) profile() (name, from string) {
 // sharedFiles are the AWS config and credentials files, resolved from this
 // command's environment. They are passed to the SDK explicitly, so the files
 // it reads are the ones the cache key was stamped from.
-func (o *Options) sharedFiles() (cfgFile, credFile string) {
-	home := o.env("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	cfgFile, credFile = o.env("AWS_CONFIG_FILE"), o.env("AWS_SHARED_CREDENTIALS_FILE")
-	if cfgFile == "" {
-		cfgFile = filepath.Join(home, ".aws", "config")
-	}
-	if credFile == "" {
-		credFile = filepath.Join(home, ".aws", "credentials")
-	}
-	return expandHome(cfgFile, home), expandHome(credFile, home)
-}
-
-func expandHome(p, home string) string {
-	if rest, ok := strings.CutPrefix(p, "~"+string(filepath.Separator)); ok {
-		return filepath.Join(home, rest)
-	}
-	return p
-}
+func (o *Options) sharedFiles() (cfgFile, credFile string) { return awsclient.Files(o.env) }
 
 func (o *Options) env(k string) string {
 	if o.Getenv == nil {

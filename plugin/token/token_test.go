@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/eks-login/eks-login/pkg/awsapi/config"
+	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -137,6 +138,13 @@ type run struct {
 }
 
 func (h *harness) options(edit func(*Options)) *run {
+	// The SDK reads the process environment, not Getenv: give it the
+	// harness's AWS variables too.
+	for k, v := range h.env {
+		if strings.HasPrefix(k, "AWS_") {
+			h.t.Setenv(k, v)
+		}
+	}
 	r := &run{}
 	r.opts = &Options{
 		IO:          cmdutil.IOStreams{In: strings.NewReader(""), Out: &r.stdout, ErrOut: &r.stderr},
@@ -274,7 +282,7 @@ func TestColdThenWarm(t *testing.T) {
 
 	warm := h.options(func(o *Options) {
 		o.Profile = "dev1-eks"
-		o.loadConfig = func(context.Context, ...func(*config.LoadOptions) error) (aws.Config, error) {
+		o.loadConfig = func(context.Context, awsclient.Request) (aws.Config, error) {
 			t.Error("the warm path loaded the AWS config")
 			return aws.Config{}, errors.New("not on the warm path")
 		}
@@ -729,5 +737,26 @@ func TestNewCmd(t *testing.T) {
 	}
 	if err := cmd.Run(cmd.Flags.Args()); cmdutil.CodeOf(err) != cmdutil.ExitUsage {
 		t.Errorf("a stray argument gives %v, want a usage error", err)
+	}
+}
+
+// TestExpiredProcessCredentials (issue 18): credentials that
+// credential_process hands out already expired give exit 4, and nothing is
+// cached (a cached token would be refused by the cluster for its lifetime).
+func TestExpiredProcessCredentials(t *testing.T) {
+	h := newHarness(t)
+	script := filepath.Join(h.home, "creds.sh")
+	expired := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	writeFile(t, script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", \"SecretAccessKey\": \"secret-proc\", \"SessionToken\": \"session-proc\", \"Expiration\": \""+expired+"\"}'\n")
+	if err := os.Chmod(script, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(h.home, ".aws", "config"), testConfig+"\n[profile proc]\ncredential_process = "+script+"\nregion = ap-northeast-2\n")
+	err := h.options(func(o *Options) { o.Profile = "proc" }).exec(t)
+	if cmdutil.CodeOf(err) != cmdutil.ExitCredentials || !strings.Contains(fmt.Sprint(err), "the credentials from credential_process expired at "+expired) {
+		t.Errorf("err = %v (exit %d), want exit 4 naming credential_process and the expiry", err, cmdutil.CodeOf(err))
+	}
+	if entries, _ := filepath.Glob(filepath.Join(h.cacheDir, "*.json")); len(entries) != 0 {
+		t.Errorf("expired credentials were cached: %v", entries)
 	}
 }

@@ -1,0 +1,49 @@
+package prompt
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestCode(t *testing.T) {
+	tests := []struct {
+		name    string
+		allowed bool
+		in      string
+		calls   int
+		// want is the code of the first call, or the error it must mention.
+		want, wantErr string
+		// asked is how often the question was printed over all calls.
+		asked int
+	}{
+		{name: "a code", allowed: true, in: "123456\n", calls: 1, want: "123456", asked: 1},
+		{name: "blanks around it", allowed: true, in: " 123456 \r\n", calls: 1, want: "123456", asked: 1},
+		{name: "without a line end", allowed: true, in: "123456", calls: 1, want: "123456", asked: 1},
+		{name: "not six digits", allowed: true, in: "12345\n", calls: 1, wantErr: "6 digits", asked: 1},
+		{name: "letters", allowed: true, in: "12345a\n", calls: 1, wantErr: "6 digits", asked: 1},
+		{name: "input at its end asks once", allowed: true, in: "", calls: 3, wantErr: "the input ended", asked: 1},
+		{name: "not allowed asks nothing", allowed: false, in: "123456\n", calls: 2, wantErr: "no terminal to ask for it; run it by hand", asked: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			m := &MFA{In: strings.NewReader(tt.in), Out: &out, Allowed: tt.allowed, Refusal: "run it by hand"}
+			for i := 0; i < tt.calls; i++ {
+				code, err := m.Code("arn:aws:iam::123456789012:mfa/me")
+				if i > 0 {
+					continue
+				}
+				if tt.wantErr == "" && (err != nil || code != tt.want) {
+					t.Fatalf("Code = %q, %v; want %q", code, err, tt.want)
+				}
+				if tt.wantErr != "" && (!errors.Is(err, ErrNoCode) || !strings.Contains(err.Error(), tt.wantErr)) {
+					t.Fatalf("Code error %v; want ErrNoCode saying %q", err, tt.wantErr)
+				}
+			}
+			if got := strings.Count(out.String(), "MFA code for arn:aws:iam::123456789012:mfa/me: "); got != tt.asked {
+				t.Errorf("asked %d times, want %d:\n%s", got, tt.asked, out.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package prompt
+
+const ttyPath = "/dev/tty"

@@ -1,5 +1,0 @@
-//go:build !windows
-
-package token
-
-const ttyPath = "/dev/tty"
