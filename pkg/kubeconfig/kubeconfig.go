@@ -163,6 +163,12 @@ func Parse(path string, data []byte, exists bool) (*File, error) {
 			case "user":
 				err = body.Decode(&User{})
 			}
+			if err == nil {
+				// Every field, not only ours: client-go reads the whole entry,
+				// so an alias bomb in a field we skip must be refused here too.
+				var whole any
+				err = body.Decode(&whole)
+			}
 			if err != nil {
 				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %q: %s", kind, name.Value, strings.TrimPrefix(err.Error(), "yaml: "))}
 			}
