@@ -25,14 +25,15 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 )
 
 // UserName names the user entry of a profile on a cluster.
@@ -118,9 +119,12 @@ type Named[T any] struct {
 
 // Load reads and parses path; a missing file reads as empty.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Parse(path, nil, false)
+	}
+	if errors.Is(err, fsutil.ErrRefused) {
+		return nil, fmt.Errorf("the kubeconfig: %w", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the kubeconfig %s: %w", path, err)

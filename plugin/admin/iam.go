@@ -390,8 +390,11 @@ func inlinePolicyStep(ctx context.Context, object, diffName, what string, want p
 // credentials-file section [user]. A section already there is kept: the
 // user has a key in this file already.
 func accessKeyStep(env *iamEnv, path, user string) (*Step, error) {
-	old, err := os.ReadFile(path)
+	old, err := fsutil.ReadFile(path)
 	existed := err == nil
+	if errors.Is(err, fsutil.ErrRefused) {
+		return nil, cmdutil.Errorf(cmdutil.ExitInput, "the access key file: %w", err)
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, cmdutil.Errorf(cmdutil.ExitInput, "cannot read the access key file %s: %w", path, err)
 	}
@@ -450,15 +453,12 @@ func writeSection(lockDir, path, user, id, secret string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(lockDir, 0o700); err != nil {
-		return fmt.Errorf("cannot create the lock folder %s: %w", lockDir, err)
-	}
-	lock, err := fsutil.Lock(lockPath)
+	lock, err := fsutil.Lock(lockPath, fsutil.LockOptions{})
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
-	old, err := os.ReadFile(path)
+	old, err := fsutil.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cannot read the access key file %s: %w", path, err)
 	}

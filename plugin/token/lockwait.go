@@ -1,0 +1,37 @@
+package token
+
+import (
+	"github.com/eks-login/eks-login/pkg/fsutil"
+	"github.com/eks-login/eks-login/pkg/tokencache"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+// promptNoted returns a copy of o whose MFA prompt tells the processes
+// waiting for the same cache entry that this one waits for a person, so
+// that those that cannot prompt give up at once instead of queueing behind
+// a prompt nobody may answer.
+func promptNoted(o *Options, cache *tokencache.Cache) *Options {
+	noted := *o
+	prompt := o.PromptMFA
+	if prompt == nil {
+		prompt = o.terminalPrompt
+	}
+	noted.PromptMFA = func(serial string) (string, error) {
+		cache.Note(tokencache.PromptingMFA)
+		defer cache.Note("")
+		return prompt(serial)
+	}
+	return &noted
+}
+
+// busy explains a cache entry that another process kept locked past the
+// wait: at an MFA prompt, answering it is the fix (exit 4, as for a prompt
+// this call cannot show); otherwise the holder is named.
+func (o *Options) busy(err *fsutil.BusyError) error {
+	if err.Holder.Doing == tokencache.PromptingMFA {
+		return cmdutil.Errorf(cmdutil.ExitCredentials,
+			"another eks-login token call, %s, is asking for the MFA code of this profile, and this call cannot ask (no terminal); answer it there, and kubectl will then use the cached credentials; or run this once in a terminal: %s",
+			err.Holder, o.commandLine())
+	}
+	return cmdutil.Errorf(cmdutil.ExitInput, "the token cache entry is in use: %w", err)
+}
