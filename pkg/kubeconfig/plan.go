@@ -92,6 +92,10 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 	fields = append(fields, e.set(body, "user", strNode(l.UserName))...)
 	p.note(added, fields, "context", l.Context)
 
+	if cc := mapValue(e.root, "current-context"); cc != nil && cc.Value == l.Context && yamlutil.PlainAmbiguous(cc) {
+		cc.Style = yaml.DoubleQuotedStyle
+		e.changed = true
+	}
 	if cur := f.CurrentContext(); cur != l.Context {
 		e.set(e.root, "current-context", strNode(l.Context))
 		if cur == "" {
@@ -247,6 +251,10 @@ func (e *editor) entry(kind, name, field string) (item *yaml.Node, added bool) {
 	}
 	for _, it := range seq.Content {
 		if entryName(it) == name {
+			if n := mapValue(it, "name"); yamlutil.PlainAmbiguous(n) {
+				n.Style = yaml.DoubleQuotedStyle // kubectl would read it as a bool or a number
+				e.changed = true
+			}
 			return it, false
 		}
 	}
@@ -297,6 +305,9 @@ func (e *editor) set(m *yaml.Node, key string, val *yaml.Node) []string {
 			if old.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || val.Tag != "!!str" {
 				old.Style = 0
 			}
+			if yamlutil.PlainAmbiguous(old) {
+				old.Style = val.Style
+			}
 			return []string{key}
 		}
 		val.HeadComment, val.LineComment, val.FootComment = old.HeadComment, old.LineComment, old.FootComment
@@ -343,8 +354,13 @@ func (e *editor) remove(kind, name string) bool {
 }
 
 // sameValue compares two nodes by what they decode to, so "true" and true,
-// or a quoted and a plain string, compare as YAML readers see them.
+// or a quoted and a plain string, compare as YAML readers see them. A plain
+// "on" (a string to yaml.v3, true to kubectl) is never the same as the
+// string "on": it must be written again, quoted.
 func sameValue(a, b *yaml.Node) bool {
+	if hasPlainAmbiguous(a) {
+		return false
+	}
 	var va, vb any
 	if a.Decode(&va) != nil || b.Decode(&vb) != nil {
 		return false
@@ -352,15 +368,27 @@ func sameValue(a, b *yaml.Node) bool {
 	return reflect.DeepEqual(va, vb)
 }
 
+// hasPlainAmbiguous tells whether n holds a string a YAML 1.1 reader would
+// misread (see yamlutil.PlainAmbiguous).
+func hasPlainAmbiguous(n *yaml.Node) bool {
+	if yamlutil.PlainAmbiguous(n) {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasPlainAmbiguous(c) {
+			return true
+		}
+	}
+	return false
+}
+
 func appendPair(m *yaml.Node, key string, val *yaml.Node) {
 	m.Content = append(m.Content, strNode(key), val)
 }
 
-// strNode is a string scalar; the encoder quotes it when it would otherwise
-// read as another type ("true", "1.5", "").
-func strNode(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-}
+// strNode is a string scalar, quoted when a YAML 1.1 reader such as
+// kubectl's would read it as another type ("on", "no", "1.5", "").
+func strNode(s string) *yaml.Node { return yamlutil.Str(s) }
 
 func boolNode(b bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(b)}
