@@ -321,6 +321,25 @@ func (f *File) Users() []Named[User] {
 	return out
 }
 
+// PreviousContext is the context that was current before login made the
+// named one current, as login recorded it in the context's extensions; ""
+// when there is none.
+func (f *File) PreviousContext(name string) string {
+	body := mapValue(f.find("contexts", name), "context")
+	exts := mapValue(body, "extensions")
+	if exts == nil || exts.Kind != yaml.SequenceNode {
+		return ""
+	}
+	for _, it := range exts.Content {
+		if entryName(it) == extensionName {
+			if v := mapValue(mapValue(it, "extension"), previousKey); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+				return v.Value
+			}
+		}
+	}
+	return ""
+}
+
 // CurrentContext is the file's current-context, "" when unset.
 func (f *File) CurrentContext() string {
 	if cc := mapValue(f.root, "current-context"); cc != nil && cc.Kind == yaml.ScalarNode && !isNull(cc) {

@@ -90,6 +90,10 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 		fields = append(fields, e.set(body, "namespace", strNode(l.Namespace))...)
 	}
 	fields = append(fields, e.set(body, "user", strNode(l.UserName))...)
+	if cur := f.CurrentContext(); cur != l.Context {
+		// Logout makes it current again (PlanRemove).
+		fields = append(fields, e.setPrevious(body, cur)...)
+	}
 	p.note(added, fields, "context", l.Context)
 
 	if cc := mapValue(e.root, "current-context"); cc != nil && cc.Value == l.Context && yamlutil.PlainAmbiguous(cc) {
@@ -137,8 +141,12 @@ func checkLogin(path string, data []byte, l Login) error {
 }
 
 // PlanRemove plans the removal of a context, of its user and cluster when no
-// other context uses them, and of current-context when it names the context.
-func (f *File) PlanRemove(context string) (*Plan, error) {
+// other context uses them, in this file or in others (the other files of
+// the KUBECONFIG list, which kubectl merges with this one), and of
+// current-context when it names the context: the context that was current
+// before login (recorded by PlanLogin) becomes current again if it still
+// exists, else none is.
+func (f *File) PlanRemove(context string, others ...*File) (*Plan, error) {
 	e, err := f.editor()
 	if err != nil {
 		return nil, err
@@ -149,15 +157,19 @@ func (f *File) PlanRemove(context string) (*Plan, error) {
 		p.New = f.Data
 		return p, nil
 	}
+	previous := f.PreviousContext(context)
 	e.remove("contexts", context)
 	p.Changes = append(p.Changes, fmt.Sprintf("remove context %q", context))
-	usedCluster, usedUser := false, false
-	for _, c := range f.Contexts() {
-		if c.Name == context {
-			continue
+	usedCluster, usedUser, previousExists := false, false, false
+	for _, file := range append([]*File{f}, others...) {
+		for _, c := range file.Contexts() {
+			if file == f && c.Name == context {
+				continue
+			}
+			usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
+			usedUser = usedUser || c.Entry.User == ctx.User
+			previousExists = previousExists || c.Name == previous
 		}
-		usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
-		usedUser = usedUser || c.Entry.User == ctx.User
 	}
 	if ctx.User != "" && !usedUser && e.remove("users", ctx.User) {
 		p.Changes = append(p.Changes, fmt.Sprintf("remove user %q", ctx.User))
@@ -166,8 +178,13 @@ func (f *File) PlanRemove(context string) (*Plan, error) {
 		p.Changes = append(p.Changes, fmt.Sprintf("remove cluster %q", ctx.Cluster))
 	}
 	if f.CurrentContext() == context {
-		e.set(e.root, "current-context", strNode(""))
-		p.Changes = append(p.Changes, "unset the current context")
+		if previous != "" && previous != context && previousExists {
+			e.set(e.root, "current-context", strNode(previous))
+			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context again", previous))
+		} else {
+			e.set(e.root, "current-context", strNode(""))
+			p.Changes = append(p.Changes, "unset the current context")
+		}
 	}
 	if err := e.finish(f, p); err != nil {
 		return nil, err
@@ -317,6 +334,79 @@ func (e *editor) set(m *yaml.Node, key string, val *yaml.Node) []string {
 	appendPair(m, key, val)
 	e.changed = true
 	return []string{key}
+}
+
+// extensionName names eks-login's entry in a context's extensions.
+const extensionName = "eks-login"
+
+// previousKey is the key, in that entry, of the context that was current
+// before login.
+const previousKey = "previous-current-context"
+
+// setPrevious records in a context's body the context that was current
+// before login made this one current; "" removes the record.
+func (e *editor) setPrevious(body *yaml.Node, previous string) []string {
+	exts := mapValue(body, "extensions")
+	var ours *yaml.Node
+	if exts != nil && exts.Kind == yaml.SequenceNode {
+		for _, it := range exts.Content {
+			if entryName(it) == extensionName {
+				ours = it
+			}
+		}
+	}
+	if previous == "" {
+		if ours == nil {
+			return nil
+		}
+		e.removeItem(exts, ours)
+		if len(exts.Content) == 0 {
+			e.del(body, "extensions")
+		}
+		return []string{"extensions"}
+	}
+	if exts == nil || exts.Kind != yaml.SequenceNode {
+		exts = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		e.setSorted(body, "extensions", exts)
+	}
+	if ours == nil {
+		ours = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		appendPair(ours, "extension", &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+		appendPair(ours, "name", strNode(extensionName))
+		exts.Style = 0
+		exts.Content = append(exts.Content, ours)
+		e.changed = true
+	}
+	if len(e.set(e.body(ours, "extension"), previousKey, strNode(previous))) > 0 {
+		return []string{"extensions"}
+	}
+	return nil
+}
+
+// setSorted adds key to mapping m before the first key that sorts after
+// it, as kubectl orders keys, when m does not have it.
+func (e *editor) setSorted(m *yaml.Node, key string, val *yaml.Node) {
+	if mapValue(m, key) != nil {
+		e.set(m, key, val)
+		return
+	}
+	i := 0
+	for i+1 < len(m.Content) && m.Content[i].Value < key {
+		i += 2
+	}
+	m.Content = append(m.Content[:i], append([]*yaml.Node{strNode(key), val}, m.Content[i:]...)...)
+	e.changed = true
+}
+
+// removeItem drops item from the sequence seq.
+func (e *editor) removeItem(seq, item *yaml.Node) {
+	for i, it := range seq.Content {
+		if it == item {
+			seq.Content = append(seq.Content[:i], seq.Content[i+1:]...)
+			e.changed = true
+			return
+		}
+	}
 }
 
 // del removes key from mapping m and returns it when it was there.

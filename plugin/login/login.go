@@ -307,9 +307,9 @@ func runLogin(ctx context.Context, o *Options) error {
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-	if c := iniPlan.Conflicts(); len(c) > 0 && !o.Yes {
+	if err := o.refuseProfileConflicts(iniPlan, credFile, role); err != nil {
 		fmt.Fprint(o.IO.ErrOut, iniPlan.Diff())
-		return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", iniPlan.ConflictSummary())
+		return err
 	}
 
 	// Try the planned role profile before writing anything.
@@ -347,9 +347,9 @@ func runLogin(ctx context.Context, o *Options) error {
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-	if len(kPlan.Conflicts) > 0 && !o.Yes {
+	if err := o.refuseContextConflicts(kPlan, loc, kLogin); err != nil {
 		fmt.Fprint(o.IO.ErrOut, kPlan.Diff())
-		return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(kPlan.Conflicts, "; "))
+		return err
 	}
 
 	if o.DryRun {
@@ -378,8 +378,8 @@ func runLogin(ctx context.Context, o *Options) error {
 		if err != nil {
 			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
-		if len(np.Conflicts()) > 0 && !o.Yes {
-			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes, or choose another profile name with --profile", np.ConflictSummary())
+		if err := o.refuseProfileConflicts(np, credFile, role); err != nil {
+			return nil, err
 		}
 		iniPlan = np
 		return &np.File, nil
@@ -396,8 +396,8 @@ func runLogin(ctx context.Context, o *Options) error {
 		if err != nil {
 			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
-		if len(np.Conflicts) > 0 && !o.Yes {
-			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes, or choose another context name with --alias", strings.Join(np.Conflicts, "; "))
+		if err := o.refuseContextConflicts(np, loc, kLogin); err != nil {
+			return nil, err
 		}
 		kPlan = np
 		return &np.File, nil
@@ -425,6 +425,46 @@ func runLogin(ctx context.Context, o *Options) error {
 		return nil
 	}
 	return o.verify(ctx, loc.File.Path, kPlan.New, role)
+}
+
+// refuseProfileConflicts refuses, without --yes, a plan that changes what an
+// existing profile means: one that replaces values of the user's, or one
+// that turns a profile with keys of its own in the credentials file into a
+// role profile (the config file's role_arn wins over the credentials
+// file's keys, for every tool).
+func (o *Options) refuseProfileConflicts(plan *awsconfig.Plan, cred *awsconfig.File, role string) error {
+	if o.Yes {
+		return nil
+	}
+	var why []string
+	if len(plan.Conflicts()) > 0 {
+		why = append(why, plan.ConflictSummary())
+	}
+	if p, ok := cred.Profile(o.Profile); ok && plan.Added {
+		why = append(why, fmt.Sprintf("profile %s already exists in the credentials file %s (line %d), and every tool using profile %s would assume role %s once the config file gives it a role_arn", o.Profile, cred.Path, p.Line, o.Profile, role))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", strings.Join(why, "; "))
+}
+
+// refuseContextConflicts refuses, without --yes, a context that would
+// replace one of the same name, in the file written or in any other file
+// of the KUBECONFIG list.
+func (o *Options) refuseContextConflicts(plan *kubeconfig.Plan, loc *kubeconfig.Location, l kubeconfig.Login) error {
+	if o.Yes {
+		return nil
+	}
+	others, err := loc.Conflicts(l.Context, l.ClusterName, l.UserName)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	why := append(append([]string{}, plan.Conflicts...), others...)
+	if len(why) == 0 {
+		return nil
+	}
+	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(why, "; "))
 }
 
 // primeTokenCache hands the role credentials that DescribeCluster got to

@@ -135,7 +135,11 @@ func runLogout(_ context.Context, o *Options) error {
 	} else {
 		notes = append(notes, fmt.Sprintf("%s has no context %q.", kf.Path, o.Alias))
 	}
-	kPlan, err := kf.PlanRemove(o.Alias)
+	others, err := loc.Others()
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	kPlan, err := kf.PlanRemove(o.Alias, others...)
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
