@@ -368,6 +368,9 @@ func stampsChanged(files []FileStamp) bool {
 // remove deletes the entries that match, each under its key's lock; an entry
 // whose lock is held (a token call is using it) is left for the next time.
 func (c *Cache) remove(match func(Entry) bool, dryRun bool) (int, error) {
+	if c.Dir == "" {
+		return 0, nil // no folder, no entries (not the entries of the working folder)
+	}
 	names, err := filepath.Glob(filepath.Join(c.Dir, "*.json"))
 	if err != nil {
 		return 0, err

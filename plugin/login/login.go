@@ -29,6 +29,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	tokencmd "github.com/eks-login/eks-login/plugin/token"
 )
@@ -420,6 +421,9 @@ func runLogin(ctx context.Context, o *Options) error {
 	if _, err := o.LookPath(o.ExecCommand); err != nil && !filepath.IsAbs(o.ExecCommand) {
 		fmt.Fprintf(o.IO.ErrOut, "warning: %s is not on your PATH, so kubectl cannot run it for tokens; put the folder that holds it on PATH\n", o.ExecCommand)
 	}
+	if iniPlan.Changed() {
+		o.pruneTokenCache()
+	}
 	o.primeTokenCache(ctx, region)
 	if o.NoVerify {
 		return nil
@@ -465,6 +469,21 @@ func (o *Options) refuseContextConflicts(plan *kubeconfig.Plan, loc *kubeconfig.
 		return nil
 	}
 	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(why, "; "))
+}
+
+// pruneTokenCache removes the cache entries that the edit of the config
+// file made unreachable: each was keyed on the file as it was, and keeps
+// live role credentials that no call would use again.
+func (o *Options) pruneTokenCache() {
+	dir, err := tokencache.DefaultDir(o.env)
+	if err != nil {
+		return
+	}
+	if n, err := (&tokencache.Cache{Dir: dir}).Prune(); err != nil {
+		o.logf("cannot prune the token cache: %v", err)
+	} else if n > 0 {
+		o.logf("removed %d cached token(s) that no call can use since the config file changed", n)
+	}
 }
 
 // primeTokenCache hands the role credentials that DescribeCluster got to
