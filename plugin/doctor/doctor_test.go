@@ -165,6 +165,7 @@ type setup struct {
 	kubeconfig string
 	token      func(context.Context, *ptoken.Options) error
 	noPath     bool
+	context    string // --context
 }
 
 func healthy() setup {
@@ -196,6 +197,7 @@ func run(t *testing.T, s setup, output string) (string, error) {
 		IO:      cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
 		Getenv:  func(k string) string { return env[k] },
 		Output:  output,
+		Context: s.context,
 		AWS:     s.aws,
 		NewKube: func(kube.Config) (Kube, error) { return s.kube, nil },
 		Token:   s.token,
@@ -255,6 +257,12 @@ func TestLinks(t *testing.T) {
 			want: []string{"may not call eks:DescribeCluster on cluster my-example"}},
 		{name: "cluster not active", code: cmdutil.ExitFailure, link: LinkCluster,
 			change: func(s *setup) { s.aws.cluster.Status = "CREATING" }, want: []string{"is CREATING"}},
+		{name: "missing context named first", code: cmdutil.ExitInput, link: LinkKubeconfig,
+			change: func(s *setup) { s.context = "nope" },
+			want:   []string{`has no context "nope"`}, wantSkip: []string{LinkCredentials, LinkRole, LinkCluster, LinkToken}},
+		{name: "unreadable kubeconfig named first", code: cmdutil.ExitInput, link: LinkKubeconfig,
+			change: func(s *setup) { s.kubeconfig = "contexts: [\n" },
+			want:   []string{"/.kube/config line 1: is not valid YAML"}, wantSkip: []string{LinkCredentials, LinkRole, LinkCluster, LinkToken}},
 		{name: "stale server", code: cmdutil.ExitInput, link: LinkKubeconfig,
 			change: func(s *setup) {
 				s.kubeconfig = kubeconfigFor("https://127.0.0.1:6444", caData, "kubectl-eks_login")

@@ -261,6 +261,11 @@ func runLogin(ctx context.Context, o *Options) error {
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
+	// Every kubeconfig file is read before AWS is asked anything (or an MFA
+	// code): one that cannot be used stops login before, not after, them.
+	if _, err := kubeconfig.Locate(o.Kubeconfig, o.env("KUBECONFIG"), home, nil); err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
 
 	// The source profile: it holds the user's own credentials.
 	srcConfig, inConfig := cfgFile.Profile(o.SourceProfile)
