@@ -200,7 +200,7 @@ func (f *File) scan() error {
 		case l.text[0] == '[':
 			closing := strings.LastIndexByte(l.text, ']')
 			if closing < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the section header %q has no closing \"]\"", strings.TrimSpace(l.text))}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the section header %s has no closing \"]\"", fsutil.QuoteShort(strings.TrimSpace(l.text)))}
 			}
 			l.kind = headerLine
 			if cur >= 0 {
@@ -215,14 +215,14 @@ func (f *File) scan() error {
 		default:
 			i := strings.IndexAny(l.text, "=:")
 			if i < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%q is not a \"key = value\" line, a [section] header or a comment", strings.TrimSpace(l.text))}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%s is not a \"key = value\" line, a [section] header or a comment", fsutil.QuoteShort(strings.TrimSpace(l.text)))}
 			}
 			key := strings.TrimSpace(l.text[:i])
 			if key == "" {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%q has no key before the %q", strings.TrimSpace(l.text), l.text[i:i+1])}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%s has no key before the %q", fsutil.QuoteShort(strings.TrimSpace(l.text)), l.text[i:i+1])}
 			}
 			if cur < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the key %q comes before any [section] header", key)}
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the key %s comes before any [section] header", fsutil.QuoteShort(key))}
 			}
 			l.kind = keyLine
 			l.key = strings.ToLower(key)

@@ -168,7 +168,7 @@ func Parse(path string, data []byte, exists bool) (*File, error) {
 				continue
 			}
 			if body.Kind != yaml.MappingNode {
-				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %q: %s must be a mapping", kind, name.Value, field)}
+				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %s: %s must be a mapping", kind, fsutil.QuoteShort(name.Value), field)}
 			}
 			var err error
 			switch field {
@@ -180,7 +180,7 @@ func Parse(path string, data []byte, exists bool) (*File, error) {
 				err = body.Decode(&User{})
 			}
 			if err != nil {
-				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %q: %s", kind, name.Value, strings.TrimPrefix(err.Error(), "yaml: "))}
+				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %s: %s", kind, fsutil.QuoteShort(name.Value), strings.TrimPrefix(err.Error(), "yaml: "))}
 			}
 		}
 	}

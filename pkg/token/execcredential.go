@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
 )
 
 // The two ExecCredential versions kubectl speaks.
@@ -85,14 +87,14 @@ func ParseExecInfo(env string) (ExecInfo, error) {
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not valid JSON (%v); kubectl sets it, so unset it when running eks-login by hand", err)
 	}
 	if in.Kind != "" && in.Kind != "ExecCredential" {
-		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO holds a %q, not an ExecCredential", in.Kind)
+		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO holds a %s, not an ExecCredential", fsutil.QuoteShort(in.Kind))
 	}
 	switch in.APIVersion {
 	case APIVersionV1, APIVersionV1beta1:
 	case "":
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO has no apiVersion; set apiVersion: %s in the exec section of your kubeconfig", APIVersionV1)
 	default:
-		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", in.APIVersion, APIVersionV1, APIVersionV1beta1)
+		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", fsutil.QuoteShort(in.APIVersion), APIVersionV1, APIVersionV1beta1)
 	}
 	info := ExecInfo{APIVersion: in.APIVersion}
 	if in.Spec.Interactive != nil {
