@@ -70,7 +70,7 @@ func (s *IAMSpec) validate() error {
 	if s.AccessKeyFile != "" && len(s.Users) == 0 {
 		return cmdutil.Errorf(cmdutil.ExitUsage, "--access-key-file needs --user")
 	}
-	return nil
+	return s.validateNames()
 }
 
 func newIAMCmd(f *cmdutil.Factory) *cmdutil.Command {
@@ -465,11 +465,10 @@ func writeSection(lockDir, path, user, id, secret string) error {
 	if hasSection(old, user) {
 		return cmdutil.Errorf(cmdutil.ExitConflict, "%s got a section [%s] while the key was being made; nothing was written", path, user)
 	}
-	if err := fsutil.WriteFileAtomic(path, appendSection(old, user, id, secret), 0o600); err != nil {
+	// Private from the first byte: the secret goes into a 0600 temporary
+	// file, never into one that takes the old file's looser mode.
+	if err := fsutil.WriteFilePrivate(path, appendSection(old, user, id, secret), 0o600); err != nil {
 		return fmt.Errorf("cannot write the access key file %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return fmt.Errorf("cannot make %s readable by its owner only: %w", path, err)
 	}
 	return nil
 }
