@@ -117,6 +117,12 @@ func openLockFile(lockPath string) (*os.File, error) {
 	if err == nil {
 		err = checkOwner("lock file", lockPath, fi)
 	}
+	if err == nil {
+		// As root in a user's folder, the lock file stays the user's.
+		if dir, serr := os.Stat(filepath.Dir(lockPath)); serr == nil {
+			err = keepOwner(f, dir)
+		}
+	}
 	if err != nil {
 		f.Close()
 		return nil, err

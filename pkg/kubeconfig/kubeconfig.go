@@ -136,16 +136,16 @@ func Load(path string) (*File, error) {
 // needs: a mapping whose clusters, contexts and users are lists of named
 // mappings.
 func Parse(path string, data []byte, exists bool) (*File, error) {
-	f := &File{Path: path, Data: data, Exists: exists, style: encStyle{indent: 2, compact: true}}
+	f := &File{Path: path, Data: data, Exists: exists}
 	root, err := parseRoot(path, data)
 	if err != nil {
 		return nil, err
 	}
 	f.root = root
+	f.style = detectStyle(root, data)
 	if root == nil {
 		return f, nil
 	}
-	f.style = detectStyle(root)
 	for _, kind := range []string{"clusters", "contexts", "users"} {
 		seq := mapValue(root, kind)
 		if seq == nil || isNull(seq) {

@@ -253,7 +253,7 @@ func (e *editor) finish(f *File, p *Plan) error {
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("cannot encode the kubeconfig %s: %w", f.Path, err)
 	}
-	p.New = b.Bytes()
+	p.New = f.style.lineEnds(b.Bytes())
 	return nil
 }
 
@@ -500,11 +500,42 @@ func emptySeq() *yaml.Node {
 type encStyle struct {
 	indent  int  // spaces per mapping level
 	compact bool // list items at their key's column ("- " counts as indentation), as kubectl writes
+	crlf    bool // lines end in CRLF (a file edited on Windows)
+	bom     bool // the file starts with a UTF-8 byte order mark
 }
 
-// detectStyle reads the indentation of the first block list of named entries.
-func detectStyle(root *yaml.Node) encStyle {
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// detectLineEnds reads the file's first line end and its byte order mark:
+// the encoder writes LF and no mark, which would rewrite every line.
+func (st *encStyle) detectLineEnds(data []byte) {
+	st.bom = bytes.HasPrefix(data, utf8BOM)
+	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
+		st.crlf = true
+	}
+}
+
+// lineEnds gives encoded output the file's line ends and byte order mark.
+// Every line break the encoder writes is one (it escapes CR and LF inside
+// quoted scalars), so they can all be replaced.
+func (st encStyle) lineEnds(out []byte) []byte {
+	if st.crlf {
+		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	}
+	if st.bom {
+		out = append(append([]byte{}, utf8BOM...), out...)
+	}
+	return out
+}
+
+// detectStyle reads the line ends of data and the indentation of the first
+// block list of named entries under root (nil for an empty file).
+func detectStyle(root *yaml.Node, data []byte) encStyle {
 	st := encStyle{indent: 2, compact: true}
+	st.detectLineEnds(data)
+	if root == nil {
+		return st
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, seq := root.Content[i], root.Content[i+1]
 		if seq.Kind != yaml.SequenceNode || seq.Style&yaml.FlowStyle != 0 || len(seq.Content) == 0 {
