@@ -110,9 +110,11 @@ Before writing, it calls EKS DescribeCluster through the new profile, so a role
 you may not assume, or a cluster that does not exist, changes nothing. After
 writing, it asks the API server who you are (SelfSubjectReview).
 
-Running it again with the same flags changes nothing. A profile or context of
-the same name with other values is only replaced with --yes. Other profiles,
-comments and entries of both files are kept as they are.
+Running it again with the same flags changes nothing. A profile of the same
+name with other values (or with keys of its own in the credentials file), or a
+context of the same name in any file of KUBECONFIG that points elsewhere, is
+only replaced with --yes. Other profiles, comments, line ends and entries of
+both files are kept as they are.
 
 Entry names: the cluster is named by its ARN (as "aws eks update-kubeconfig"
 does), the user PROFILE@CLUSTER-ARN, so two roles on one cluster do not

@@ -55,10 +55,12 @@ func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
 		Long: `Remove what "kubectl eks-login" wrote for a cluster.
 
 The context (--alias, or the cluster's name) is removed, with its user and its
-cluster entry when no other context uses them, and the current context is
-unset if it was this one. The AWS profile is removed when login created it
-and no other eks-login context still uses it; a profile you wrote yourself is
-left alone. Nothing else in either file changes.
+cluster entry when no other context (in any file of KUBECONFIG) uses them. If
+it was the current context, the one that was current before login becomes
+current again, when it still exists. The AWS profile is removed when login
+created it and no other eks-login context still uses it; a profile you wrote
+yourself is left alone. Nothing else in either file changes, and running it
+again finishes what an interrupted logout left.
 
 A context that eks-login did not write is refused: remove it with
 'kubectl config delete-context'.`,
