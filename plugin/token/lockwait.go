@@ -30,7 +30,7 @@ func promptNoted(o *Options, cache *tokencache.Cache) *Options {
 func (o *Options) busy(err *fsutil.BusyError) error {
 	if err.Holder.Doing == tokencache.PromptingMFA {
 		return cmdutil.Errorf(cmdutil.ExitCredentials,
-			"another eks-login token call, %s, is asking for the MFA code of this profile, and this call cannot ask (no terminal); answer it there, and kubectl will then use the cached credentials; or run this once in a terminal: %s",
+			"another eks-login token call, %s, is asking for the MFA code of this profile, and this call would have to ask too; answer it there, and kubectl then uses the cached credentials (or, once it has ended, run this in a terminal: %s)",
 			err.Holder, o.commandLine())
 	}
 	return cmdutil.Errorf(cmdutil.ExitInput, "the token cache entry is in use: %w", err)
