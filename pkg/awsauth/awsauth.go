@@ -321,7 +321,7 @@ func (d *Doc) Set(m Mapping, force bool) (Change, error) {
 	}
 	item := d.seqs[key].Content[i]
 	old, _ := decodeEntry(key, item)
-	if old.Username == m.Username && equal(old.Groups, m.Groups) {
+	if old.Username == m.Username && equal(old.Groups, m.Groups) && !misread(item) {
 		return Unchanged, nil
 	}
 	if old.Protected() && !force {
@@ -415,7 +415,30 @@ func entryNode(m Mapping) *yaml.Node {
 	return n
 }
 
-func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+// scalar is a string, quoted when aws-iam-authenticator's YAML 1.1 reader
+// would take it for a boolean, a null or a number ("on", "no", "1.5").
+func scalar(s string) *yaml.Node { return yamlutil.Str(s) }
+
+// misread tells an entry whose username or groups are written plain where
+// aws-iam-authenticator reads something else ("- on" is true to it, and the
+// mapping's groups come out empty): setting it writes them again, quoted.
+func misread(item *yaml.Node) bool {
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		switch v := item.Content[i+1]; item.Content[i].Value {
+		case "username":
+			if yamlutil.PlainAmbiguous(v) {
+				return true
+			}
+		case "groups":
+			for _, g := range v.Content {
+				if yamlutil.PlainAmbiguous(g) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 func groupsNode(groups []string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
@@ -436,7 +459,7 @@ func setField(n *yaml.Node, key string, v *yaml.Node) {
 				return
 			}
 			if old := n.Content[i+1]; old.Kind == v.Kind && old.Kind == yaml.ScalarNode {
-				old.Value, old.Tag, old.Style = v.Value, v.Tag, 0
+				old.Value, old.Tag, old.Style = v.Value, v.Tag, v.Style
 				return
 			}
 			n.Content[i+1] = v

@@ -14,11 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"gopkg.in/ini.v1"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
 )
 
 // Kind tells the config file from the credentials file: the config file
@@ -132,9 +133,12 @@ type section struct {
 // Load reads and parses path. A missing file is an empty one (Exists false):
 // login creates it.
 func Load(path string, kind Kind) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Parse(path, kind, nil, false)
+	}
+	if errors.Is(err, fsutil.ErrRefused) {
+		return nil, fmt.Errorf("the AWS %s: %w", kind, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the AWS %s %s: %w", kind, path, err)

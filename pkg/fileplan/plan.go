@@ -63,14 +63,17 @@ func (f *File) Apply(lockDir string) error {
 	if err != nil {
 		return err
 	}
-	lock, err := fsutil.Lock(lockPath)
+	lock, err := fsutil.Lock(lockPath, fsutil.LockOptions{})
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
 
-	cur, err := os.ReadFile(f.Path)
+	cur, err := fsutil.ReadFile(f.Path)
 	exists := err == nil
+	if errors.Is(err, fsutil.ErrRefused) {
+		return err
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cannot read %s: %w", f.Path, err)
 	}
@@ -82,7 +85,7 @@ func (f *File) Apply(lockDir string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		if err := fsutil.MkdirAllOwned(filepath.Dir(target), 0o700); err != nil {
 			return fmt.Errorf("cannot create the folder for %s: %w", f.Path, err)
 		}
 	}

@@ -7,6 +7,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
 )
 
 func TestApplyCreatesPrivateFileAndFolder(t *testing.T) {
@@ -101,5 +104,36 @@ func TestCheckWritable(t *testing.T) {
 		if err := proc.CheckWritable(); err == nil || !strings.Contains(err.Error(), "/proc/eks-login-test/config") {
 			t.Errorf("an unwritable folder: %v", err)
 		}
+	}
+}
+
+// TestApplyGivesUpOnAHeldLock: a lock held by another process (or planted in
+// a shared KUBECACHEDIR) makes Apply give up after the bound, naming the
+// holder and writing nothing (issue 18.7).
+func TestApplyGivesUpOnAHeldLock(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config")
+	os.WriteFile(path, []byte("before\n"), 0o600)
+	lockDir := filepath.Join(dir, "locks")
+	lockPath, err := fsutil.LockPathFor(lockDir, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := fsutil.Lock(lockPath, fsutil.LockOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Unlock()
+	defer func(old time.Duration) { fsutil.DefaultLockWait = old }(fsutil.DefaultLockWait)
+	fsutil.DefaultLockWait = 20 * time.Millisecond
+
+	p := &File{Path: path, Old: []byte("before\n"), Existed: true, New: []byte("after\n")}
+	err = p.Apply(lockDir)
+	var busy *fsutil.BusyError
+	if !errors.As(err, &busy) || busy.Holder.PID != os.Getpid() {
+		t.Fatalf("Apply = %v, want a *fsutil.BusyError naming this process", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "before\n" {
+		t.Errorf("the file was written: %q", got)
 	}
 }

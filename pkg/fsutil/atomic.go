@@ -33,11 +33,17 @@ func ResolvePath(path string) (string, error) {
 	return "", fmt.Errorf("cannot follow the links of %s: %w", path, err)
 }
 
+// TestHookWritten, set by tests only, sees each temporary file just before
+// its data is written into it: what its mode is then is what the first byte
+// of a secret is exposed to.
+var TestHookWritten func(tmpPath string)
+
 // WriteFileAtomic replaces path with data. The data goes to a temporary file in
 // the same folder (so the rename cannot cross file systems), is synced, takes
 // the mode of the file it replaces (newMode for a new file), and is renamed
 // over the target. A reader sees either the old bytes or the new ones, never
-// a mix, even if the process is killed half way.
+// a mix, even if the process is killed half way. The file keeps its owner
+// when root writes it (login run by root in a user's home).
 func WriteFileAtomic(path string, data []byte, newMode fs.FileMode) error {
 	return writeFileAtomic(path, data, newMode, true, true)
 }
@@ -64,14 +70,18 @@ func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode, du
 		return err
 	}
 	mode := newMode
-	if keepMode {
-		if info, err := os.Stat(target); err == nil {
-			mode = info.Mode().Perm()
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("cannot read the mode of %s: %w", target, err)
-		}
+	old, err := os.Stat(target)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot read the mode of %s: %w", target, err)
+	}
+	if keepMode && old != nil {
+		mode = old.Mode().Perm()
 	}
 	dir := filepath.Dir(target)
+	owner := old // whose file it stays; a new one is the folder owner's
+	if owner == nil {
+		owner, _ = os.Stat(dir)
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("cannot write in %s: %w (check that the folder exists and is writable)", dir, err)
@@ -84,8 +94,14 @@ func writeFileAtomic(path string, data []byte, newMode fs.FileMode, keepMode, du
 			os.Remove(tmpName)
 		}
 	}()
+	if err := keepOwner(tmp, owner); err != nil {
+		return fmt.Errorf("cannot give %s the owner of %s: %w", tmpName, target, err)
+	}
 	if err := tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("cannot set the mode of %s: %w", tmpName, err)
+	}
+	if TestHookWritten != nil {
+		TestHookWritten(tmpName)
 	}
 	if _, err := tmp.Write(data); err != nil {
 		return fmt.Errorf("cannot write %s: %w", tmpName, err)

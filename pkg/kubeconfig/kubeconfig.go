@@ -24,14 +24,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 )
 
 // UserName names the user entry of a profile on a cluster.
@@ -106,9 +107,12 @@ type Named[T any] struct {
 
 // Load reads and parses path; a missing file reads as empty.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Parse(path, nil, false)
+	}
+	if errors.Is(err, fsutil.ErrRefused) {
+		return nil, fmt.Errorf("the kubeconfig: %w", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the kubeconfig %s: %w", path, err)
@@ -120,16 +124,16 @@ func Load(path string) (*File, error) {
 // needs: a mapping whose clusters, contexts and users are lists of named
 // mappings.
 func Parse(path string, data []byte, exists bool) (*File, error) {
-	f := &File{Path: path, Data: data, Exists: exists, style: encStyle{indent: 2, compact: true}}
+	f := &File{Path: path, Data: data, Exists: exists}
 	root, err := parseRoot(path, data)
 	if err != nil {
 		return nil, err
 	}
 	f.root = root
+	f.style = detectStyle(root, data)
 	if root == nil {
 		return f, nil
 	}
-	f.style = detectStyle(root)
 	for _, kind := range []string{"clusters", "contexts", "users"} {
 		seq := mapValue(root, kind)
 		if seq == nil || isNull(seq) {
@@ -152,7 +156,7 @@ func Parse(path string, data []byte, exists bool) (*File, error) {
 				continue
 			}
 			if body.Kind != yaml.MappingNode {
-				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %q: %s must be a mapping", kind, name.Value, field)}
+				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %s: %s must be a mapping", kind, fsutil.QuoteShort(name.Value), field)}
 			}
 			var err error
 			switch field {
@@ -170,7 +174,7 @@ func Parse(path string, data []byte, exists bool) (*File, error) {
 				err = body.Decode(&whole)
 			}
 			if err != nil {
-				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %q: %s", kind, name.Value, strings.TrimPrefix(err.Error(), "yaml: "))}
+				return nil, &ParseError{Path: path, Line: body.Line, Msg: fmt.Sprintf("%s %s: %s", kind, fsutil.QuoteShort(name.Value), strings.TrimPrefix(err.Error(), "yaml: "))}
 			}
 		}
 	}
@@ -309,6 +313,25 @@ func (f *File) Users() []Named[User] {
 		out = append(out, Named[User]{entryName(item), decodeEntry[User](item, "user")})
 	}
 	return out
+}
+
+// PreviousContext is the context that was current before login made the
+// named one current, as login recorded it in the context's extensions; ""
+// when there is none.
+func (f *File) PreviousContext(name string) string {
+	body := mapValue(f.find("contexts", name), "context")
+	exts := mapValue(body, "extensions")
+	if exts == nil || exts.Kind != yaml.SequenceNode {
+		return ""
+	}
+	for _, it := range exts.Content {
+		if entryName(it) == extensionName {
+			if v := mapValue(mapValue(it, "extension"), previousKey); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+				return v.Value
+			}
+		}
+	}
+	return ""
 }
 
 // CurrentContext is the file's current-context, "" when unset.

@@ -92,3 +92,38 @@ func (l *Location) Shadows(clusterName, userName, context string) ([]string, err
 	}
 	return out, nil
 }
+
+// Others loads the files of the list other than the chosen one, in order.
+func (l *Location) Others() ([]*File, error) {
+	var out []*File
+	for _, p := range l.List {
+		if p == l.File.Path {
+			continue
+		}
+		f, err := Load(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Conflicts lists, for the files of the list other than the chosen one, a
+// context named context that uses another cluster or user. kubectl merges
+// the files, taking each name from the first file that has it: writing our
+// context would change what the name means, or be hidden behind it, as
+// surely as replacing it in one file would.
+func (l *Location) Conflicts(context, cluster, user string) ([]string, error) {
+	others, err := l.Others()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range others {
+		if old, ok := f.Context(context); ok && (old.Cluster != cluster || old.User != user) {
+			out = append(out, fmt.Sprintf("context %q in %s (also in KUBECONFIG) uses cluster %q and user %q; it would use cluster %q and user %q", context, f.Path, old.Cluster, old.User, cluster, user))
+		}
+	}
+	return out, nil
+}

@@ -90,8 +90,16 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 		fields = append(fields, e.set(body, "namespace", strNode(l.Namespace))...)
 	}
 	fields = append(fields, e.set(body, "user", strNode(l.UserName))...)
+	if cur := f.CurrentContext(); cur != l.Context {
+		// Logout makes it current again (PlanRemove).
+		fields = append(fields, e.setPrevious(body, cur)...)
+	}
 	p.note(added, fields, "context", l.Context)
 
+	if cc := mapValue(e.root, "current-context"); cc != nil && cc.Value == l.Context && yamlutil.PlainAmbiguous(cc) {
+		cc.Style = yaml.DoubleQuotedStyle
+		e.changed = true
+	}
 	if cur := f.CurrentContext(); cur != l.Context {
 		e.set(e.root, "current-context", strNode(l.Context))
 		if cur == "" {
@@ -133,8 +141,12 @@ func checkLogin(path string, data []byte, l Login) error {
 }
 
 // PlanRemove plans the removal of a context, of its user and cluster when no
-// other context uses them, and of current-context when it names the context.
-func (f *File) PlanRemove(context string) (*Plan, error) {
+// other context uses them, in this file or in others (the other files of
+// the KUBECONFIG list, which kubectl merges with this one), and of
+// current-context when it names the context: the context that was current
+// before login (recorded by PlanLogin) becomes current again if it still
+// exists, else none is.
+func (f *File) PlanRemove(context string, others ...*File) (*Plan, error) {
 	e, err := f.editor()
 	if err != nil {
 		return nil, err
@@ -145,15 +157,19 @@ func (f *File) PlanRemove(context string) (*Plan, error) {
 		p.New = f.Data
 		return p, nil
 	}
+	previous := f.PreviousContext(context)
 	e.remove("contexts", context)
 	p.Changes = append(p.Changes, fmt.Sprintf("remove context %q", context))
-	usedCluster, usedUser := false, false
-	for _, c := range f.Contexts() {
-		if c.Name == context {
-			continue
+	usedCluster, usedUser, previousExists := false, false, false
+	for _, file := range append([]*File{f}, others...) {
+		for _, c := range file.Contexts() {
+			if file == f && c.Name == context {
+				continue
+			}
+			usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
+			usedUser = usedUser || c.Entry.User == ctx.User
+			previousExists = previousExists || c.Name == previous
 		}
-		usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
-		usedUser = usedUser || c.Entry.User == ctx.User
 	}
 	if ctx.User != "" && !usedUser && e.remove("users", ctx.User) {
 		p.Changes = append(p.Changes, fmt.Sprintf("remove user %q", ctx.User))
@@ -162,8 +178,13 @@ func (f *File) PlanRemove(context string) (*Plan, error) {
 		p.Changes = append(p.Changes, fmt.Sprintf("remove cluster %q", ctx.Cluster))
 	}
 	if f.CurrentContext() == context {
-		e.set(e.root, "current-context", strNode(""))
-		p.Changes = append(p.Changes, "unset the current context")
+		if previous != "" && previous != context && previousExists {
+			e.set(e.root, "current-context", strNode(previous))
+			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context again", previous))
+		} else {
+			e.set(e.root, "current-context", strNode(""))
+			p.Changes = append(p.Changes, "unset the current context")
+		}
 	}
 	if err := e.finish(f, p); err != nil {
 		return nil, err
@@ -232,7 +253,7 @@ func (e *editor) finish(f *File, p *Plan) error {
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("cannot encode the kubeconfig %s: %w", f.Path, err)
 	}
-	p.New = b.Bytes()
+	p.New = f.style.lineEnds(b.Bytes())
 	return nil
 }
 
@@ -247,6 +268,10 @@ func (e *editor) entry(kind, name, field string) (item *yaml.Node, added bool) {
 	}
 	for _, it := range seq.Content {
 		if entryName(it) == name {
+			if n := mapValue(it, "name"); yamlutil.PlainAmbiguous(n) {
+				n.Style = yaml.DoubleQuotedStyle // kubectl would read it as a bool or a number
+				e.changed = true
+			}
 			return it, false
 		}
 	}
@@ -297,6 +322,9 @@ func (e *editor) set(m *yaml.Node, key string, val *yaml.Node) []string {
 			if old.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || val.Tag != "!!str" {
 				old.Style = 0
 			}
+			if yamlutil.PlainAmbiguous(old) {
+				old.Style = val.Style
+			}
 			return []string{key}
 		}
 		val.HeadComment, val.LineComment, val.FootComment = old.HeadComment, old.LineComment, old.FootComment
@@ -306,6 +334,79 @@ func (e *editor) set(m *yaml.Node, key string, val *yaml.Node) []string {
 	appendPair(m, key, val)
 	e.changed = true
 	return []string{key}
+}
+
+// extensionName names eks-login's entry in a context's extensions.
+const extensionName = "eks-login"
+
+// previousKey is the key, in that entry, of the context that was current
+// before login.
+const previousKey = "previous-current-context"
+
+// setPrevious records in a context's body the context that was current
+// before login made this one current; "" removes the record.
+func (e *editor) setPrevious(body *yaml.Node, previous string) []string {
+	exts := mapValue(body, "extensions")
+	var ours *yaml.Node
+	if exts != nil && exts.Kind == yaml.SequenceNode {
+		for _, it := range exts.Content {
+			if entryName(it) == extensionName {
+				ours = it
+			}
+		}
+	}
+	if previous == "" {
+		if ours == nil {
+			return nil
+		}
+		e.removeItem(exts, ours)
+		if len(exts.Content) == 0 {
+			e.del(body, "extensions")
+		}
+		return []string{"extensions"}
+	}
+	if exts == nil || exts.Kind != yaml.SequenceNode {
+		exts = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		e.setSorted(body, "extensions", exts)
+	}
+	if ours == nil {
+		ours = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		appendPair(ours, "extension", &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+		appendPair(ours, "name", strNode(extensionName))
+		exts.Style = 0
+		exts.Content = append(exts.Content, ours)
+		e.changed = true
+	}
+	if len(e.set(e.body(ours, "extension"), previousKey, strNode(previous))) > 0 {
+		return []string{"extensions"}
+	}
+	return nil
+}
+
+// setSorted adds key to mapping m before the first key that sorts after
+// it, as kubectl orders keys, when m does not have it.
+func (e *editor) setSorted(m *yaml.Node, key string, val *yaml.Node) {
+	if mapValue(m, key) != nil {
+		e.set(m, key, val)
+		return
+	}
+	i := 0
+	for i+1 < len(m.Content) && m.Content[i].Value < key {
+		i += 2
+	}
+	m.Content = append(m.Content[:i], append([]*yaml.Node{strNode(key), val}, m.Content[i:]...)...)
+	e.changed = true
+}
+
+// removeItem drops item from the sequence seq.
+func (e *editor) removeItem(seq, item *yaml.Node) {
+	for i, it := range seq.Content {
+		if it == item {
+			seq.Content = append(seq.Content[:i], seq.Content[i+1:]...)
+			e.changed = true
+			return
+		}
+	}
 }
 
 // del removes key from mapping m and returns it when it was there.
@@ -343,8 +444,13 @@ func (e *editor) remove(kind, name string) bool {
 }
 
 // sameValue compares two nodes by what they decode to, so "true" and true,
-// or a quoted and a plain string, compare as YAML readers see them.
+// or a quoted and a plain string, compare as YAML readers see them. A plain
+// "on" (a string to yaml.v3, true to kubectl) is never the same as the
+// string "on": it must be written again, quoted.
 func sameValue(a, b *yaml.Node) bool {
+	if hasPlainAmbiguous(a) {
+		return false
+	}
 	var va, vb any
 	if a.Decode(&va) != nil || b.Decode(&vb) != nil {
 		return false
@@ -352,15 +458,27 @@ func sameValue(a, b *yaml.Node) bool {
 	return reflect.DeepEqual(va, vb)
 }
 
+// hasPlainAmbiguous tells whether n holds a string a YAML 1.1 reader would
+// misread (see yamlutil.PlainAmbiguous).
+func hasPlainAmbiguous(n *yaml.Node) bool {
+	if yamlutil.PlainAmbiguous(n) {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasPlainAmbiguous(c) {
+			return true
+		}
+	}
+	return false
+}
+
 func appendPair(m *yaml.Node, key string, val *yaml.Node) {
 	m.Content = append(m.Content, strNode(key), val)
 }
 
-// strNode is a string scalar; the encoder quotes it when it would otherwise
-// read as another type ("true", "1.5", "").
-func strNode(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-}
+// strNode is a string scalar, quoted when a YAML 1.1 reader such as
+// kubectl's would read it as another type ("on", "no", "1.5", "").
+func strNode(s string) *yaml.Node { return yamlutil.Str(s) }
 
 func boolNode(b bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(b)}
@@ -382,11 +500,42 @@ func emptySeq() *yaml.Node {
 type encStyle struct {
 	indent  int  // spaces per mapping level
 	compact bool // list items at their key's column ("- " counts as indentation), as kubectl writes
+	crlf    bool // lines end in CRLF (a file edited on Windows)
+	bom     bool // the file starts with a UTF-8 byte order mark
 }
 
-// detectStyle reads the indentation of the first block list of named entries.
-func detectStyle(root *yaml.Node) encStyle {
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// detectLineEnds reads the file's first line end and its byte order mark:
+// the encoder writes LF and no mark, which would rewrite every line.
+func (st *encStyle) detectLineEnds(data []byte) {
+	st.bom = bytes.HasPrefix(data, utf8BOM)
+	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
+		st.crlf = true
+	}
+}
+
+// lineEnds gives encoded output the file's line ends and byte order mark.
+// Every line break the encoder writes is one (it escapes CR and LF inside
+// quoted scalars), so they can all be replaced.
+func (st encStyle) lineEnds(out []byte) []byte {
+	if st.crlf {
+		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	}
+	if st.bom {
+		out = append(append([]byte{}, utf8BOM...), out...)
+	}
+	return out
+}
+
+// detectStyle reads the line ends of data and the indentation of the first
+// block list of named entries under root (nil for an empty file).
+func detectStyle(root *yaml.Node, data []byte) encStyle {
 	st := encStyle{indent: 2, compact: true}
+	st.detectLineEnds(data)
+	if root == nil {
+		return st
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, seq := root.Content[i], root.Content[i+1]
 		if seq.Kind != yaml.SequenceNode || seq.Style&yaml.FlowStyle != 0 || len(seq.Content) == 0 {

@@ -44,6 +44,10 @@ type MFA struct {
 	Ask func(serial string) (string, error)
 	// OpenTTY opens the controlling terminal; nil means /dev/tty.
 	OpenTTY func() (io.ReadWriteCloser, error)
+	// Asking, when set, is told when a question is put (true) and when it is
+	// answered or abandoned (false): the token command tells processes
+	// waiting for the same cache entry that this one waits for a person.
+	Asking func(bool)
 
 	mu     sync.Mutex
 	reader *bufio.Reader
@@ -61,6 +65,10 @@ func (m *MFA) Code(serial string) (string, error) {
 		return "", m.failed
 	}
 	fmt.Fprintf(m.Out, "MFA code for %s: ", serial)
+	if m.Asking != nil {
+		m.Asking(true)
+		defer m.Asking(false)
+	}
 	line, err := m.readLine(serial)
 	if err != nil {
 		fmt.Fprintln(m.Out)

@@ -2,13 +2,16 @@ package reliability
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/eks-login/eks-login/pkg/world"
 )
@@ -28,8 +31,18 @@ import (
 //	                     the local AWS describes cluster NAME with this
 //	                     endpoint and certificateAuthority.data (a hostile
 //	                     DescribeCluster answer); the case runs against it
+//	special: fifo PATH   a named pipe at PATH, under HOME
+//	special: link PATH TARGET
+//	                     a symlink at PATH to TARGET (/dev/zero...)
+//	special: big PATH N  N NUL bytes at PATH
+//	env: NAME=VALUE      an environment variable; $HOME is the case's HOME,
+//	                     in command lines too
+//	want-max-stderr: N   stderr holds at most N bytes (default 8192)
 type badCase struct {
 	cluster    []string
+	special    [][]string
+	env        []string
+	maxStderr  int
 	command    []string
 	file       string
 	wantExit   int
@@ -58,7 +71,7 @@ func parseCase(t *testing.T, data []byte) badCase {
 	if !ok {
 		t.Fatal("no --- line")
 	}
-	c := badCase{content: content, hasContent: len(content) > 0}
+	c := badCase{content: content, hasContent: len(content) > 0, maxStderr: 8192}
 	for _, l := range strings.Split(string(head), "\n") {
 		k, v, _ := strings.Cut(l, ": ")
 		switch k {
@@ -74,6 +87,12 @@ func parseCase(t *testing.T, data []byte) badCase {
 			c.wantMsg = v
 		case "cluster":
 			c.cluster = strings.Fields(v)
+		case "special":
+			c.special = append(c.special, strings.Fields(v))
+		case "env":
+			c.env = append(c.env, v)
+		case "want-max-stderr":
+			c.maxStderr, _ = strconv.Atoi(v)
 		}
 	}
 	return c
@@ -89,6 +108,37 @@ func snapshot(dir string) map[string][]byte {
 		return nil
 	})
 	return out
+}
+
+// makeSpecial makes the case's special files under home: named pipes,
+// symlinks to devices, files too large to read.
+func makeSpecial(t *testing.T, home string, specials [][]string) {
+	t.Helper()
+	for _, sp := range specials {
+		if len(sp) < 2 {
+			t.Fatalf("special: %v", sp)
+		}
+		p := filepath.Join(home, sp[1])
+		os.MkdirAll(filepath.Dir(p), 0o700)
+		os.Remove(p)
+		var err error
+		switch {
+		case sp[0] == "fifo":
+			err = syscall.Mkfifo(p, 0o600)
+		case sp[0] == "link" && len(sp) == 3:
+			err = os.Symlink(sp[2], p)
+		case sp[0] == "big" && len(sp) == 3:
+			var n int64
+			if n, err = strconv.ParseInt(sp[2], 10, 64); err == nil {
+				err = os.WriteFile(p, make([]byte, n), 0o600)
+			}
+		default:
+			t.Fatalf("special: %v", sp)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestBadInputs runs the real binary on each case of testdata/bad and checks
@@ -142,12 +192,27 @@ func TestBadInputs(t *testing.T) {
 				write(".aws/credentials", []byte("[dev1]\naws_access_key_id = "+l.keyID+"\naws_secret_access_key = "+l.secret+"\n"))
 				env = append(env, "AWS_ENDPOINT_URL="+l.srv.URL, "AWS_ENDPOINT_URL_STS="+l.srv.URL)
 			}
+			makeSpecial(t, home, c.special)
+			for _, kv := range c.env {
+				env = append(env, strings.ReplaceAll(kv, "$HOME", home))
+			}
+			args := make([]string, len(c.command))
+			for i, a := range c.command {
+				args[i] = strings.ReplaceAll(a, "$HOME", home)
+			}
 			before := snapshot(home)
-			cmd := exec.Command(bin, c.command...)
+			// A hang (a named pipe read to the end) must fail the case,
+			// not the whole run.
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, args...)
 			cmd.Env = env
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err = cmd.Run()
+			if ctx.Err() != nil {
+				t.Fatalf("still running after 30 s (killed); stderr: %.300q", stderr.String())
+			}
 			code := 0
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {
@@ -170,6 +235,9 @@ func TestBadInputs(t *testing.T) {
 			}
 			if n := strings.Count(strings.TrimSpace(msg), "\n"); n > 20 {
 				t.Errorf("%d lines of stderr", n)
+			}
+			if len(msg) > c.maxStderr {
+				t.Errorf("%d bytes of stderr, want at most %d: %.300q", len(msg), c.maxStderr, msg)
 			}
 			after := snapshot(home)
 			for p, b := range before {

@@ -121,3 +121,46 @@ func TestLoginParallel(t *testing.T) {
 		t.Errorf("no role profile in the config file")
 	}
 }
+
+// TestLogoutParallel: 20 logouts at once (each of the 10 contexts c0..c9
+// twice) on one kubeconfig and one config file. Every call exits 0, having
+// removed its context or found nothing to remove; no context is left, and
+// the role profile the 10 contexts shared goes with the last of them.
+// Before the fix, every logout that found a file changed since it planned
+// failed with exit 9 (issue 18.5).
+func TestLogoutParallel(t *testing.T) {
+	l := startAWS(t)
+	home, env := l.home(t)
+	kc, config := filepath.Join(home, ".kube", "config"), filepath.Join(home, ".aws", "config")
+	for i := 0; i < clusters; i++ {
+		r := parallel(t, 1, env, func(int) []string {
+			return []string{"login", "--cluster", fmt.Sprintf("c%d", i), "--role-arn", viewerARN, "--source-profile", "dev1", "--profile", "dev1-par", "--no-verify"}
+		})[0]
+		if r.err != nil {
+			t.Fatalf("login c%d: %v\n%s", i, r.err, r.stderr)
+		}
+	}
+	res := parallel(t, 2*clusters, env, func(i int) []string {
+		return []string{"logout", "--cluster", fmt.Sprintf("c%d", i%clusters)}
+	})
+	failed := 0
+	for i, r := range res {
+		if r.err != nil {
+			failed++
+			t.Errorf("logout c%d: %v\n%s", i%clusters, r.err, r.stderr)
+		}
+	}
+	f, err := kubeconfig.Load(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := len(f.Contexts())
+	data, _ := os.ReadFile(config)
+	t.Logf("%d parallel logouts: %d failed, %d contexts left", len(res), failed, left)
+	if left != 0 {
+		t.Errorf("%d contexts left in %s", left, kc)
+	}
+	if bytes.Contains(data, []byte("[profile dev1-par]")) {
+		t.Errorf("the role profile outlived every context that used it:\n%s", data)
+	}
+}

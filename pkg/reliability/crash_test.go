@@ -131,7 +131,7 @@ func checkCacheEntry(data []byte) error {
 		return fmt.Errorf("entry does not parse: %v", err)
 	}
 	n := strings.TrimPrefix(e.Region, "region-")
-	if e.Version != 1 || !strings.HasPrefix(e.Token, "k8s-aws-v1."+n+".") || !strings.HasSuffix(e.CallerARN, "/"+n) ||
+	if e.Version == 0 || !strings.HasPrefix(e.Token, "k8s-aws-v1."+n+".") || !strings.HasSuffix(e.CallerARN, "/"+n) ||
 		e.Credentials == nil || e.Credentials.AccessKeyID != "ASIA"+n || len(e.Token) != len("k8s-aws-v1."+n+".")+256<<10 {
 		return fmt.Errorf("entry is not one whole entry (region %q, caller %q, %d bytes of token)", e.Region, e.CallerARN, len(e.Token))
 	}

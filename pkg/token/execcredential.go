@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/eks-login/eks-login/pkg/fsutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clientauthv1 "k8s.io/client-go/pkg/apis/clientauthentication/v1"
 	clientauthv1beta1 "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
@@ -72,7 +73,7 @@ func ParseExecInfo(env string) (ExecInfo, error) {
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not valid JSON (%v); kubectl sets it, so unset it when running eks-login by hand", err)
 	}
 	if typeMeta.Kind != "" && typeMeta.Kind != execCredentialKind {
-		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO holds a %q, not an ExecCredential", typeMeta.Kind)
+		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO holds a %s, not an ExecCredential", fsutil.QuoteShort(typeMeta.Kind))
 	}
 	info := ExecInfo{APIVersion: typeMeta.APIVersion}
 	var err error
@@ -88,7 +89,7 @@ func ParseExecInfo(env string) (ExecInfo, error) {
 	case "":
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO has no apiVersion; set apiVersion: %s in the exec section of your kubeconfig", APIVersionV1)
 	default:
-		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", typeMeta.APIVersion, APIVersionV1, APIVersionV1beta1)
+		return ExecInfo{}, fmt.Errorf("kubectl asks for ExecCredential %s, which eks-login does not speak; set apiVersion: %s (or %s) in the exec section of your kubeconfig", fsutil.QuoteShort(typeMeta.APIVersion), APIVersionV1, APIVersionV1beta1)
 	}
 	if err != nil {
 		return ExecInfo{}, fmt.Errorf("KUBERNETES_EXEC_INFO is not a valid ExecCredential %s (%v); kubectl sets it, so unset it when running eks-login by hand", typeMeta.APIVersion, err)

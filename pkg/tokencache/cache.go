@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/eks-login/eks-login/pkg/fsutil"
@@ -27,7 +28,7 @@ import (
 
 // formatVersion is written into every entry and the key; bump it when the
 // entry's meaning changes, so old entries are simply not found.
-const formatVersion = 1
+const formatVersion = 2
 
 const (
 	// TokenMinRemaining is the least life a cached token needs to be handed
@@ -72,6 +73,10 @@ type Entry struct {
 	// is a hash and says nothing.
 	Cluster string `json:"cluster,omitempty"`
 	Profile string `json:"profile,omitempty"`
+	// Files are the stamps of the AWS files the key was computed from:
+	// once a file changes, no call computes this key again, and Prune
+	// removes the entry with its live credentials.
+	Files []FileStamp `json:"files,omitempty"`
 }
 
 // Minter makes entries on a miss. The cache decides which method to call.
@@ -122,6 +127,37 @@ type Cache struct {
 	// Logf receives progress lines for --verbose; nil discards them. They
 	// never hold a secret.
 	Logf func(format string, args ...any)
+	// Files are the stamps of the AWS files the keys are computed from,
+	// recorded in the entries stored (see Entry.Files).
+	Files []FileStamp
+	// LockWait bounds the wait for another process minting the same entry;
+	// 0 means fsutil.DefaultLockWait.
+	LockWait time.Duration
+	// GiveUp, when set, sees the holder of the lock while waiting, and ends
+	// the wait at once when it returns true: a caller that cannot prompt
+	// need not wait for a holder at an MFA prompt.
+	GiveUp func(fsutil.Holder) bool
+
+	minting atomic.Pointer[fsutil.FileLock] // the lock held while the Minter mints
+}
+
+// PromptingMFA is what a Minter notes (Note) while it asks for an MFA code.
+const PromptingMFA = "waiting for an MFA code"
+
+// Note tells the processes waiting for the entry being minted what the
+// Minter is doing (PromptingMFA), "" when done. Outside a mint it does
+// nothing.
+func (c *Cache) Note(doing string) {
+	c.minting.Load().Note(doing)
+}
+
+// lock takes key's lock within the cache's bound.
+func (c *Cache) lock(key string) (*fsutil.FileLock, error) {
+	lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"), fsutil.LockOptions{Wait: c.LockWait, GiveUp: c.GiveUp})
+	if err != nil {
+		return nil, fmt.Errorf("cannot lock the token cache entry: %w", err)
+	}
+	return lock, nil
 }
 
 // DefaultDir is where entries go without --cache-dir: beside kubectl's own
@@ -169,42 +205,54 @@ func (c *Cache) Get(ctx context.Context, key string, mode Mode, m Minter) (Entry
 			return old, Hit, nil
 		}
 	}
-	lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
+	lock, err := c.lock(key)
 	if err != nil {
-		return Entry{}, Minted, fmt.Errorf("cannot lock the token cache: %w", err)
+		return Entry{}, Minted, err
 	}
 	defer lock.Unlock()
-
 	if err := checkExisting(path); err != nil {
 		return Entry{}, Minted, err
 	}
 	if mode == Use {
-		if old, ok := c.load(path); ok {
-			now := c.now()
-			if c.usable(old) {
-				return old, Hit, nil
-			}
-			if cr := old.Credentials; cr != nil && cr.AccessKeyID != "" && cr.SecretAccessKey != "" && cr.Expiration.Sub(now) >= CredentialsMinRemaining {
-				c.logf("cache: token expired; signing a new one with the cached credentials (valid until %s)", cr.Expiration.UTC().Format(time.RFC3339))
-				e, err := m.Resign(ctx, old)
-				if err == nil {
-					c.store(path, e)
-					return e, Resigned, nil
-				}
-				c.logf("cache: cannot sign with the cached credentials (%v); getting new ones", err)
-			} else {
-				c.logf("cache: token and credentials expired")
-			}
+		if e, outcome, ok := c.reuse(ctx, path, m); ok {
+			return e, outcome, nil
 		}
 	} else {
 		c.logf("cache: ignoring the cached entry (--force-refresh)")
 	}
+	c.minting.Store(lock)
 	e, err := m.Mint(ctx)
+	c.minting.Store(nil)
 	if err != nil {
 		return Entry{}, Minted, err
 	}
 	c.store(path, e)
 	return e, Minted, nil
+}
+
+// reuse serves the entry at path, under its lock: its token, or a new token
+// signed with its credentials.
+func (c *Cache) reuse(ctx context.Context, path string, m Minter) (Entry, Outcome, bool) {
+	old, ok := c.load(path)
+	if !ok {
+		return Entry{}, Minted, false
+	}
+	if c.usable(old) {
+		return old, Hit, true
+	}
+	cr := old.Credentials
+	if cr == nil || cr.AccessKeyID == "" || cr.SecretAccessKey == "" || cr.Expiration.Sub(c.now()) < CredentialsMinRemaining {
+		c.logf("cache: token and credentials expired")
+		return Entry{}, Minted, false
+	}
+	c.logf("cache: token expired; signing a new one with the cached credentials (valid until %s)", cr.Expiration.UTC().Format(time.RFC3339))
+	e, err := m.Resign(ctx, old)
+	if err != nil {
+		c.logf("cache: cannot sign with the cached credentials (%v); getting new ones", err)
+		return Entry{}, Minted, false
+	}
+	c.store(path, e)
+	return e, Resigned, true
 }
 
 // Put stores e as key's entry, under key's lock: a command that got
@@ -215,9 +263,9 @@ func (c *Cache) Put(key string, e Entry) error {
 	if err := c.ensureDir(); err != nil {
 		return err
 	}
-	lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
+	lock, err := c.lock(key)
 	if err != nil {
-		return fmt.Errorf("cannot lock the token cache: %w", err)
+		return err
 	}
 	defer lock.Unlock()
 	path := c.Path(key)
@@ -248,7 +296,7 @@ func (c *Cache) read(path string, logf func(format string, args ...any)) (Entry,
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		logf("cache: miss, no entry at %s", path)
 		return Entry{}, false
@@ -277,6 +325,9 @@ func (c *Cache) read(path string, logf func(format string, args ...any)) (Entry,
 // its token, so it is logged rather than returned.
 func (c *Cache) store(path string, e Entry) {
 	e.Version = formatVersion
+	if e.Files == nil {
+		e.Files = c.Files
+	}
 	data, err := json.MarshalIndent(e, "", "  ")
 	if err == nil {
 		err = fsutil.WriteCacheFile(path, append(data, '\n'), 0o600)
@@ -293,34 +344,62 @@ func (c *Cache) store(path string, e Entry) {
 // half-way through it. With dryRun it only counts them. A missing folder
 // holds nothing; unreadable entries are not ours to judge and are skipped.
 func (c *Cache) Forget(cluster, profile string, dryRun bool) (int, error) {
+	return c.remove(func(e Entry) bool { return e.Cluster == cluster && e.Profile == profile }, dryRun)
+}
+
+// Prune removes the entries that no call can find any more, with the live
+// credentials they hold: entries of another format, and entries keyed on a
+// version of the AWS files that is gone (a stamp never comes back, see
+// FileStamp). Login and logout call it after editing ~/.aws/config, which
+// orphans every entry keyed on the file as it was.
+func (c *Cache) Prune() (int, error) {
+	return c.remove(func(e Entry) bool { return e.Version != formatVersion || stampsChanged(e.Files) }, false)
+}
+
+func stampsChanged(files []FileStamp) bool {
+	for _, f := range files {
+		if now, err := StampFile(f.Path); err != nil || now != f {
+			return true
+		}
+	}
+	return false
+}
+
+// remove deletes the entries that match, each under its key's lock; an entry
+// whose lock is held (a token call is using it) is left for the next time.
+func (c *Cache) remove(match func(Entry) bool, dryRun bool) (int, error) {
+	if c.Dir == "" {
+		return 0, nil // no folder, no entries (not the entries of the working folder)
+	}
 	names, err := filepath.Glob(filepath.Join(c.Dir, "*.json"))
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, path := range names {
-		data, err := os.ReadFile(path)
+		data, err := fsutil.ReadFile(path)
 		if err != nil {
 			continue
 		}
 		var e Entry
-		if json.Unmarshal(data, &e) != nil || e.Cluster != cluster || e.Profile != profile {
+		if json.Unmarshal(data, &e) != nil || !match(e) {
 			continue
 		}
-		n++
 		if dryRun {
+			n++
 			continue
 		}
 		key := strings.TrimSuffix(filepath.Base(path), ".json")
-		lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"))
+		lock, err := fsutil.Lock(filepath.Join(c.Dir, key+".lock"), fsutil.LockOptions{Wait: c.LockWait})
 		if err != nil {
-			return n, fmt.Errorf("cannot lock the token cache: %w", err)
+			return n, fmt.Errorf("cannot lock the token cache entry: %w", err)
 		}
 		err = os.Remove(path)
 		lock.Unlock()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return n, fmt.Errorf("cannot remove the cached token %s: %w", path, err)
 		}
+		n++
 	}
 	return n, nil
 }
@@ -332,7 +411,7 @@ func (c *Cache) ensureDir() error {
 	}
 	fi, err := os.Stat(c.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+		if err := fsutil.MkdirAllOwned(c.Dir, 0o700); err != nil {
 			return fmt.Errorf("cannot create the token cache folder %s: %w", c.Dir, err)
 		}
 		fi, err = os.Stat(c.Dir)

@@ -1,6 +1,7 @@
 package tokencache
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,15 +10,14 @@ import (
 )
 
 func baseKeyInput() KeyInput {
-	mtime := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	return KeyInput{
 		ClusterName: "my-example",
 		Region:      "ap-northeast-2",
 		Profile:     "dev1-eks",
 		Env:         map[string]string{"AWS_PROFILE": "dev1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE"},
 		Files: []FileStamp{
-			{Path: "/home/me/.aws/config", Exists: true, Size: 120, ModTime: mtime},
-			{Path: "/home/me/.aws/credentials", Exists: true, Size: 80, ModTime: mtime},
+			{Path: "/home/me/.aws/config", Exists: true, ID: "66305:1234:120:1767323045000000000:1767323045000000000"},
+			{Path: "/home/me/.aws/credentials", Exists: true, ID: "66305:1235:80:1767323045000000000:1767323045000000000"},
 		},
 	}
 }
@@ -48,13 +48,17 @@ func TestKeyChangesWithEachInput(t *testing.T) {
 		{"access key", func(k *KeyInput) { k.Env["AWS_ACCESS_KEY_ID"] = "AKIDOTHER" }},
 		{"access key unset", func(k *KeyInput) { delete(k.Env, "AWS_ACCESS_KEY_ID") }},
 		{"access key empty vs unset", func(k *KeyInput) { delete(k.Env, "AWS_ACCESS_KEY_ID"); k.Env["AWS_SESSION_TOKEN"] = "" }},
+		{"old access key name", func(k *KeyInput) { k.Env["AWS_ACCESS_KEY"] = "AKIDOTHER" }},
+		{"old secret key name", func(k *KeyInput) { k.Env["AWS_SECRET_KEY"] = "other" }},
+		{"configured endpoints ignored", func(k *KeyInput) { k.Env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true" }},
+		{"a variable a later SDK reads", func(k *KeyInput) { k.Env["AWS_SOMETHING_NEW"] = "x" }},
+		{"home", func(k *KeyInput) { k.Env["HOME"] = "/home/other" }},
 		{"session token", func(k *KeyInput) { k.Env["AWS_SESSION_TOKEN"] = "FwoG" }},
 		{"endpoint override", func(k *KeyInput) { k.Env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:5000" }},
 		{"config path", func(k *KeyInput) { k.Files[0].Path = "/tmp/config" }},
-		{"config size", func(k *KeyInput) { k.Files[0].Size++ }},
-		{"config mtime", func(k *KeyInput) { k.Files[0].ModTime = k.Files[0].ModTime.Add(time.Nanosecond) }},
+		{"config identity", func(k *KeyInput) { k.Files[0].ID += "1" }},
 		{"config gone", func(k *KeyInput) { k.Files[0] = FileStamp{Path: k.Files[0].Path} }},
-		{"credentials mtime", func(k *KeyInput) { k.Files[1].ModTime = k.Files[1].ModTime.Add(time.Second) }},
+		{"credentials identity", func(k *KeyInput) { k.Files[1].ID = "x" }},
 		{"field boundary", func(k *KeyInput) { k.ClusterName, k.Region = "my-example\nregion=", "ap-northeast-2" }},
 	}
 	seen := map[string]string{base: "base"}
@@ -70,40 +74,75 @@ func TestKeyChangesWithEachInput(t *testing.T) {
 }
 
 func TestEnvForKey(t *testing.T) {
-	env := map[string]string{"AWS_PROFILE": "dev1", "AWS_REGION": "", "HOME": "/home/me", "AWS_SESSION_TOKEN": "FwoG"}
-	got := EnvForKey(func(k string) string { return env[k] })
-	want := map[string]string{"AWS_PROFILE": "dev1", "AWS_SESSION_TOKEN": "FwoG"}
-	if len(got) != len(want) {
-		t.Fatalf("EnvForKey = %v, want %v", got, want)
+	env := map[string]string{"AWS_PROFILE": "dev1", "AWS_REGION": "", "HOME": "/home/me", "AWS_SESSION_TOKEN": "FwoG",
+		"AWS_SOMETHING_NEW": "x", "PATH": "/bin", "PWD": "/tmp", "KUBERNETES_EXEC_INFO": "{}"}
+	var environ []string
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
 	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("EnvForKey[%s] = %q, want %q", k, got[k], v)
-		}
+	got := EnvForKey(func(k string) string { return env[k] }, environ)
+	want := map[string]string{"AWS_PROFILE": "dev1", "AWS_SESSION_TOKEN": "FwoG", "AWS_SOMETHING_NEW": "x", "HOME": "/home/me"}
+	if !maps.Equal(got, want) {
+		t.Errorf("EnvForKey = %v, want %v", got, want)
 	}
 }
 
+// TestStampFile: every way of making the path name other content changes
+// the stamp, even when size and mtime stay as they were.
 func TestStampFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config")
-	if s := StampFile(path); s.Exists {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config")
+	mtime := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	write := func(p, content string) {
+		t.Helper()
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stamp := func() FileStamp {
+		t.Helper()
+		s, err := StampFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := stamp(); s.Exists {
 		t.Errorf("a missing file stamps as existing: %+v", s)
 	}
-	if err := os.WriteFile(path, []byte("[profile dev1]\n"), 0o600); err != nil {
-		t.Fatal(err)
+	write(path, "role_arn = arn:aws:iam::111111111111:role/a\n")
+	seen := map[FileStamp]string{stamp(): "first"}
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"same-length edit, mtime set back", func() { write(path, "role_arn = arn:aws:iam::222222222222:role/a\n") }},
+		{"another file renamed over it", func() {
+			write(path+".b", "role_arn = arn:aws:iam::333333333333:role/a\n")
+			os.Rename(path+".b", path)
+		}},
+		{"a symlink to another file", func() {
+			write(path+".c", "role_arn = arn:aws:iam::444444444444:role/a\n")
+			os.Remove(path)
+			os.Symlink(path+".c", path)
+		}},
+		{"the symlink switched", func() {
+			write(path+".d", "role_arn = arn:aws:iam::555555555555:role/a\n")
+			os.Remove(path)
+			os.Symlink(path+".d", path)
+		}},
+		{"removed", func() { os.Remove(path) }},
 	}
-	before := StampFile(path)
-	if !before.Exists || before.Size != 15 {
-		t.Errorf("stamp = %+v, want an existing file of 15 bytes", before)
-	}
-	// Editing the profile must change the key even within the same second.
-	if err := os.WriteFile(path, []byte("[profile dev1]\nregion = eu-west-1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	after := StampFile(path)
-	in1, in2 := baseKeyInput(), baseKeyInput()
-	in1.Files, in2.Files = []FileStamp{before}, []FileStamp{after}
-	if Key(in1) == Key(in2) {
-		t.Error("editing the config file does not change the key")
+	for _, st := range steps {
+		st.do()
+		s := stamp()
+		if prev, dup := seen[s]; dup {
+			t.Errorf("after %q the stamp is the one of %q: %+v", st.name, prev, s)
+		}
+		seen[s] = st.name
 	}
 }
 

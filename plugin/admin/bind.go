@@ -135,6 +135,9 @@ func runBind(ctx context.Context, o *BindOptions) error {
 	if o.Group == "" || o.ClusterRole == "" {
 		return cmdutil.Errorf(cmdutil.ExitUsage, "--group and --clusterrole are required")
 	}
+	if err := o.Binding.validate(); err != nil {
+		return err
+	}
 	k, err := o.kube()
 	if err != nil {
 		return err

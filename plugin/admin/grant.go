@@ -46,7 +46,7 @@ func (o *GrantOptions) validate() error {
 	if o.Username == "" {
 		o.Username = o.K8sGroup + ":{{SessionName}}"
 	}
-	return nil
+	return o.binding().validate()
 }
 
 const grantExample = `  # The seed's whole setup in one command

@@ -71,7 +71,7 @@ func (s *IAMSpec) validate() error {
 	if s.AccessKeyFile != "" && len(s.Users) == 0 {
 		return cmdutil.Errorf(cmdutil.ExitUsage, "--access-key-file needs --user")
 	}
-	return nil
+	return s.validateNames()
 }
 
 func newIAMCmd(f *cmdutil.Factory) *cmdutil.Command {
@@ -391,8 +391,11 @@ func inlinePolicyStep(ctx context.Context, object, diffName, what string, want p
 // credentials-file section [user]. A section already there is kept: the
 // user has a key in this file already.
 func accessKeyStep(env *iamEnv, path, user string) (*Step, error) {
-	old, err := os.ReadFile(path)
+	old, err := fsutil.ReadFile(path)
 	existed := err == nil
+	if errors.Is(err, fsutil.ErrRefused) {
+		return nil, cmdutil.Errorf(cmdutil.ExitInput, "the access key file: %w", err)
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, cmdutil.Errorf(cmdutil.ExitInput, "cannot read the access key file %s: %w", path, err)
 	}
@@ -451,26 +454,22 @@ func writeSection(lockDir, path, user, id, secret string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(lockDir, 0o700); err != nil {
-		return fmt.Errorf("cannot create the lock folder %s: %w", lockDir, err)
-	}
-	lock, err := fsutil.Lock(lockPath)
+	lock, err := fsutil.Lock(lockPath, fsutil.LockOptions{})
 	if err != nil {
 		return err
 	}
 	defer lock.Unlock()
-	old, err := os.ReadFile(path)
+	old, err := fsutil.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cannot read the access key file %s: %w", path, err)
 	}
 	if hasSection(old, user) {
 		return cmdutil.Errorf(cmdutil.ExitConflict, "%s got a section [%s] while the key was being made; nothing was written", path, user)
 	}
-	if err := fsutil.WriteFileAtomic(path, appendSection(old, user, id, secret), 0o600); err != nil {
+	// Private from the first byte: the secret goes into a 0600 temporary
+	// file, never into one that takes the old file's looser mode.
+	if err := fsutil.WriteFilePrivate(path, appendSection(old, user, id, secret), 0o600); err != nil {
 		return fmt.Errorf("cannot write the access key file %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return fmt.Errorf("cannot make %s readable by its owner only: %w", path, err)
 	}
 	return nil
 }

@@ -173,7 +173,8 @@ type setup struct {
 	token      func(context.Context, *ptoken.Options) error
 	noPath     bool
 	// onKube sees the rest.Config the API server client is built from.
-	onKube func(*rest.Config)
+	onKube  func(*rest.Config)
+	context string // --context
 }
 
 func healthy() setup {
@@ -202,10 +203,11 @@ func run(t *testing.T, s setup, output string) (string, error) {
 	env := map[string]string{"HOME": home}
 	var out bytes.Buffer
 	o := &Options{
-		IO:     cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
-		Getenv: func(k string) string { return env[k] },
-		Output: output,
-		AWS:    s.aws,
+		IO:      cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
+		Getenv:  func(k string) string { return env[k] },
+		Output:  output,
+		Context: s.context,
+		AWS:     s.aws,
 		NewKube: func(c *rest.Config) (Kube, error) {
 			if s.onKube != nil {
 				s.onKube(c)
@@ -269,6 +271,12 @@ func TestLinks(t *testing.T) {
 			want: []string{"may not call eks:DescribeCluster on cluster my-example"}},
 		{name: "cluster not active", code: cmdutil.ExitFailure, link: LinkCluster,
 			change: func(s *setup) { s.aws.cluster.Status = "CREATING" }, want: []string{"is CREATING"}},
+		{name: "missing context named first", code: cmdutil.ExitInput, link: LinkKubeconfig,
+			change: func(s *setup) { s.context = "nope" },
+			want:   []string{`has no context "nope"`}, wantSkip: []string{LinkCredentials, LinkRole, LinkCluster, LinkToken}},
+		{name: "unreadable kubeconfig named first", code: cmdutil.ExitInput, link: LinkKubeconfig,
+			change: func(s *setup) { s.kubeconfig = "contexts: [\n" },
+			want:   []string{"/.kube/config line 1: is not valid YAML"}, wantSkip: []string{LinkCredentials, LinkRole, LinkCluster, LinkToken}},
 		{name: "stale server", code: cmdutil.ExitInput, link: LinkKubeconfig,
 			change: func(s *setup) {
 				s.kubeconfig = kubeconfigFor("https://127.0.0.1:6444", caData, "kubectl-eks_login")

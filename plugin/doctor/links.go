@@ -75,10 +75,24 @@ type walk struct {
 
 func (w *walk) run(ctx context.Context) []Finding {
 	w.setup()
-	links := []func(context.Context) Finding{w.credentials, w.role, w.describe, w.kubeconfig, w.token, w.apiserver, w.authentication, w.authorization}
+	links := []struct {
+		name  string
+		check func(context.Context) Finding
+	}{
+		{LinkCredentials, w.credentials}, {LinkRole, w.role}, {LinkCluster, w.describe}, {LinkKubeconfig, w.kubeconfig},
+		{LinkToken, w.token}, {LinkAPIServer, w.apiserver}, {LinkAuthentication, w.authentication}, {LinkAuthorization, w.authorization},
+	}
+	// A context that is named (--context, or current-context) but cannot
+	// be read leaves the cluster, profile and region unknown: checking the
+	// default profile's credentials would blame them for the kubeconfig.
+	unknown := (w.kerr != nil || (w.ctxName != "" && w.kctx == nil)) && w.o.Profile == "" && w.o.Cluster == ""
 	out := make([]Finding, 0, len(links))
 	for _, l := range links {
-		out = append(out, l(ctx))
+		if unknown && (l.name == LinkCredentials || l.name == LinkRole || l.name == LinkCluster) {
+			out = append(out, skip(l.name, "the kubeconfig link is broken, so the cluster, profile and region are unknown (or pass --cluster and --profile)"))
+			continue
+		}
+		out = append(out, l.check(ctx))
 	}
 	return out
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	tokencmd "github.com/eks-login/eks-login/plugin/token"
 )
@@ -108,9 +109,11 @@ Before writing, it calls EKS DescribeCluster through the new profile, so a role
 you may not assume, or a cluster that does not exist, changes nothing. After
 writing, it asks the API server who you are (SelfSubjectReview).
 
-Running it again with the same flags changes nothing. A profile or context of
-the same name with other values is only replaced with --yes. Other profiles,
-comments and entries of both files are kept as they are.
+Running it again with the same flags changes nothing. A profile of the same
+name with other values (or with keys of its own in the credentials file), or a
+context of the same name in any file of KUBECONFIG that points elsewhere, is
+only replaced with --yes. Other profiles, comments, line ends and entries of
+both files are kept as they are.
 
 Entry names: the cluster is named by its ARN (as "aws eks update-kubeconfig"
 does), the user PROFILE@CLUSTER-ARN, so two roles on one cluster do not
@@ -259,6 +262,11 @@ func runLogin(ctx context.Context, o *Options) error {
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
+	// Every kubeconfig file is read before AWS is asked anything (or an MFA
+	// code): one that cannot be used stops login before, not after, them.
+	if _, err := kubeconfig.Locate(o.Kubeconfig, o.env("KUBECONFIG"), home, nil); err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
 
 	// The source profile: it holds the user's own credentials.
 	srcConfig, inConfig := cfgFile.Profile(o.SourceProfile)
@@ -306,9 +314,9 @@ func runLogin(ctx context.Context, o *Options) error {
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-	if c := iniPlan.Conflicts(); len(c) > 0 && !o.Yes {
+	if err := o.refuseProfileConflicts(iniPlan, credFile, role); err != nil {
 		fmt.Fprint(o.IO.ErrOut, iniPlan.Diff())
-		return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", iniPlan.ConflictSummary())
+		return err
 	}
 
 	// Try the planned role profile before writing anything.
@@ -346,9 +354,9 @@ func runLogin(ctx context.Context, o *Options) error {
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-	if len(kPlan.Conflicts) > 0 && !o.Yes {
+	if err := o.refuseContextConflicts(kPlan, loc, kLogin); err != nil {
 		fmt.Fprint(o.IO.ErrOut, kPlan.Diff())
-		return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(kPlan.Conflicts, "; "))
+		return err
 	}
 
 	if o.DryRun {
@@ -377,8 +385,8 @@ func runLogin(ctx context.Context, o *Options) error {
 		if err != nil {
 			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
-		if len(np.Conflicts()) > 0 && !o.Yes {
-			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes, or choose another profile name with --profile", np.ConflictSummary())
+		if err := o.refuseProfileConflicts(np, credFile, role); err != nil {
+			return nil, err
 		}
 		iniPlan = np
 		return &np.File, nil
@@ -395,8 +403,8 @@ func runLogin(ctx context.Context, o *Options) error {
 		if err != nil {
 			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
-		if len(np.Conflicts) > 0 && !o.Yes {
-			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes, or choose another context name with --alias", strings.Join(np.Conflicts, "; "))
+		if err := o.refuseContextConflicts(np, loc, kLogin); err != nil {
+			return nil, err
 		}
 		kPlan = np
 		return &np.File, nil
@@ -419,11 +427,69 @@ func runLogin(ctx context.Context, o *Options) error {
 	if _, err := o.LookPath(o.ExecCommand); err != nil && !filepath.IsAbs(o.ExecCommand) {
 		fmt.Fprintf(o.IO.ErrOut, "warning: %s is not on your PATH, so kubectl cannot run it for tokens; put the folder that holds it on PATH\n", o.ExecCommand)
 	}
+	if iniPlan.Changed() {
+		o.pruneTokenCache()
+	}
 	o.primeTokenCache(ctx, region)
 	if o.NoVerify {
 		return nil
 	}
 	return o.verify(ctx, loc.File.Path, kPlan.New, role)
+}
+
+// refuseProfileConflicts refuses, without --yes, a plan that changes what an
+// existing profile means: one that replaces values of the user's, or one
+// that turns a profile with keys of its own in the credentials file into a
+// role profile (the config file's role_arn wins over the credentials
+// file's keys, for every tool).
+func (o *Options) refuseProfileConflicts(plan *awsconfig.Plan, cred *awsconfig.File, role string) error {
+	if o.Yes {
+		return nil
+	}
+	var why []string
+	if len(plan.Conflicts()) > 0 {
+		why = append(why, plan.ConflictSummary())
+	}
+	if p, ok := cred.Profile(o.Profile); ok && plan.Added {
+		why = append(why, fmt.Sprintf("profile %s already exists in the credentials file %s (line %d), and every tool using profile %s would assume role %s once the config file gives it a role_arn", o.Profile, cred.Path, p.Line, o.Profile, role))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", strings.Join(why, "; "))
+}
+
+// refuseContextConflicts refuses, without --yes, a context that would
+// replace one of the same name, in the file written or in any other file
+// of the KUBECONFIG list.
+func (o *Options) refuseContextConflicts(plan *kubeconfig.Plan, loc *kubeconfig.Location, l kubeconfig.Login) error {
+	if o.Yes {
+		return nil
+	}
+	others, err := loc.Conflicts(l.Context, l.ClusterName, l.UserName)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	why := append(append([]string{}, plan.Conflicts...), others...)
+	if len(why) == 0 {
+		return nil
+	}
+	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(why, "; "))
+}
+
+// pruneTokenCache removes the cache entries that the edit of the config
+// file made unreachable: each was keyed on the file as it was, and keeps
+// live role credentials that no call would use again.
+func (o *Options) pruneTokenCache() {
+	dir, err := tokencache.DefaultDir(o.env)
+	if err != nil {
+		return
+	}
+	if n, err := (&tokencache.Cache{Dir: dir}).Prune(); err != nil {
+		o.logf("cannot prune the token cache: %v", err)
+	} else if n > 0 {
+		o.logf("removed %d cached token(s) that no call can use since the config file changed", n)
+	}
 }
 
 // primeTokenCache hands the role credentials that DescribeCluster got to

@@ -55,10 +55,12 @@ func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
 		Long: `Remove what "kubectl eks-login" wrote for a cluster.
 
 The context (--alias, or the cluster's name) is removed, with its user and its
-cluster entry when no other context uses them, and the current context is
-unset if it was this one. The AWS profile is removed when login created it
-and no other eks-login context still uses it; a profile you wrote yourself is
-left alone. Nothing else in either file changes.
+cluster entry when no other context (in any file of KUBECONFIG) uses them. If
+it was the current context, the one that was current before login becomes
+current again, when it still exists. The AWS profile is removed when login
+created it and no other eks-login context still uses it; a profile you wrote
+yourself is left alone. Nothing else in either file changes, and running it
+again finishes what an interrupted logout left.
 
 A context that eks-login did not write is refused: remove it with
 'kubectl config delete-context'.`,
@@ -107,121 +109,192 @@ func runLogout(_ context.Context, o *Options) error {
 		}
 	}
 	lockDir := kubeconfig.LockDir(o.env, home)
+	// Another logout or login may write either file between our plan and
+	// our write: plan again from what is there now, as login does. Each
+	// plan is made from the files as they are, so it also finishes what an
+	// interrupted logout left.
+	for attempt := 0; ; attempt++ {
+		p, err := o.plan(home)
+		if err != nil {
+			return err
+		}
+		if o.DryRun {
+			o.printDryRun(p)
+			return nil
+		}
+		err = p.apply(lockDir)
+		if errors.Is(err, fileplan.ErrChangedMeanwhile) && attempt < 9 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return o.report(p)
+	}
+}
 
+// plan is what one logout removes.
+type plan struct {
+	kube       *kubeconfig.Plan
+	ini        *fileplan.File
+	profile    string // the context's profile, "" when unknown
+	configPath string
+	notes      []string
+}
+
+// plan reads both files and plans the removal.
+func (o *Options) plan(home string) (*plan, error) {
 	loc, err := kubeconfig.Locate(o.Kubeconfig, o.env("KUBECONFIG"), home, func(f *kubeconfig.File) bool {
 		_, ok := f.Context(o.Alias)
 		return ok
 	})
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-	kf := loc.File
-	var notes []string
+	p := &plan{configPath: awsconfig.ConfigPath(o.env, home)}
+	if p.profile, err = o.contextProfile(loc.File, p); err != nil {
+		return nil, err
+	}
+	others, err := loc.Others()
+	if err != nil {
+		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	if p.kube, err = loc.File.PlanRemove(o.Alias, others...); err != nil {
+		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	if err := o.planProfile(loc, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
 
-	profile := o.Profile
-	ctx, hasContext := kf.Context(o.Alias)
-	if hasContext {
-		u, _ := kf.User(ctx.User)
-		if !ownedBy(u.Exec, o.Cluster) {
-			return cmdutil.Errorf(cmdutil.ExitConflict, "context %q in %s was not written by eks-login for cluster %s (its user %q does not run 'kubectl-eks_login token --cluster-name %s'); nothing was removed. Remove it with 'kubectl config delete-context %s' if you mean to", o.Alias, kf.Path, o.Cluster, ctx.User, o.Cluster, o.Alias)
-		}
-		used := u.Exec.ArgValue("--profile")
-		if profile != "" && used != "" && used != profile {
-			return cmdutil.Errorf(cmdutil.ExitConflict, "context %q in %s uses profile %s, not %s; nothing was removed. Name the context of profile %s with --alias", o.Alias, kf.Path, used, profile, profile)
-		}
-		if profile == "" {
-			profile = used
-		}
-	} else {
-		notes = append(notes, fmt.Sprintf("%s has no context %q.", kf.Path, o.Alias))
+// contextProfile checks that the context is login's for the cluster and
+// returns the profile its user runs with (or --profile).
+func (o *Options) contextProfile(kf *kubeconfig.File, p *plan) (string, error) {
+	ctx, ok := kf.Context(o.Alias)
+	if !ok {
+		p.notes = append(p.notes, fmt.Sprintf("%s has no context %q.", kf.Path, o.Alias))
+		return o.Profile, nil
 	}
-	kPlan, err := kf.PlanRemove(o.Alias)
+	u, _ := kf.User(ctx.User)
+	if !ownedBy(u.Exec, o.Cluster) {
+		return "", cmdutil.Errorf(cmdutil.ExitConflict, "context %q in %s was not written by eks-login for cluster %s (its user %q does not run 'kubectl-eks_login token --cluster-name %s'); nothing was removed. Remove it with 'kubectl config delete-context %s' if you mean to", o.Alias, kf.Path, o.Cluster, ctx.User, o.Cluster, o.Alias)
+	}
+	used := u.Exec.ArgValue("--profile")
+	if o.Profile != "" && used != "" && used != o.Profile {
+		return "", cmdutil.Errorf(cmdutil.ExitConflict, "context %q in %s uses profile %s, not %s; nothing was removed. Name the context of profile %s with --alias", o.Alias, kf.Path, used, o.Profile, o.Profile)
+	}
+	if o.Profile != "" {
+		return o.Profile, nil
+	}
+	return used, nil
+}
+
+// planProfile plans the profile's removal: only when login made it and no
+// eks-login user still runs with it.
+func (o *Options) planProfile(loc *kubeconfig.Location, p *plan) error {
+	cfgFile, err := awsconfig.Load(p.configPath, awsconfig.ConfigFile)
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
-
-	// The profile goes only when login made it and nothing still uses it.
-	configPath := awsconfig.ConfigPath(o.env, home)
-	cfgFile, err := awsconfig.Load(configPath, awsconfig.ConfigFile)
-	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
-	}
-	iniPlan := &fileplan.File{Path: configPath, Old: cfgFile.Data, Existed: cfgFile.Exists, New: cfgFile.Data}
-	if profile != "" {
-		users, err := profileUsers(loc, kPlan, profile)
-		if err != nil {
-			return cmdutil.WithCode(cmdutil.ExitInput, err)
-		}
-		p, err := cfgFile.PlanRemoveProfile(profile)
-		switch {
-		case err != nil:
-			return cmdutil.WithCode(cmdutil.ExitInput, err)
-		case len(users) > 0:
-			notes = append(notes, fmt.Sprintf("Profile %s is kept: %s still uses it.", profile, strings.Join(users, ", ")))
-		case p.Removed:
-			iniPlan = &p.File
-		case p.Line > 0:
-			notes = append(notes, fmt.Sprintf("Profile %s in %s (line %d) is kept: eks-login did not create it.", profile, configPath, p.Line))
-		default:
-			notes = append(notes, fmt.Sprintf("%s has no profile %s.", configPath, profile))
-		}
-	}
-
-	// The token cache: entries of this cluster and profile. Logout removes
-	// them last, after the files, so a failure leaves no half state that
-	// the next token call could not repair (it would mint anew).
-	forget := func(dryRun bool) (int, error) {
-		dir, err := tokencache.DefaultDir(o.env)
-		if err != nil {
-			return 0, nil // no home folder: no cache to clear
-		}
-		return (&tokencache.Cache{Dir: dir}).Forget(o.Cluster, profile, dryRun)
-	}
-	if o.DryRun {
-		printPlan(o.IO.Out, &kPlan.File)
-		printPlan(o.IO.Out, iniPlan)
-		for _, n := range notes {
-			fmt.Fprintln(o.IO.Out, n)
-		}
-		if n, _ := forget(true); n > 0 {
-			fmt.Fprintf(o.IO.Out, "Would remove %d cached token(s) of cluster %s, profile %s.\n", n, o.Cluster, profile)
-		}
-		fmt.Fprintln(o.IO.Out, "Dry run: nothing was written.")
+	p.ini = &fileplan.File{Path: p.configPath, Old: cfgFile.Data, Existed: cfgFile.Exists, New: cfgFile.Data}
+	if p.profile == "" {
 		return nil
 	}
-	for _, p := range []*fileplan.File{&kPlan.File, iniPlan} {
-		if err := p.CheckWritable(); err != nil {
+	users, err := profileUsers(loc, p.kube, p.profile)
+	if err != nil {
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	}
+	rp, err := cfgFile.PlanRemoveProfile(p.profile)
+	switch {
+	case err != nil:
+		return cmdutil.WithCode(cmdutil.ExitInput, err)
+	case len(users) > 0:
+		p.notes = append(p.notes, fmt.Sprintf("Profile %s is kept: %s still uses it.", p.profile, strings.Join(users, ", ")))
+	case rp.Removed:
+		p.ini = &rp.File
+	case rp.Line > 0:
+		p.notes = append(p.notes, fmt.Sprintf("Profile %s in %s (line %d) is kept: eks-login did not create it.", p.profile, p.configPath, rp.Line))
+	default:
+		p.notes = append(p.notes, fmt.Sprintf("%s has no profile %s.", p.configPath, p.profile))
+	}
+	return nil
+}
+
+// apply writes the plan: the profile first, the context last. The context
+// is what tells a second run which profile to remove, so a logout that
+// stops between the two leaves a state the next run finishes.
+func (p *plan) apply(lockDir string) error {
+	files := []*fileplan.File{p.ini, &p.kube.File}
+	for _, f := range files {
+		if err := f.CheckWritable(); err != nil {
 			return cmdutil.Errorf(cmdutil.ExitInput, "%w; nothing was written", err)
 		}
 	}
-	for _, p := range []*fileplan.File{&kPlan.File, iniPlan} {
-		if err := p.Apply(lockDir); err != nil {
-			if errors.Is(err, fileplan.ErrChangedMeanwhile) {
-				return cmdutil.WithCode(cmdutil.ExitConflict, err)
-			}
+	for _, f := range files {
+		err := f.Apply(lockDir)
+		switch {
+		case errors.Is(err, fileplan.ErrChangedMeanwhile):
+			return cmdutil.WithCode(cmdutil.ExitConflict, err)
+		case err != nil:
 			return cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
 	}
-	if kPlan.Changed() {
-		fmt.Fprintf(o.IO.Out, "Removed from %s: %s.\n", kPlan.Path, strings.Join(kPlan.Changes, "; "))
-	}
-	if iniPlan.Changed() {
-		fmt.Fprintf(o.IO.Out, "Removed profile %s from %s.\n", profile, configPath)
-	}
-	for _, n := range notes {
+	return nil
+}
+
+func (o *Options) printDryRun(p *plan) {
+	printPlan(o.IO.Out, &p.kube.File)
+	printPlan(o.IO.Out, p.ini)
+	for _, n := range p.notes {
 		fmt.Fprintln(o.IO.Out, n)
 	}
-	removed, err := forget(false)
+	if n, _ := o.cache().Forget(o.Cluster, p.profile, true); n > 0 {
+		fmt.Fprintf(o.IO.Out, "Would remove %d cached token(s) of cluster %s, profile %s.\n", n, o.Cluster, p.profile)
+	}
+	fmt.Fprintln(o.IO.Out, "Dry run: nothing was written.")
+}
+
+// report says what was removed, then clears the token cache: the entries of
+// this cluster and profile, and, once the config file changed, the entries
+// keyed on it as it was. The cache goes last, after the files, so a failure
+// leaves no half state that the next token call could not repair (it would
+// mint anew).
+func (o *Options) report(p *plan) error {
+	if p.kube.Changed() {
+		fmt.Fprintf(o.IO.Out, "Removed from %s: %s.\n", p.kube.Path, strings.Join(p.kube.Changes, "; "))
+	}
+	if p.ini.Changed() {
+		fmt.Fprintf(o.IO.Out, "Removed profile %s from %s.\n", p.profile, p.configPath)
+	}
+	for _, n := range p.notes {
+		fmt.Fprintln(o.IO.Out, n)
+	}
+	cache := o.cache()
+	removed, err := cache.Forget(o.Cluster, p.profile, false)
 	if err != nil {
 		return cmdutil.WithCode(cmdutil.ExitInput, err)
 	}
 	if removed > 0 {
-		fmt.Fprintf(o.IO.Out, "Removed %d cached token(s) of cluster %s, profile %s.\n", removed, o.Cluster, profile)
+		fmt.Fprintf(o.IO.Out, "Removed %d cached token(s) of cluster %s, profile %s.\n", removed, o.Cluster, p.profile)
 	}
-	if !kPlan.Changed() && !iniPlan.Changed() && removed == 0 {
+	if p.ini.Changed() {
+		cache.Prune() // best effort: the entries are unreachable either way
+	}
+	if !p.kube.Changed() && !p.ini.Changed() && removed == 0 {
 		fmt.Fprintf(o.IO.Out, "Nothing to remove for cluster %s.\n", o.Cluster)
 	}
 	return nil
+}
+
+// cache is the token cache logout clears; with no home folder there is
+// none, and an empty Dir holds nothing.
+func (o *Options) cache() *tokencache.Cache {
+	dir, err := tokencache.DefaultDir(o.env)
+	if err != nil {
+		dir = ""
+	}
+	return &tokencache.Cache{Dir: dir}
 }
 
 // ownedBy tells an exec entry that login wrote for cluster: it runs the

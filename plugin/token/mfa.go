@@ -17,6 +17,7 @@ func (m *minter) prompter() *prompt.MFA {
 	return &prompt.MFA{
 		In: o.IO.In, Out: o.IO.ErrOut, Ask: o.PromptMFA,
 		Allowed: m.interactive(),
+		Asking:  m.asking,
 		Refusal: "run this once in a terminal, and kubectl will use the cached credentials while they last (an hour unless the profile sets duration_seconds): " + o.commandLine(),
 	}
 }

@@ -30,6 +30,8 @@ type minter struct {
 	endpoint        token.Endpoint
 	configFile      string
 	credentialsFile string
+	// asking is told when the MFA prompt waits for a person (noteAsking).
+	asking func(bool)
 
 	// What the role assumptions revealed, for the entry and for errors. The
 	// SDK resolves a role chain inside out, so the last write is the outermost

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsclient"
+	"github.com/eks-login/eks-login/pkg/fsutil"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -26,6 +27,10 @@ import (
 type Options struct {
 	IO     cmdutil.IOStreams
 	Getenv func(string) string
+	// Environ lists the environment's variables ("NAME=VALUE"), for the
+	// cache key's AWS_* variables; nil means the process's. Values are
+	// read through Getenv.
+	Environ func() []string
 	// Executable is this binary, named in the command we ask people to run
 	// by hand when an MFA code cannot be asked for.
 	Executable string
@@ -144,10 +149,14 @@ func runToken(ctx context.Context, o *Options) error {
 		return err
 	}
 	m := &minter{o: o, info: info, endpoint: endpoint, configFile: cfgFile, credentialsFile: credFile}
+	m.asking = noteAsking(cache)
+	cache.GiveUp = func(h fsutil.Holder) bool { return h.Doing == tokencache.PromptingMFA && !m.interactive() }
 	e, outcome, err := cache.Get(ctx, key, mode, m)
 	if err != nil {
 		var coded *cmdutil.CodedError
-		if !errors.As(err, &coded) {
+		if busy := (*fsutil.BusyError)(nil); errors.As(err, &busy) {
+			err = o.busy(busy)
+		} else if !errors.As(err, &coded) {
 			// Not from the minter, which codes all its errors: the cache folder.
 			err = cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
@@ -179,6 +188,14 @@ func (o *Options) cacheEntry(mode tokencache.Mode, endpoint token.Endpoint, cfgF
 			return nil, "", cmdutil.WithCode(cmdutil.ExitInput, err)
 		}
 	}
+	files, err := stampFiles(cfgFile, credFile)
+	if err != nil {
+		return nil, "", err
+	}
+	environ := o.Environ
+	if environ == nil {
+		environ = os.Environ
+	}
 	key := tokencache.Key(tokencache.KeyInput{
 		ClusterName:        o.ClusterName,
 		Region:             o.Region,
@@ -188,10 +205,25 @@ func (o *Options) cacheEntry(mode tokencache.Mode, endpoint token.Endpoint, cfgF
 		ForwardSessionName: o.ForwardSessionName,
 		ExternalID:         o.ExternalID,
 		STSEndpoint:        string(endpoint),
-		Env:                tokencache.EnvForKey(o.env),
-		Files:              []tokencache.FileStamp{tokencache.StampFile(cfgFile), tokencache.StampFile(credFile)},
+		Env:                tokencache.EnvForKey(o.env, environ()),
+		Files:              files,
 	})
-	return &tokencache.Cache{Dir: dir, Now: o.now, Logf: o.logf}, key, nil
+	return &tokencache.Cache{Dir: dir, Now: o.now, Logf: o.logf, Files: files}, key, nil
+}
+
+// stampFiles stamps the AWS files for the key. A path that is not a regular
+// file (a named pipe, /dev/zero, a folder) is refused here, before the SDK
+// would hang reading it.
+func stampFiles(paths ...string) ([]tokencache.FileStamp, error) {
+	var out []tokencache.FileStamp
+	for _, p := range paths {
+		s, err := tokencache.StampFile(p)
+		if err != nil {
+			return nil, cmdutil.WithCode(cmdutil.ExitInput, fmt.Errorf("the AWS shared config: %w", err))
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 var (

@@ -1,0 +1,46 @@
+package logout
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
+	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+// TestLogoutRerunFinishes: a logout that fails half way leaves nothing a
+// second run cannot finish (issue 18.5). The failure is made by putting a
+// folder where the lock file of one of the two files goes, which Apply
+// cannot lock; the folder is removed before the second run.
+func TestLogoutRerunFinishes(t *testing.T) {
+	for _, broken := range []string{"config", "kubeconfig"} {
+		t.Run("the "+broken+" step fails", func(t *testing.T) {
+			w := newWorld(t)
+			w.login("dev1-eks", "dev", "dev")
+			target := map[string]string{"config": w.config, "kubeconfig": w.kubeconfig}[broken]
+			lockPath, err := fsutil.LockPathFor(kubeconfig.LockDir(func(k string) string { return w.env[k] }, w.home), target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(lockPath, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			err = w.logout(nil)
+			if code := cmdutil.CodeOf(err); code != cmdutil.ExitInput {
+				t.Fatalf("first logout: exit %d (%v), want %d", code, err, cmdutil.ExitInput)
+			}
+			os.Remove(lockPath)
+			if err := w.logout(nil); err != nil {
+				t.Fatalf("second logout: %v", err)
+			}
+			if kc := w.read(w.kubeconfig); strings.Contains(kc, "name: dev\n") {
+				t.Errorf("context dev is left:\n%s", kc)
+			}
+			if config := w.read(w.config); config != userConfig {
+				t.Errorf("the second logout left the config as:\n%s\nwant:\n%s\noutput:\n%s", config, userConfig, w.out.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,64 @@
+package token
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+)
+
+// TestWaiterGivesUpOnAPrompt: a token call at an MFA prompt holds its
+// entry's lock; a second call for the same entry that cannot prompt itself
+// (kubectl said it is not interactive) must not wait behind it forever. It
+// gives up at once, exit 4, naming the process that holds the lock (issue
+// 18.7).
+func TestWaiterGivesUpOnAPrompt(t *testing.T) {
+	h := newHarness(t)
+	h.env["AWS_REGION"] = "ap-northeast-2"
+	prompting := make(chan struct{})
+	answer := make(chan string)
+	holderDone := make(chan error, 1)
+	holder := h.options(func(o *Options) {
+		o.Profile = "dev1-mfa"
+		o.IsTerminal = func() bool { return true }
+		o.PromptMFA = func(string) (string, error) {
+			close(prompting)
+			return <-answer, nil
+		}
+	})
+	go func() { holderDone <- holder.exec(t) }()
+	<-prompting
+
+	h.env["KUBERNETES_EXEC_INFO"] = `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`
+	waiter := h.options(func(o *Options) { o.Profile = "dev1-mfa" })
+	waiterDone := make(chan error, 1)
+	go func() { waiterDone <- waiter.exec(t) }()
+	var err error
+	select {
+	case err = <-waiterDone:
+	case <-time.After(20 * time.Second): // a guard against the old hang, not a synchronisation
+		answer <- "123456"
+		<-holderDone
+		t.Fatal("the second call still waits for the lock after 20 s, behind a prompt it cannot answer")
+	}
+	answer <- "123456"
+	if herr := <-holderDone; herr != nil {
+		t.Fatalf("the call at the prompt failed: %v", herr)
+	}
+	if code := cmdutil.CodeOf(err); code != cmdutil.ExitCredentials {
+		t.Errorf("exit %d (%v), want %d", code, err, cmdutil.ExitCredentials)
+	}
+	for _, want := range []string{"MFA code", "process " + strconv.Itoa(os.Getpid())} {
+		if !strings.Contains(fmt.Sprint(err), want) {
+			t.Errorf("error does not say %q: %v", want, err)
+		}
+	}
+	if errors.Is(err, nil) {
+		t.Error("no error")
+	}
+}
