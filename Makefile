@@ -19,12 +19,13 @@ build:
 
 # The world needs unshare and mount (util-linux) and ip (iproute2); the image
 # has moto, boto3, the AWS CLI and kubectl. make bench reads peak RSS with GNU
-# time.
+# time. The bash completion test runs cobra's script, which needs bash-completion.
 deps:
 	@missing=(); \
 	command -v unshare >/dev/null || missing+=(util-linux); \
 	command -v ip >/dev/null || missing+=(iproute2); \
 	[ -x /usr/bin/time ] || missing+=(time); \
+	[ -f /usr/share/bash-completion/bash_completion ] || missing+=(bash-completion); \
 	if [ $${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "$${missing[@]}"; fi
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: pip install 'moto[server]==5.2.1'"; exit 1; }
 	@command -v kubectl >/dev/null || { echo "kubectl is missing"; exit 1; }

@@ -19,12 +19,18 @@ func TestBashCompletion(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
+	const bashCompletion = "/usr/share/bash-completion/bash_completion"
+	if _, err := os.Stat(bashCompletion); err != nil {
+		t.Skip("no bash-completion (make deps installs it)")
+	}
 	dir := t.TempDir()
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "kubectl-eks_login"), ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	os.MkdirAll(filepath.Join(home, ".kube"), 0o700)
+	os.WriteFile(filepath.Join(home, ".kube", "config"), []byte("apiVersion: v1\nkind: Config\ncontexts:\n- name: my-example\n  context: {cluster: c, user: u}\n"), 0o600)
 	os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[profile dev1]\nregion = ap-northeast-2\n\n[profile dev1-eks]\nsource_profile = dev1\n"), 0o600)
 	tests := []struct {
 		words string // what is typed after kubectl-eks_login; the last word is completed
@@ -35,20 +41,27 @@ func TestBashCompletion(t *testing.T) {
 		{"token --profile dev1-", "dev1-eks"},
 		{"admin gr", "grant"},
 		{"completion z", "zsh"},
+		{"doctor --context my-", "my-example"},
+		{"--source-profile dev1-", "dev1-eks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.words, func(t *testing.T) {
 			words := strings.Fields(tt.words)
-			script := `source <(kubectl-eks_login completion bash)
+			script := `source ` + bashCompletion + `
+source <(kubectl-eks_login completion bash)
 COMP_WORDS=(kubectl-eks_login ` + strings.Join(words, " ") + `)
 COMP_CWORD=` + strconv.Itoa(len(words)) + `
-_kubectl_eks_login
+COMP_LINE="${COMP_WORDS[*]}"
+COMP_POINT=${#COMP_LINE}
+$(complete -p kubectl-eks_login | sed -E 's/.*-F ([^ ]+).*/\1/')
 printf '%s\n' "${COMPREPLY[@]}"`
 			cmd := exec.Command("bash", "-c", script)
 			cmd.Env = []string{"HOME=" + home, "PATH=" + dir + ":" + os.Getenv("PATH")}
-			out, err := cmd.CombinedOutput()
+			var stderr strings.Builder
+			cmd.Stderr = &stderr // compopt complains outside a real completion; the words are on stdout
+			out, err := cmd.Output()
 			if err != nil {
-				t.Fatalf("bash: %v\n%s", err, out)
+				t.Fatalf("bash: %v\n%s%s", err, out, stderr.String())
 			}
 			if got := strings.Fields(string(out)); len(got) != 1 || got[0] != tt.want {
 				t.Errorf("completing %q offers %q, want [%s]", tt.words, got, tt.want)

@@ -3,8 +3,10 @@
 package main
 
 import (
+	"context"
 	"os"
 
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/root"
 )
@@ -18,11 +20,11 @@ var (
 func main() {
 	exe, _ := os.Executable()
 	f := &cmdutil.Factory{
-		IO:         cmdutil.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr},
+		IOStreams:  iostreams.System(os.Getenv),
 		Getenv:     os.Getenv,
 		Executable: exe,
 		Version:    version,
 		Commit:     commit,
 	}
-	os.Exit(root.Main(f, os.Args[1:]))
+	os.Exit(root.Main(context.Background(), f, os.Args[1:]))
 }

@@ -38,10 +38,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 
 	yaml "go.yaml.in/yaml/v3"
 )

@@ -2,11 +2,12 @@ package awsauth
 
 import (
 	"errors"
-	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eks-login/eks-login/pkg/golden"
 
 	yaml "go.yaml.in/yaml/v3"
 )

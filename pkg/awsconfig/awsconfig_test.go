@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eks-login/eks-login/pkg/golden"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 )

@@ -19,7 +19,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/awsconfig"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 )
 
 // Kind is what an AWS failure asks of the person.
@@ -54,19 +54,19 @@ const (
 func (k Kind) ExitCode() int {
 	switch k {
 	case AccessDenied, AssumeRoleDenied:
-		return cmdutil.ExitAccessDenied
+		return exitcode.AccessDenied
 	case ExpiredCredentials, InvalidCredentials, NoCredentials, SignIn, MFA:
-		return cmdutil.ExitCredentials
+		return exitcode.Credentials
 	case BadConfig:
-		return cmdutil.ExitInput
+		return exitcode.Input
 	case Network:
-		return cmdutil.ExitNetwork
+		return exitcode.Network
 	}
-	return cmdutil.ExitFailure
+	return exitcode.Failure
 }
 
 // IsCredentials tells the kinds that new or other credentials fix.
-func (k Kind) IsCredentials() bool { return k.ExitCode() == cmdutil.ExitCredentials }
+func (k Kind) IsCredentials() bool { return k.ExitCode() == exitcode.Credentials }
 
 // Error is a sorted failure.
 type Error struct {
@@ -212,7 +212,7 @@ func Explain(err error, doing string) error {
 	if err == nil {
 		return nil
 	}
-	var coded *cmdutil.CodedError
+	var coded *exitcode.Error
 	if errors.As(err, &coded) {
 		return err
 	}
@@ -226,7 +226,7 @@ func Explain(err error, doing string) error {
 	case Network:
 		advice = "AWS could not be reached; check your network, proxy and DNS, and the region: "
 	}
-	return cmdutil.Errorf(e.Kind.ExitCode(), "%s: %s%w", doing, advice, err)
+	return exitcode.Errorf(e.Kind.ExitCode(), "%s: %s%w", doing, advice, err)
 }
 
 // CallerInMessage finds the caller's ARN in AWS's refusal message, "User:

@@ -15,7 +15,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/awsconfig"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 )
 
 func TestKindOf(t *testing.T) {
@@ -79,12 +79,12 @@ func TestExplain(t *testing.T) {
 		{&smithy.GenericAPIError{Code: "AccessDenied", Message: "no"}, 5, "cannot read role R: AWS denied it; the profile's identity needs that permission: api error AccessDenied: no"},
 		{&smithy.GenericAPIError{Code: "ExpiredToken", Message: "old"}, 4, "cannot read role R: the AWS credentials are not valid: "},
 		{errors.New("boom"), 1, "cannot read role R: boom"},
-		{cmdutil.Errorf(9, "refused"), 9, "refused"},
+		{exitcode.Errorf(9, "refused"), 9, "refused"},
 	}
 	for _, tt := range tests {
 		err := Explain(tt.err, "cannot read role R")
-		if cmdutil.CodeOf(err) != tt.exit || !strings.HasPrefix(err.Error(), tt.want) {
-			t.Errorf("Explain(%v) = %q (exit %d), want %q (exit %d)", tt.err, err, cmdutil.CodeOf(err), tt.want, tt.exit)
+		if exitcode.Of(err) != tt.exit || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Explain(%v) = %q (exit %d), want %q (exit %d)", tt.err, err, exitcode.Of(err), tt.want, tt.exit)
 		}
 	}
 	if Explain(nil, "x") != nil {

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eks-login/eks-login/pkg/golden"
 )
 
 const devARN = "arn:aws:eks:eu-west-1:111122223333:cluster/dev"

@@ -3,9 +3,10 @@ package kubeconfig
 import (
 	"bytes"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/yamlutil"
 	"reflect"
 	"strings"
+
+	"github.com/eks-login/eks-login/pkg/yamlutil"
 
 	yaml "go.yaml.in/yaml/v3"
 

@@ -3,12 +3,13 @@ package token
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eks-login/eks-login/pkg/golden"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"

@@ -14,27 +14,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awsclient"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"os"
 	"os/signal"
 	"strings"
+
+	"github.com/eks-login/eks-login/pkg/awsclient"
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // Common holds the flags and clients every admin subcommand shares.
 type Common struct {
-	IO cmdutil.IOStreams
+	IO *iostreams.IOStreams
 
 	Kubeconfig string
 	Context    string
@@ -63,11 +67,10 @@ func (c *Common) addFlags(fs *pflag.FlagSet) {
 }
 
 // NewCmd builds "admin" with its subcommands.
-func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
-	return &cmdutil.Command{
-		Name:  "admin",
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "admin",
 		Short: "Give people access to the cluster: IAM role and group, aws-auth or access entries, RBAC",
-		Usage: "kubectl eks-login admin COMMAND [flags]",
 		Long: `Give people access to an EKS cluster through an IAM role, as the cluster's
 administrator. "grant" does the whole setup at once: the IAM role, group and
 policies, the role's mapping to a Kubernetes user and group, and the RBAC
@@ -75,21 +78,22 @@ binding of that group. The other commands do one part each.
 
 Every command takes --dry-run, which prints what would change with a diff
 for every object, and changes nothing.`,
-		Examples: `  # Everything the developers need to view the cluster my-example:
+		Example: `  # Everything the developers need to view the cluster my-example:
   kubectl eks-login admin grant --cluster my-example --iam-group Developers \
     --role EKSMyExampleViewer --k8s-group developers --clusterrole view --user dev1
 
   # Only the mapping of the role, in aws-auth:
   kubectl eks-login admin map --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
     --username developer --group developers --mode configmap`,
-		Sub: []*cmdutil.Command{
-			newMapCmd(f), newUnmapCmd(f), newListCmd(f), newBindCmd(f), newIAMCmd(f), newGrantCmd(f), newRevokeCmd(f),
-		},
+		Args: cmdutil.UnknownCommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	cmd.AddCommand(newMapCmd(f), newUnmapCmd(f), newListCmd(f), newBindCmd(f), newIAMCmd(f), newGrantCmd(f), newRevokeCmd(f))
+	return cmd
 }
 
 func newCommon(f *cmdutil.Factory) *Common {
-	return &Common{IO: f.IO, getenv: f.Env}
+	return &Common{IO: f.IOStreams, getenv: f.Env}
 }
 
 // signalContext is the context of one command run: cancelled on Ctrl-C so a
@@ -112,7 +116,7 @@ func (c *Common) kubeConfig() (*kube.Config, error) {
 		c.kcfg, c.kcErr = kube.Load(kube.Source{Kubeconfig: c.Kubeconfig, Context: c.Context, Getenv: c.env})
 	}
 	if c.kcErr != nil {
-		return nil, cmdutil.WithCode(cmdutil.ExitInput, c.kcErr)
+		return nil, exitcode.WithCode(exitcode.Input, c.kcErr)
 	}
 	return c.kcfg, nil
 }
@@ -128,7 +132,7 @@ func (c *Common) kube() (*kube.Client, error) {
 	}
 	client, err := kube.New(cfg.REST)
 	if err != nil {
-		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		return nil, exitcode.WithCode(exitcode.Input, err)
 	}
 	c.Kube = client
 	return client, nil
@@ -207,7 +211,7 @@ func (c *Common) eksClient(ctx context.Context, regionHint string) (EKSAPI, erro
 		return nil, err
 	}
 	if cfg.Region == "" {
-		return nil, cmdutil.Errorf(cmdutil.ExitUsage, "no AWS region: pass --region or set one in the profile")
+		return nil, exitcode.Errorf(exitcode.Usage, "no AWS region: pass --region or set one in the profile")
 	}
 	c.EKS = eks.NewFromConfig(cfg)
 	return c.EKS, nil
@@ -238,17 +242,17 @@ func kubeErr(err error, doing string) error {
 	var ee *kube.ExecError
 	switch {
 	case apierrors.IsUnauthorized(err):
-		return cmdutil.Errorf(cmdutil.ExitUnauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
+		return exitcode.Errorf(exitcode.Unauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
 	case apierrors.IsForbidden(err):
-		return cmdutil.Errorf(cmdutil.ExitForbidden, "%s: RBAC forbids it; the admin commands need a context with cluster-admin access (--context): %w", doing, err)
+		return exitcode.Errorf(exitcode.Forbidden, "%s: RBAC forbids it; the admin commands need a context with cluster-admin access (--context): %w", doing, err)
 	case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
-		return cmdutil.Errorf(cmdutil.ExitConflict, "%s: someone else changed it meanwhile; run the command again to plan from what is there now: %w", doing, err)
+		return exitcode.Errorf(exitcode.Conflict, "%s: someone else changed it meanwhile; run the command again to plan from what is there now: %w", doing, err)
 	case errors.As(err, &te):
-		return cmdutil.Errorf(cmdutil.ExitNetwork, "%s: %w", doing, err)
+		return exitcode.Errorf(exitcode.Network, "%s: %w", doing, err)
 	case errors.As(err, &ee):
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "%s: %w", doing, err)
+		return exitcode.Errorf(exitcode.Credentials, "%s: %w", doing, err)
 	}
-	if cmdutil.CodeOf(err) != cmdutil.ExitFailure {
+	if exitcode.Of(err) != exitcode.Failure {
 		return err
 	}
 	return fmt.Errorf("%s: %w", doing, err)
@@ -261,9 +265,9 @@ func inputErr(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe):
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	case errors.Is(err, awsauth.ErrProtected):
-		return cmdutil.WithCode(cmdutil.ExitConflict, err)
+		return exitcode.WithCode(exitcode.Conflict, err)
 	}
 	return err
 }

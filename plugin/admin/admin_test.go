@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/golden"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kube/kubetest"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 const nodeRoles = "- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: arn:aws:iam::123456789012:role/MyExampleEKSNode\n  username: system:node:{{EC2PrivateDNSName}}\n"
@@ -52,7 +53,7 @@ func clientOf(t *testing.T, s *kubetest.Server) *kube.Client {
 }
 
 func mapOpts(k *kube.Client, out *bytes.Buffer, arn string, extra func(*MapOptions)) *MapOptions {
-	o := &MapOptions{Common: &Common{IO: cmdutil.IOStreams{Out: out, ErrOut: out}, Kube: k},
+	o := &MapOptions{Common: &Common{IO: &iostreams.IOStreams{Out: out, ErrOut: out}, Kube: k},
 		RoleARN: arn, Username: "developer", Groups: []string{"developers"}, Mode: ModeConfigMap}
 	if extra != nil {
 		extra(o)
@@ -76,7 +77,7 @@ func TestMapConfigMap(t *testing.T) {
 		{name: "map", kube: seeded, writes: 1, mappings: 2},
 		{name: "map-creates-missing", kube: emptyCluster, writes: 1, mappings: 1},
 		{name: "map-template", kube: seeded, opts: func(o *MapOptions) { o.Username = "developer:{{SessionName}}" }, writes: 1, mappings: 2},
-		{name: "unmap-node-role-refused", kube: seeded, unmap: true, opts: func(o *MapOptions) { o.RoleARN = "arn:aws:iam::123456789012:role/MyExampleEKSNode" }, code: cmdutil.ExitConflict, mappings: 1},
+		{name: "unmap-node-role-refused", kube: seeded, unmap: true, opts: func(o *MapOptions) { o.RoleARN = "arn:aws:iam::123456789012:role/MyExampleEKSNode" }, code: exitcode.Conflict, mappings: 1},
 		{name: "unmap-node-role-forced-dry-run", kube: seeded, unmap: true, opts: func(o *MapOptions) {
 			o.RoleARN, o.Force, o.DryRun = "arn:aws:iam::123456789012:role/MyExampleEKSNode", true, true
 		}, mappings: 1},
@@ -93,7 +94,7 @@ func TestMapConfigMap(t *testing.T) {
 			} else {
 				err = runMap(context.Background(), o)
 			}
-			if code := cmdutil.CodeOf(err); code != tt.code {
+			if code := exitcode.Of(err); code != tt.code {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.code)
 			}
 			if err != nil {
@@ -173,7 +174,7 @@ func TestMapRefusesMalformed(t *testing.T) {
 	k.Put(awsAuthPath, obj)
 	var out bytes.Buffer
 	err := runMap(context.Background(), mapOpts(clientOf(t, k), &out, viewer, nil))
-	if cmdutil.CodeOf(err) != cmdutil.ExitInput || !strings.Contains(err.Error(), "key mapRoles line") {
+	if exitcode.Of(err) != exitcode.Input || !strings.Contains(err.Error(), "key mapRoles line") {
 		t.Fatalf("err = %v, want an input error naming the key and line", err)
 	}
 	if k.Writes() != 0 {
@@ -197,7 +198,7 @@ func TestBind(t *testing.T) {
 	}{
 		{name: "bind-create", writes: 1},
 		{name: "bind-dry-run", dry: true},
-		{name: "bind-other-role-refused", seed: other, code: cmdutil.ExitConflict},
+		{name: "bind-other-role-refused", seed: other, code: exitcode.Conflict},
 		{name: "bind-other-role-forced", seed: other, force: true, writes: 1},
 	}
 	for _, tt := range tests {
@@ -207,10 +208,10 @@ func TestBind(t *testing.T) {
 				k.Put(crb, tt.seed)
 			}
 			var out bytes.Buffer
-			o := &BindOptions{Common: &Common{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, Kube: clientOf(t, k), DryRun: tt.dry},
+			o := &BindOptions{Common: &Common{IO: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Kube: clientOf(t, k), DryRun: tt.dry},
 				Binding: Binding{Group: "developers", ClusterRole: "view"}, Force: tt.force}
 			err := runBind(context.Background(), o)
-			if code := cmdutil.CodeOf(err); code != tt.code {
+			if code := exitcode.Of(err); code != tt.code {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.code)
 			}
 			if err != nil {
@@ -249,23 +250,23 @@ func TestKubeErrorsSorted(t *testing.T) {
 		want   []string
 	}{
 		{name: "unauthorized", common: func() *Common { return &Common{Kube: clientWith(t, s, "unknown-token")} },
-			code: cmdutil.ExitUnauthorized, want: []string{"does not know the kubeconfig's user", "--context"}},
+			code: exitcode.Unauthorized, want: []string{"does not know the kubeconfig's user", "--context"}},
 		{name: "forbidden", common: func() *Common { return &Common{Kube: clientWith(t, s, "dev-token")} },
-			code: cmdutil.ExitForbidden, want: []string{"RBAC forbids it", `User "developer"`, "takes you for developer, groups: developers, system:authenticated"}},
+			code: exitcode.Forbidden, want: []string{"RBAC forbids it", `User "developer"`, "takes you for developer, groups: developers, system:authenticated"}},
 		{name: "network", common: func() *Common { return &Common{Kube: clientWith(t, closed, "admin-token")} },
-			code: cmdutil.ExitNetwork, want: []string{"cannot reach the API server at " + closed.URL}},
+			code: exitcode.Network, want: []string{"cannot reach the API server at " + closed.URL}},
 		{name: "missing kubeconfig", common: func() *Common { return &Common{Kubeconfig: dir + "/nope"} },
-			code: cmdutil.ExitInput, want: []string{dir + "/nope"}},
+			code: exitcode.Input, want: []string{dir + "/nope"}},
 		{name: "unknown context", common: func() *Common {
 			return &Common{Kubeconfig: s.Kubeconfig(t, dir, "    token: admin-token\n"), Context: "elsewhere"}
-		}, code: cmdutil.ExitInput, want: []string{`"elsewhere"`, dir}},
+		}, code: exitcode.Input, want: []string{`"elsewhere"`, dir}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			c := tt.common()
-			c.IO = cmdutil.IOStreams{Out: &out, ErrOut: &out}
+			c.IO = &iostreams.IOStreams{Out: &out, ErrOut: &out}
 			err := runBind(context.Background(), &BindOptions{Common: c, Binding: Binding{Group: "developers", ClusterRole: "view"}})
-			if code := cmdutil.CodeOf(err); code != tt.code {
+			if code := exitcode.Of(err); code != tt.code {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.code)
 			}
 			for _, w := range tt.want {
@@ -299,7 +300,7 @@ func TestThroughKubeconfig(t *testing.T) {
 
 	var out bytes.Buffer
 	path := s.Kubeconfig(t, t.TempDir(), "    token: admin-token\n")
-	o := &ListOptions{Common: &Common{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, Kubeconfig: path, Context: "test"}, Output: "table"}
+	o := &ListOptions{Common: &Common{IO: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Kubeconfig: path, Context: "test"}, Output: "table"}
 	// No cluster name: no access entries, so AWS is not asked.
 	if err := runList(context.Background(), o); err != nil {
 		t.Fatal(err)
@@ -333,7 +334,7 @@ func TestBindForceRetriesOnConflict(t *testing.T) {
 		s.Put(crbPath, obj)
 	})
 	var out bytes.Buffer
-	o := &BindOptions{Common: &Common{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, Kube: clientOf(t, k)},
+	o := &BindOptions{Common: &Common{IO: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Kube: clientOf(t, k)},
 		Binding: Binding{Group: "developers", ClusterRole: "view"}, Force: true}
 	if err := runBind(context.Background(), o); err != nil {
 		t.Fatal(err)
@@ -360,7 +361,7 @@ func TestUnbindKeepsBindingChangedSincePlan(t *testing.T) {
 	}
 	k.Put(crbPath, crb("developers")) // rewritten meanwhile: a new resourceVersion
 	err = step.apply(context.Background())
-	if cmdutil.CodeOf(err) != cmdutil.ExitConflict || !strings.Contains(err.Error(), "run the command again") {
+	if exitcode.Of(err) != exitcode.Conflict || !strings.Contains(err.Error(), "run the command again") {
 		t.Fatalf("apply: %v, want a conflict that says to run again", err)
 	}
 	if k.Object(crbPath) == nil {

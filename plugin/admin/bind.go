@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -11,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/util/retry"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
@@ -98,7 +100,7 @@ func (b Binding) view(ref rbacv1.RoleRef, subjects []rbacv1.Subject) map[string]
 	}
 }
 
-func newBindCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newBindCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &BindOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("bind", pflag.ContinueOnError)
 	fs.StringVar(&o.Group, "group", "", "The Kubernetes group to bind (as mapped with 'admin map --group').")
@@ -107,33 +109,34 @@ func newBindCmd(f *cmdutil.Factory) *cmdutil.Command {
 	fs.StringVar(&o.Name, "name", "", "The binding's name (default GROUP-CLUSTERROLE).")
 	fs.BoolVar(&o.Force, "force", false, "Replace a binding of that name that binds other subjects or another role.")
 	o.addFlags(fs)
-	return &cmdutil.Command{
-		Name:  "bind",
+	cmd := &cobra.Command{
+		Use:   "bind --group GROUP --clusterrole ROLE [--namespace NS] [flags]",
 		Short: "Bind a Kubernetes group to a ClusterRole, cluster-wide or in a namespace",
-		Usage: "kubectl eks-login admin bind --group GROUP --clusterrole ROLE [--namespace NS] [flags]",
 		Long: `Create a ClusterRoleBinding (or, with --namespace, a RoleBinding) of one group
 to one ClusterRole. Running it again changes nothing; a binding of the same
 name that binds other subjects or another role is replaced only with --force.`,
-		Examples: `  # The seed's ClusterRoleBinding developers-view
+		Example: `  # The seed's ClusterRoleBinding developers-view
   kubectl eks-login admin bind --group developers --clusterrole view
 
   # Edit rights in team-a only
   kubectl eks-login admin bind --group developers --clusterrole edit --namespace team-a --dry-run`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "admin bind takes no arguments, got %q", args)
+				return exitcode.Errorf(exitcode.Usage, "admin bind takes no arguments, got %q", args)
 			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runBind(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func runBind(ctx context.Context, o *BindOptions) error {
 	if o.Group == "" || o.ClusterRole == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--group and --clusterrole are required")
+		return exitcode.Errorf(exitcode.Usage, "--group and --clusterrole are required")
 	}
 	if err := o.Binding.validate(); err != nil {
 		return err
@@ -208,7 +211,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*Step
 		return &Step{Verb: "keep", Object: b.title(), Note: "binds group " + b.Group + " to ClusterRole " + b.ClusterRole}, nil
 	}
 	if !force {
-		return nil, cmdutil.Errorf(cmdutil.ExitConflict, "%s exists and binds %s to %s %s; refusing to replace it without --force (or pick another --name)",
+		return nil, exitcode.Errorf(exitcode.Conflict, "%s exists and binds %s to %s %s; refusing to replace it without --force (or pick another --name)",
 			b.title(), describeSubjects(*cur.subjects), cur.roleRef.Kind, cur.roleRef.Name)
 	}
 	diff := objectDiff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)

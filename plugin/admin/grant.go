@@ -3,14 +3,16 @@ package admin
 import (
 	"context"
 	"fmt"
+
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // GrantOptions are the flags of "admin grant" and "admin revoke".
@@ -41,7 +43,7 @@ func (o *GrantOptions) validate() error {
 		return err
 	}
 	if o.K8sGroup == "" || o.ClusterRole == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--k8s-group and --clusterrole are required")
+		return exitcode.Errorf(exitcode.Usage, "--k8s-group and --clusterrole are required")
 	}
 	if o.Username == "" {
 		o.Username = o.K8sGroup + ":{{SessionName}}"
@@ -54,57 +56,59 @@ const grantExample = `  # The seed's whole setup in one command
     --k8s-group developers --clusterrole view --username developer \
     --user dev1 --create-users --access-key-file ./dev1.credentials`
 
-func newGrantCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newGrantCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &GrantOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("grant", pflag.ContinueOnError)
 	o.addFlags(fs)
-	return &cmdutil.Command{
-		Name:  "grant",
+	cmd := &cobra.Command{
+		Use:   "grant --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
 		Short: "Give an IAM group access to the cluster: iam, map and bind in one go",
-		Usage: "kubectl eks-login admin grant --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
 		Long: `Do the administrator's whole setup in order, printing each step as it happens:
 the IAM role, policies, group and users ('admin iam'), the role's mapping to
 the Kubernetes group ('admin map'), and the group's RBAC binding ('admin
 bind'). Running it again changes nothing. 'admin revoke' with the same flags
 undoes it.`,
-		Examples: grantExample,
-		Flags:    fs,
-		Run: func(args []string) error {
+		Example: grantExample,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "admin grant takes no arguments, got %q", args)
+				return exitcode.Errorf(exitcode.Usage, "admin grant takes no arguments, got %q", args)
 			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runGrant(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
-func newRevokeCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newRevokeCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &GrantOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("revoke", pflag.ContinueOnError)
 	o.addFlags(fs)
-	return &cmdutil.Command{
-		Name:  "revoke",
+	cmd := &cobra.Command{
+		Use:   "revoke --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
 		Short: "Undo what grant made, leaving what other things use",
-		Usage: "kubectl eks-login admin revoke --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
 		Long: `Undo 'admin grant' run with the same flags: the binding (when it binds only
 the group to the role), the role's mapping, the group's and role's
 eks-login policies, the users' membership, the users grant created (with
 --create-users; with their access keys) and the role grant created. A group
 or role that still has other members or policies is left in place.`,
-		Examples: `  kubectl eks-login admin revoke --cluster my-example --iam-group Developers --role EKSMyExampleViewer \
+		Example: `  kubectl eks-login admin revoke --cluster my-example --iam-group Developers --role EKSMyExampleViewer \
     --k8s-group developers --clusterrole view --user dev1 --create-users --dry-run`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "admin revoke takes no arguments, got %q", args)
+				return exitcode.Errorf(exitcode.Usage, "admin revoke takes no arguments, got %q", args)
 			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runRevoke(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func (o *GrantOptions) mapOptions(env *iamEnv) *MapOptions {
@@ -193,7 +197,7 @@ func (o *MapOptions) validateMode() error {
 	case ModeAuto, ModeConfigMap, ModeAPI:
 		return nil
 	}
-	return cmdutil.Errorf(cmdutil.ExitUsage, "--mode must be auto, configmap or api, not %q", o.Mode)
+	return exitcode.Errorf(exitcode.Usage, "--mode must be auto, configmap or api, not %q", o.Mode)
 }
 
 func taggedByUs(tags []iamtypes.Tag) bool {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"io/fs"
 	"net/url"
 	"os"
@@ -14,15 +13,19 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/fsutil"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // createdByTag marks the IAM roles and users eks-login creates, so revoke
@@ -66,41 +69,42 @@ func (s *IAMSpec) addFlags(fs *pflag.FlagSet) {
 
 func (s *IAMSpec) validate() error {
 	if s.Cluster == "" || s.Role == "" || s.Group == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--cluster, --role and --iam-group are required")
+		return exitcode.Errorf(exitcode.Usage, "--cluster, --role and --iam-group are required")
 	}
 	if s.AccessKeyFile != "" && len(s.Users) == 0 {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--access-key-file needs --user")
+		return exitcode.Errorf(exitcode.Usage, "--access-key-file needs --user")
 	}
 	return s.validateNames()
 }
 
-func newIAMCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newIAMCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &IAMOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("iam", pflag.ContinueOnError)
 	o.IAMSpec.addFlags(fs)
 	o.Common.addFlags(fs)
-	return &cmdutil.Command{
-		Name:  "iam",
+	cmd := &cobra.Command{
+		Use:   "iam --cluster NAME --role ROLE --iam-group GROUP [--user USER ...] [flags]",
 		Short: "Create the IAM role, policies and group that let people reach the cluster",
-		Usage: "kubectl eks-login admin iam --cluster NAME --role ROLE --iam-group GROUP [--user USER ...] [flags]",
 		Long: `Create, or find and leave alone: the IAM role trusting the account (with
 --mfa, only callers who signed in with MFA), its inline policy allowing
 eks:DescribeCluster on the one cluster, the IAM group, the group's inline
 policy allowing sts:AssumeRole on that role alone, and the users in the group.
 Users are created only with --create-users, access keys only with
 --access-key-file (written there, never printed).`,
-		Examples: `  kubectl eks-login admin iam --cluster my-example --role EKSMyExampleViewer --iam-group Developers \
+		Example: `  kubectl eks-login admin iam --cluster my-example --role EKSMyExampleViewer --iam-group Developers \
     --user dev1 --create-users --access-key-file ./dev1.credentials`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "admin iam takes no arguments, got %q", args)
+				return exitcode.Errorf(exitcode.Usage, "admin iam takes no arguments, got %q", args)
 			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runIAM(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func runIAM(ctx context.Context, o *IAMOptions) error {
@@ -331,7 +335,7 @@ func planIAM(ctx context.Context, c *Common, env *iamEnv, s IAMSpec) (*Plan, err
 		_, err := im.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(u)})
 		switch {
 		case noSuchEntity(err) && !s.CreateUsers:
-			return nil, cmdutil.Errorf(cmdutil.ExitUsage, "%s does not exist; pass --create-users to create it", userName)
+			return nil, exitcode.Errorf(exitcode.Usage, "%s does not exist; pass --create-users to create it", userName)
 		case noSuchEntity(err):
 			plan.add(&Step{Verb: "create", Object: userName, apply: func(ctx context.Context) error {
 				_, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u), Tags: tags})
@@ -394,10 +398,10 @@ func accessKeyStep(env *iamEnv, path, user string) (*Step, error) {
 	old, err := fsutil.ReadFile(path)
 	existed := err == nil
 	if errors.Is(err, fsutil.ErrRefused) {
-		return nil, cmdutil.Errorf(cmdutil.ExitInput, "the access key file: %w", err)
+		return nil, exitcode.Errorf(exitcode.Input, "the access key file: %w", err)
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, cmdutil.Errorf(cmdutil.ExitInput, "cannot read the access key file %s: %w", path, err)
+		return nil, exitcode.Errorf(exitcode.Input, "cannot read the access key file %s: %w", path, err)
 	}
 	object := "access key of IAM user " + user
 	if hasSection(old, user) {
@@ -464,7 +468,7 @@ func writeSection(lockDir, path, user, id, secret string) error {
 		return fmt.Errorf("cannot read the access key file %s: %w", path, err)
 	}
 	if hasSection(old, user) {
-		return cmdutil.Errorf(cmdutil.ExitConflict, "%s got a section [%s] while the key was being made; nothing was written", path, user)
+		return exitcode.Errorf(exitcode.Conflict, "%s got a section [%s] while the key was being made; nothing was written", path, user)
 	}
 	// Private from the first byte: the secret goes into a 0600 temporary
 	// file, never into one that takes the old file's looser mode.

@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
@@ -18,7 +22,6 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // ListOptions are the flags of "admin list".
@@ -38,31 +41,32 @@ type Entry struct {
 	AccessPolicies []string `json:"accessPolicies,omitempty" yaml:"accessPolicies,omitempty"`
 }
 
-func newListCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newListCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &ListOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("list", pflag.ContinueOnError)
 	fs.StringVar(&o.Cluster, "cluster", "", "The EKS cluster's name, to list its access entries (default: from the kubeconfig context).")
 	fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json or yaml.")
 	o.addFlags(fs)
-	return &cmdutil.Command{
-		Name:     "list",
-		Short:    "List the identity mappings of aws-auth and the access entries",
-		Usage:    "kubectl eks-login admin list [-o table|json|yaml] [flags]",
-		Examples: "  kubectl eks-login admin list --cluster my-example\n  kubectl eks-login admin list -o yaml",
-		Flags:    fs,
-		Run: func(args []string) error {
+	cmd := &cobra.Command{
+		Use:     "list [-o table|json|yaml] [flags]",
+		Short:   "List the identity mappings of aws-auth and the access entries",
+		Example: "  kubectl eks-login admin list --cluster my-example\n  kubectl eks-login admin list -o yaml",
+		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runList(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func runList(ctx context.Context, o *ListOptions) error {
 	switch o.Output {
 	case "table", "json", "yaml":
 	default:
-		return cmdutil.Errorf(cmdutil.ExitUsage, "-o must be table, json or yaml, not %q", o.Output)
+		return exitcode.Errorf(exitcode.Usage, "-o must be table, json or yaml, not %q", o.Output)
 	}
 	entries, err := awsAuthEntries(ctx, o.Common)
 	if err != nil {

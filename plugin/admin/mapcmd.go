@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"slices"
 	"strings"
+
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // Modes of map and unmap.
@@ -64,7 +67,7 @@ func (o *MapOptions) addTargetFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Force, "force", false, "Allow changing node-role and system:masters mappings.")
 }
 
-func newMapCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newMapCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &MapOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("map", pflag.ContinueOnError)
 	o.addTargetFlags(fs)
@@ -73,10 +76,9 @@ func newMapCmd(f *cmdutil.Factory) *cmdutil.Command {
 	fs.StringVar(&o.AccessPolicy, "access-policy", "", "Access entries only: associate the EKS access policy view, edit, admin or cluster-admin.")
 	stringsFlag(fs, &o.Namespaces, "namespace", "Access entries only: limit --access-policy to these namespaces (repeatable).")
 	o.addFlags(fs)
-	return &cmdutil.Command{
-		Name:  "map",
+	cmd := &cobra.Command{
+		Use:   "map (--role-arn ARN | --user-arn ARN) --username NAME --group GROUP [flags]",
 		Short: "Map an IAM role or user to a Kubernetes user and groups",
-		Usage: "kubectl eks-login admin map (--role-arn ARN | --user-arn ARN) --username NAME --group GROUP [flags]",
 		Long: `Map an IAM role or user to a Kubernetes user name and groups, in the
 kube-system/aws-auth ConfigMap or as an EKS access entry.
 
@@ -84,7 +86,7 @@ In aws-auth, other entries keep their order and content; a concurrent edit is
 never lost (the write carries the resourceVersion it read, and a conflict is
 re-read and redone). Node-role entries (system:nodes, system:bootstrappers)
 and system:masters entries are changed only with --force.`,
-		Examples: `  # The seed's mapping: the role EKSMyExampleViewer is user developer in group developers
+		Example: `  # The seed's mapping: the role EKSMyExampleViewer is user developer in group developers
   kubectl eks-login admin map --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
     --username developer --group developers
 
@@ -95,73 +97,76 @@ and system:masters entries are changed only with --force.`,
   # An access entry with the EKS view policy in two namespaces
   kubectl eks-login admin map --cluster my-example --mode api --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
     --username developer --access-policy view --namespace default --namespace team-a`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "admin map takes no arguments, got %q", args)
+				return exitcode.Errorf(exitcode.Usage, "admin map takes no arguments, got %q", args)
 			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runMap(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
-func newUnmapCmd(f *cmdutil.Factory) *cmdutil.Command {
+func newUnmapCmd(f *cmdutil.Factory) *cobra.Command {
 	o := &MapOptions{Common: newCommon(f)}
 	fs := pflag.NewFlagSet("unmap", pflag.ContinueOnError)
 	o.addTargetFlags(fs)
 	o.addFlags(fs)
-	return &cmdutil.Command{
-		Name:  "unmap",
+	cmd := &cobra.Command{
+		Use:   "unmap (--role-arn ARN | --user-arn ARN) [flags]",
 		Short: "Remove the mapping of an IAM role or user",
-		Usage: "kubectl eks-login admin unmap (--role-arn ARN | --user-arn ARN) [flags]",
 		Long: `Remove an IAM role's or user's mapping from kube-system/aws-auth, or its EKS
 access entry. Node-role and system:masters entries are removed only with --force.`,
-		Examples: `  kubectl eks-login admin unmap --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer --dry-run`,
-		Flags:    fs,
-		Run: func(args []string) error {
+		Example: `  kubectl eks-login admin unmap --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer --dry-run`,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "admin unmap takes no arguments, got %q", args)
+				return exitcode.Errorf(exitcode.Usage, "admin unmap takes no arguments, got %q", args)
 			}
 			ctx, cancel := signalContext()
 			defer cancel()
 			return runUnmap(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func (o *MapOptions) validate(mapping bool) error {
 	if (o.RoleARN == "") == (o.UserARN == "") {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "give exactly one of --role-arn and --user-arn")
+		return exitcode.Errorf(exitcode.Usage, "give exactly one of --role-arn and --user-arn")
 	}
 	key, err := awsauth.KeyFor(o.arn())
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitUsage, err)
+		return exitcode.WithCode(exitcode.Usage, err)
 	}
 	if (key == awsauth.KeyRoles) != (o.RoleARN != "") {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "%s is not a %s ARN; use --%s-arn", o.arn(), map[bool]string{true: "role", false: "user"}[o.RoleARN != ""], map[bool]string{true: "role", false: "user"}[key == awsauth.KeyRoles])
+		return exitcode.Errorf(exitcode.Usage, "%s is not a %s ARN; use --%s-arn", o.arn(), map[bool]string{true: "role", false: "user"}[o.RoleARN != ""], map[bool]string{true: "role", false: "user"}[key == awsauth.KeyRoles])
 	}
 	switch o.Mode {
 	case ModeAuto, ModeConfigMap, ModeAPI:
 	default:
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--mode must be auto, configmap or api, not %q", o.Mode)
+		return exitcode.Errorf(exitcode.Usage, "--mode must be auto, configmap or api, not %q", o.Mode)
 	}
 	if !mapping {
 		return nil
 	}
 	if o.Username == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--username is required")
+		return exitcode.Errorf(exitcode.Usage, "--username is required")
 	}
 	if o.AccessPolicy != "" {
 		if _, ok := accessPolicies[o.AccessPolicy]; !ok {
-			return cmdutil.Errorf(cmdutil.ExitUsage, "--access-policy must be view, edit, admin or cluster-admin, not %q", o.AccessPolicy)
+			return exitcode.Errorf(exitcode.Usage, "--access-policy must be view, edit, admin or cluster-admin, not %q", o.AccessPolicy)
 		}
 		if o.Mode == ModeConfigMap {
-			return cmdutil.Errorf(cmdutil.ExitUsage, "--access-policy needs access entries; drop --mode configmap, or bind the groups with 'admin bind'")
+			return exitcode.Errorf(exitcode.Usage, "--access-policy needs access entries; drop --mode configmap, or bind the groups with 'admin bind'")
 		}
 	} else if len(o.Namespaces) > 0 {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--namespace limits --access-policy; give --access-policy too")
+		return exitcode.Errorf(exitcode.Usage, "--namespace limits --access-policy; give --access-policy too")
 	}
 	return nil
 }
@@ -262,7 +267,7 @@ func resolveMode(ctx context.Context, o *MapOptions) (string, *clusterInfo, erro
 	}
 	if name == "" {
 		if o.Mode == ModeAPI {
-			return "", nil, cmdutil.Errorf(cmdutil.ExitUsage, "access entries need the cluster's name: pass --cluster")
+			return "", nil, exitcode.Errorf(exitcode.Usage, "access entries need the cluster's name: pass --cluster")
 		}
 		fmt.Fprintln(o.IO.ErrOut, "note: the kubeconfig context does not name the EKS cluster (pass --cluster to use access entries); editing aws-auth")
 		return ModeConfigMap, nil, nil
@@ -275,7 +280,7 @@ func resolveMode(ctx context.Context, o *MapOptions) (string, *clusterInfo, erro
 	case c.AuthMode == string(ekstypes.AuthenticationModeApi) || c.AuthMode == string(ekstypes.AuthenticationModeApiAndConfigMap):
 		return ModeAPI, c, nil
 	case o.Mode == ModeAPI:
-		return "", nil, cmdutil.Errorf(cmdutil.ExitUsage, "cluster %s uses authentication mode %s, which has no access entries; switch it with 'aws eks update-cluster-config --name %s --access-config authenticationMode=API_AND_CONFIG_MAP', or use --mode configmap", name, c.AuthMode, name)
+		return "", nil, exitcode.Errorf(exitcode.Usage, "cluster %s uses authentication mode %s, which has no access entries; switch it with 'aws eks update-cluster-config --name %s --access-config authenticationMode=API_AND_CONFIG_MAP', or use --mode configmap", name, c.AuthMode, name)
 	}
 	return ModeConfigMap, c, nil
 }
@@ -338,7 +343,7 @@ func accessEntrySteps(ctx context.Context, o *MapOptions, c *clusterInfo) ([]*St
 	default:
 		e := cur.AccessEntry
 		if t := aws.ToString(e.Type); t != "" && t != "STANDARD" && !o.Force {
-			return nil, cmdutil.Errorf(cmdutil.ExitConflict, "the %s is of type %s (nodes use it); refusing to change it without --force", name, t)
+			return nil, exitcode.Errorf(exitcode.Conflict, "the %s is of type %s (nodes use it); refusing to change it without --force", name, t)
 		}
 		have := accessEntryView(principal, aws.ToString(e.Username), e.KubernetesGroups)
 		if aws.ToString(e.Username) == o.Username && slices.Equal(e.KubernetesGroups, o.Groups) {
@@ -421,7 +426,7 @@ func deleteAccessEntryStep(ctx context.Context, o *MapOptions, c *clusterInfo) (
 		}
 	}
 	if protected && !o.Force {
-		return nil, cmdutil.Errorf(cmdutil.ExitConflict, "the %s lets nodes or cluster admins in (type %s, username %s); refusing to remove it without --force", name, aws.ToString(e.Type), aws.ToString(e.Username))
+		return nil, exitcode.Errorf(exitcode.Conflict, "the %s lets nodes or cluster admins in (type %s, username %s); refusing to remove it without --force", name, aws.ToString(e.Type), aws.ToString(e.Username))
 	}
 	return &Step{Verb: "delete", Object: name, Note: "with its access policies",
 		Diff: objectDiff("access-entry/"+principal, accessEntryView(principal, aws.ToString(e.Username), e.KubernetesGroups), nil),

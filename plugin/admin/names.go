@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/plugin/login"
 )
 
@@ -35,10 +35,10 @@ func validIAMName(s string, max int) bool {
 // plan sts:AssumeRole on role/*.
 func (s *IAMSpec) validateNames() error {
 	bad := func(flag, v, what string, max int) error {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "%s %q is not a valid IAM %s name: use 1 to %d letters, digits or any of _+=,.@-", flag, v, what, max)
+		return exitcode.Errorf(exitcode.Usage, "%s %q is not a valid IAM %s name: use 1 to %d letters, digits or any of _+=,.@-", flag, v, what, max)
 	}
 	if !login.ValidClusterName(s.Cluster) {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--cluster %q is not an EKS cluster name (letters, digits, - and _, starting with a letter or digit, at most 100)", s.Cluster)
+		return exitcode.Errorf(exitcode.Usage, "--cluster %q is not an EKS cluster name (letters, digits, - and _, starting with a letter or digit, at most 100)", s.Cluster)
 	}
 	if !validIAMName(s.Role, maxRoleName) {
 		return bad("--role", s.Role, "role", maxRoleName)
@@ -88,17 +88,17 @@ func validRBACName(s string) bool {
 // validate checks the names a binding puts into API paths, before any call.
 func (b Binding) validate() error {
 	if b.Namespace != "" && !validDNSLabel(b.Namespace) {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--namespace %q is not a Kubernetes namespace name: use at most 63 lower case letters, digits and '-', starting and ending with a letter or digit", b.Namespace)
+		return exitcode.Errorf(exitcode.Usage, "--namespace %q is not a Kubernetes namespace name: use at most 63 lower case letters, digits and '-', starting and ending with a letter or digit", b.Namespace)
 	}
 	if !validRBACName(b.ClusterRole) {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--clusterrole %q is not a ClusterRole name: use letters, digits and any of -._:@+= (at most 253)", b.ClusterRole)
+		return exitcode.Errorf(exitcode.Usage, "--clusterrole %q is not a ClusterRole name: use letters, digits and any of -._:@+= (at most 253)", b.ClusterRole)
 	}
 	if !validRBACName(b.name()) {
 		what := "--name"
 		if b.Name == "" {
 			what = fmt.Sprintf("the binding's name (GROUP-CLUSTERROLE, from --group %q; pass --name)", b.Group)
 		}
-		return cmdutil.Errorf(cmdutil.ExitUsage, "%s %q is not a valid RBAC binding name: use letters, digits and any of -._:@+= (at most 253)", what, b.name())
+		return exitcode.Errorf(exitcode.Usage, "%s %q is not a valid RBAC binding name: use letters, digits and any of -._:@+= (at most 253)", what, b.name())
 	}
 	return nil
 }

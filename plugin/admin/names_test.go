@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 )
 
 // TestNamesCheckedBeforeAnyCall: names that go into ARNs, policies and API
@@ -18,13 +19,13 @@ func TestNamesCheckedBeforeAnyCall(t *testing.T) {
 		edit(&s)
 		return func() error {
 			var out bytes.Buffer
-			return runIAM(context.Background(), &IAMOptions{Common: &Common{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, getenv: func(string) string { return "" }}, IAMSpec: s})
+			return runIAM(context.Background(), &IAMOptions{Common: &Common{IO: &iostreams.IOStreams{Out: &out, ErrOut: &out}, getenv: func(string) string { return "" }}, IAMSpec: s})
 		}
 	}
 	bind := func(b Binding) func() error {
 		return func() error {
 			var out bytes.Buffer
-			return runBind(context.Background(), &BindOptions{Common: &Common{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, getenv: func(string) string { return "" }}, Binding: b})
+			return runBind(context.Background(), &BindOptions{Common: &Common{IO: &iostreams.IOStreams{Out: &out, ErrOut: &out}, getenv: func(string) string { return "" }}, Binding: b})
 		}
 	}
 	tests := []struct {
@@ -47,8 +48,8 @@ func TestNamesCheckedBeforeAnyCall(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.run()
-			if code := cmdutil.CodeOf(err); code != cmdutil.ExitUsage || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("exit %d: %v; want exit %d saying %q", code, err, cmdutil.ExitUsage, tt.want)
+			if code := exitcode.Of(err); code != exitcode.Usage || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("exit %d: %v; want exit %d saying %q", code, err, exitcode.Usage, tt.want)
 			}
 		})
 	}

@@ -3,9 +3,10 @@ package doctor
 import (
 	"context"
 	"errors"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
 	"net/url"
+
+	"github.com/eks-login/eks-login/pkg/awserr"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 

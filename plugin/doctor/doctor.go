@@ -18,17 +18,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 	"k8s.io/client-go/rest"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	ptoken "github.com/eks-login/eks-login/plugin/token"
 )
 
 // Options are the command's flags and what it takes from its surroundings.
 type Options struct {
-	IO     cmdutil.IOStreams
+	IO     *iostreams.IOStreams
 	Getenv func(string) string
 
 	Context    string
@@ -54,8 +57,8 @@ type Options struct {
 }
 
 // NewCmd builds the doctor command.
-func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
-	o := &Options{IO: f.IO, Getenv: f.Env}
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &Options{IO: f.IOStreams, Getenv: f.Env}
 	fs := pflag.NewFlagSet("doctor", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.StringVar(&o.Context, "context", "", "Kubeconfig context to check; the current context otherwise.")
@@ -64,10 +67,9 @@ func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
 	fs.StringVar(&o.Profile, "profile", "", "AWS profile the token is signed with; read from the context's exec entry otherwise.")
 	fs.StringVar(&o.Region, "region", "", "AWS region of the cluster; read from the exec entry or the profile otherwise.")
 	fs.StringVarP(&o.Output, "output", "o", "", "Output format: json for a JSON array of findings; text otherwise.")
-	return &cmdutil.Command{
-		Name:  "doctor",
+	cmd := &cobra.Command{
+		Use:   "doctor [--context NAME] [--cluster NAME] [--profile PROFILE] [--region REGION] [-o json] [flags]",
 		Short: "Check every link from AWS credentials to RBAC and name the first broken one",
-		Usage: "kubectl eks-login doctor [--context NAME] [--cluster NAME] [--profile PROFILE] [--region REGION] [-o json] [flags]",
 		Long: `Check every link from your AWS credentials to Kubernetes RBAC for a kubeconfig
 context, and name the first broken one with the command that fixes it.
 
@@ -87,7 +89,7 @@ The cluster, profile and region are read from the context's exec entry
 them. The exit code is 0 when every link holds, otherwise the code of the first
 broken link (4 credentials, 5 AWS access denied, 6 network, 7 unauthorized,
 8 forbidden, 3 a file). Nothing is written, and no secret or token is printed.`,
-		Examples: `  # Check the current context
+		Example: `  # Check the current context
   kubectl eks-login doctor
 
   # Check context my-example, as profile dev1-eks in ap-northeast-2
@@ -95,16 +97,18 @@ broken link (4 credentials, 5 AWS access denied, 6 network, 7 unauthorized,
 
   # The findings as JSON, for a script or a support ticket
   kubectl eks-login doctor -o json`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "doctor takes no arguments, got %q; name the context with --context", strings.Join(args, " "))
+				return exitcode.Errorf(exitcode.Usage, "doctor takes no arguments, got %q; name the context with --context", strings.Join(args, " "))
 			}
 			ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer cancel()
 			return runDoctor(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 // Status is a link's state.
@@ -139,7 +143,7 @@ func runDoctor(ctx context.Context, o *Options) error {
 	switch o.Output {
 	case "", "text", "json":
 	default:
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--output %q is not json or text", o.Output)
+		return exitcode.Errorf(exitcode.Usage, "--output %q is not json or text", o.Output)
 	}
 	w := &walk{o: o}
 	findings := w.run(ctx)
@@ -148,7 +152,7 @@ func runDoctor(ctx context.Context, o *Options) error {
 	}
 	for _, f := range findings {
 		if f.Status == StatusFail {
-			return cmdutil.Errorf(f.code, "doctor: link %q is broken: %s", f.Link, firstSentence(f.Detail))
+			return exitcode.Errorf(f.code, "doctor: link %q is broken: %s", f.Link, firstSentence(f.Detail))
 		}
 	}
 	return nil

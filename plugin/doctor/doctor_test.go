@@ -6,12 +6,15 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -22,7 +25,6 @@ import (
 	"github.com/eks-login/eks-login/pkg/golden"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/token"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/login"
 	ptoken "github.com/eks-login/eks-login/plugin/token"
 )
@@ -203,7 +205,7 @@ func run(t *testing.T, s setup, output string) (string, error) {
 	env := map[string]string{"HOME": home}
 	var out bytes.Buffer
 	o := &Options{
-		IO:      cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
+		IO:      &iostreams.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out},
 		Getenv:  func(k string) string { return env[k] },
 		Output:  output,
 		Context: s.context,
@@ -243,41 +245,41 @@ func TestLinks(t *testing.T) {
 		{name: "healthy", code: 0, want: []string{"ok   credentials", "source credentials of " + userARN, "assumed role " + roleARN, "authentication mode API_AND_CONFIG_MAP",
 			"server " + endpoint + " and CA match", "STS host sts.ap-northeast-2.amazonaws.com", "x-k8s-aws-id", "X-Amz-Expires=60", "valid until 2025-01-02T03:18:05Z",
 			"the cluster takes you for developer (groups: developers, system:authenticated)", fmt.Sprintf("%-40s yes", "list pods (all namespaces)"), fmt.Sprintf("%-40s no", "list nodes")}},
-		{name: "bad source credentials", code: cmdutil.ExitCredentials, link: LinkCredentials,
+		{name: "bad source credentials", code: exitcode.Credentials, link: LinkCredentials,
 			change: func(s *setup) {
 				s.aws.ids = map[string]error{"dev1": &awserr.Error{Kind: awserr.InvalidCredentials, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}}
 			},
 			want: []string{"FAIL credentials", "InvalidClientTokenId", "aws sts get-caller-identity --profile dev1"}, wantSkip: []string{LinkRole, LinkCluster, LinkToken}},
-		{name: "role denied, IAM unreadable", code: cmdutil.ExitAccessDenied, link: LinkRole,
+		{name: "role denied, IAM unreadable", code: exitcode.AccessDenied, link: LinkRole,
 			change: func(s *setup) { s.aws.ids = map[string]error{"dev1-eks": denied}; s.aws.iam = &fakeIAM{denied: true} },
 			want: []string{userARN + " is not allowed to assume role " + roleARN, "eks-login cannot tell why", "iam:ListGroupsForUser is denied",
 				"kubectl eks-login admin iam --cluster my-example --role EKSMyExampleViewer --iam-group GROUP --user dev1"}},
-		{name: "role denied, not in the group", code: cmdutil.ExitAccessDenied, link: LinkRole,
+		{name: "role denied, not in the group", code: exitcode.AccessDenied, link: LinkRole,
 			change: func(s *setup) {
 				s.aws.ids = map[string]error{"dev1-eks": denied}
 				s.aws.iam = &fakeIAM{groups: []string{"Others"}, policies: map[string]string{"Others": `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`}, trust: trustAccount}
 			},
 			want: []string{"is in group(s) Others, but no inline policy of them allows sts:AssumeRole", "the role's trust policy admits the caller's account"}},
-		{name: "role denied, trust policy", code: cmdutil.ExitAccessDenied, link: LinkRole,
+		{name: "role denied, trust policy", code: exitcode.AccessDenied, link: LinkRole,
 			change: func(s *setup) {
 				s.aws.ids = map[string]error{"dev1-eks": denied}
 				s.aws.iam = &fakeIAM{groups: []string{"Developers"}, policies: map[string]string{"Developers": assumePolicy}, trust: `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}`}
 			},
 			want: []string{"is in group(s) Developers whose policy allows sts:AssumeRole", "does not admit the caller", "must admit account " + account}},
-		{name: "describe denied", code: cmdutil.ExitAccessDenied, link: LinkCluster,
+		{name: "describe denied", code: exitcode.AccessDenied, link: LinkCluster,
 			change: func(s *setup) {
 				s.aws.describe = &awserr.Error{Kind: awserr.AccessDenied, Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster"}
 			},
 			want: []string{"may not call eks:DescribeCluster on cluster my-example"}},
-		{name: "cluster not active", code: cmdutil.ExitFailure, link: LinkCluster,
+		{name: "cluster not active", code: exitcode.Failure, link: LinkCluster,
 			change: func(s *setup) { s.aws.cluster.Status = "CREATING" }, want: []string{"is CREATING"}},
-		{name: "missing context named first", code: cmdutil.ExitInput, link: LinkKubeconfig,
+		{name: "missing context named first", code: exitcode.Input, link: LinkKubeconfig,
 			change: func(s *setup) { s.context = "nope" },
 			want:   []string{`has no context "nope"`}, wantSkip: []string{LinkCredentials, LinkRole, LinkCluster, LinkToken}},
-		{name: "unreadable kubeconfig named first", code: cmdutil.ExitInput, link: LinkKubeconfig,
+		{name: "unreadable kubeconfig named first", code: exitcode.Input, link: LinkKubeconfig,
 			change: func(s *setup) { s.kubeconfig = "contexts: [\n" },
 			want:   []string{"/.kube/config line 1: is not valid YAML"}, wantSkip: []string{LinkCredentials, LinkRole, LinkCluster, LinkToken}},
-		{name: "stale server", code: cmdutil.ExitInput, link: LinkKubeconfig,
+		{name: "stale server", code: exitcode.Input, link: LinkKubeconfig,
 			change: func(s *setup) {
 				s.kubeconfig = kubeconfigFor("https://127.0.0.1:6444", caData, "kubectl-eks_login")
 				s.kube.reach = &kube.TransportError{Server: "https://127.0.0.1:6444", Err: errors.New("connection refused")}
@@ -285,25 +287,25 @@ func TestLinks(t *testing.T) {
 			want: []string{"the server https://127.0.0.1:6444 is stale: cluster my-example's endpoint is " + endpoint,
 				"fix: kubectl eks-login --cluster my-example --role-arn " + roleARN + " --source-profile dev1 --profile dev1-eks --region ap-northeast-2 (rewrites the context)",
 				"FAIL apiserver"}},
-		{name: "exec not on PATH", code: cmdutil.ExitInput, link: LinkKubeconfig,
+		{name: "exec not on PATH", code: exitcode.Input, link: LinkKubeconfig,
 			change: func(s *setup) { s.noPath = true }, want: []string{"kubectl-eks_login is not on PATH"}},
-		{name: "token fails", code: cmdutil.ExitCredentials, link: LinkToken,
+		{name: "token fails", code: exitcode.Credentials, link: LinkToken,
 			change: func(s *setup) {
 				s.token = func(context.Context, *ptoken.Options) error {
-					return cmdutil.Errorf(cmdutil.ExitCredentials, "the credentials have expired")
+					return exitcode.Errorf(exitcode.Credentials, "the credentials have expired")
 				}
 			},
 			want: []string{"the token command failed: the credentials have expired"}, wantSkip: []string{LinkAuthentication, LinkAuthorization}},
-		{name: "unreachable", code: cmdutil.ExitNetwork, link: LinkAPIServer,
+		{name: "unreachable", code: exitcode.Network, link: LinkAPIServer,
 			change: func(s *setup) {
 				s.kube.reach = &kube.TransportError{Server: endpoint, Err: errors.New("dial tcp: i/o timeout")}
 			},
 			want: []string{"cannot reach the API server"}},
-		{name: "not mapped", code: cmdutil.ExitUnauthorized, link: LinkAuthentication,
+		{name: "not mapped", code: exitcode.Unauthorized, link: LinkAuthentication,
 			change: func(s *setup) { s.kube.who = apierrors.NewUnauthorized("Unauthorized") },
 			want: []string{"401 Unauthorized: " + roleARN + " is not mapped", "no aws-auth entry and no EKS access entry",
 				"kubectl eks-login admin map --role-arn " + roleARN + " --username eksmyexampleviewer --group GROUP", "admin list"}},
-		{name: "no binding", code: cmdutil.ExitForbidden, link: LinkAuthorization,
+		{name: "no binding", code: exitcode.Forbidden, link: LinkAuthorization,
 			change: func(s *setup) { s.kube.allowed = nil },
 			want:   []string{"developer (groups: developers, system:authenticated) may do none of", "kubectl eks-login admin bind --group developers --clusterrole view"}},
 	}
@@ -314,7 +316,7 @@ func TestLinks(t *testing.T) {
 				tt.change(&s)
 			}
 			out, err := run(t, s, "")
-			if got := cmdutil.CodeOf(err); got != tt.code {
+			if got := exitcode.Of(err); got != tt.code {
 				t.Errorf("exit code %d, want %d (%v)\n%s", got, tt.code, err, out)
 			}
 			if tt.link != "" && (err == nil || !strings.Contains(err.Error(), fmt.Sprintf("link %q is broken", tt.link))) {
@@ -365,15 +367,15 @@ func TestJSONGolden(t *testing.T) {
 	s := healthy()
 	s.kube.who = apierrors.NewUnauthorized("Unauthorized")
 	out, err := run(t, s, "json")
-	if cmdutil.CodeOf(err) != cmdutil.ExitUnauthorized {
-		t.Errorf("exit code %d, want %d", cmdutil.CodeOf(err), cmdutil.ExitUnauthorized)
+	if exitcode.Of(err) != exitcode.Unauthorized {
+		t.Errorf("exit code %d, want %d", exitcode.Of(err), exitcode.Unauthorized)
 	}
 	golden.Check(t, "unmapped.json", out)
 }
 
 func TestTerminalMarks(t *testing.T) {
 	var out bytes.Buffer
-	o := &Options{IO: cmdutil.IOStreams{Out: &out}, IsTerminal: func() bool { return true }}
+	o := &Options{IO: &iostreams.IOStreams{Out: &out}, IsTerminal: func() bool { return true }}
 	o.print([]Finding{{Link: "role", Status: StatusOK}, {Link: "token", Status: StatusFail, Fix: "x"}, {Link: "kubeconfig", Status: StatusWarn}}, "")
 	for _, w := range []string{"✓ role", "✗ token", "! kubeconfig", "fix: x"} {
 		if !strings.Contains(out.String(), w) {
@@ -384,7 +386,7 @@ func TestTerminalMarks(t *testing.T) {
 
 func TestBadOutput(t *testing.T) {
 	err := runDoctor(context.Background(), &Options{Output: "yaml"})
-	if cmdutil.CodeOf(err) != cmdutil.ExitUsage {
+	if exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("got %v", err)
 	}
 }

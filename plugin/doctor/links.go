@@ -7,13 +7,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
@@ -24,7 +27,6 @@ import (
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
 	"github.com/eks-login/eks-login/pkg/token"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/login"
 	ptoken "github.com/eks-login/eks-login/plugin/token"
 )
@@ -231,14 +233,14 @@ func skip(link, why string) Finding {
 func awsFail(link string, err error, doing, fix string) Finding {
 	var ae *awserr.Error
 	if !errors.As(err, &ae) {
-		return fail(link, cmdutil.ExitFailure, fmt.Sprintf("cannot %s: %v", doing, err), fix)
+		return fail(link, exitcode.Failure, fmt.Sprintf("cannot %s: %v", doing, err), fix)
 	}
 	code := ae.Kind.ExitCode()
 	switch ae.Kind {
 	case awserr.Network:
 		fix = "check your network, proxy and DNS, and the region"
 	case awserr.NotFound:
-		code = cmdutil.ExitInput
+		code = exitcode.Input
 	}
 	return fail(link, code, fmt.Sprintf("cannot %s: %v", doing, ae), fix)
 }
@@ -247,15 +249,15 @@ func awsFail(link string, err error, doing, fix string) Finding {
 func (w *walk) credentials(ctx context.Context) Finding {
 	const link = LinkCredentials
 	if w.awsErr != nil {
-		return fail(link, cmdutil.ExitInput, "cannot read the AWS config: "+w.awsErr.Error(), "fix the file at the line named")
+		return fail(link, exitcode.Input, "cannot read the AWS config: "+w.awsErr.Error(), "fix the file at the line named")
 	}
 	if w.region == "" {
-		return fail(link, cmdutil.ExitInput, fmt.Sprintf("no AWS region: the exec entry names none, and profile %s has no region", w.profile), fmt.Sprintf("pass --region, or add region to profile %s in %s", w.profile, w.cfgPath))
+		return fail(link, exitcode.Input, fmt.Sprintf("no AWS region: the exec entry names none, and profile %s has no region", w.profile), fmt.Sprintf("pass --region, or add region to profile %s in %s", w.profile, w.cfgPath))
 	}
 	p, inCfg := w.cfgFile.Profile(w.profile)
 	_, inCred := w.credFile.Profile(w.profile)
 	if !inCfg && !inCred {
-		return fail(link, cmdutil.ExitCredentials, fmt.Sprintf("profile %s (from %s) is in neither %s nor %s", w.profile, w.profileFrom, w.cfgPath, w.credPath), w.loginFix()+" (writes it)")
+		return fail(link, exitcode.Credentials, fmt.Sprintf("profile %s (from %s) is in neither %s nor %s", w.profile, w.profileFrom, w.cfgPath, w.credPath), w.loginFix()+" (writes it)")
 	}
 	where := w.credPath
 	if inCfg {
@@ -271,7 +273,7 @@ func (w *walk) credentials(ctx context.Context) Finding {
 		_, a := w.cfgFile.Profile(src)
 		_, b := w.credFile.Profile(src)
 		if !a && !b {
-			return fail(link, cmdutil.ExitCredentials, fmt.Sprintf("profile %s in %s names source_profile %s, which is in neither %s nor %s", w.profile, where, src, w.cfgPath, w.credPath), fmt.Sprintf("aws configure --profile %s (with your own access key)", src))
+			return fail(link, exitcode.Credentials, fmt.Sprintf("profile %s in %s names source_profile %s, which is in neither %s nor %s", w.profile, where, src, w.cfgPath, w.credPath), fmt.Sprintf("aws configure --profile %s (with your own access key)", src))
 		}
 	} else {
 		w.source = w.profile
@@ -344,7 +346,7 @@ func (w *walk) role(ctx context.Context) Finding {
 	if a.Known && a.TrustUnknown == "" && !a.Trusts {
 		fix += fmt.Sprintf("; and the role's trust policy must admit account %s (arn:aws:iam::%s:root)", account, account)
 	}
-	return fail(link, cmdutil.ExitAccessDenied, detail, fix)
+	return fail(link, exitcode.AccessDenied, detail, fix)
 }
 
 // 3. DescribeCluster works through the role, and the cluster is ACTIVE.
@@ -354,7 +356,7 @@ func (w *walk) describe(ctx context.Context) Finding {
 		return skip(link, "the role link is broken")
 	}
 	if w.cluster == "" {
-		return fail(link, cmdutil.ExitInput, "no cluster name: the context's exec entry names none", "pass --cluster NAME")
+		return fail(link, exitcode.Input, "no cluster name: the context's exec entry names none", "pass --cluster NAME")
 	}
 	c, err := w.aws().DescribeCluster(ctx, w.ref(w.profile), w.cluster)
 	if err != nil {
@@ -364,11 +366,11 @@ func (w *walk) describe(ctx context.Context) Finding {
 			who = "role " + w.roleARN
 		}
 		if errors.As(err, &ae) && ae.Kind == awserr.AccessDenied {
-			return fail(link, cmdutil.ExitAccessDenied, fmt.Sprintf("%s may not call eks:DescribeCluster on cluster %s (%s)", who, w.cluster, ae.Message),
+			return fail(link, exitcode.AccessDenied, fmt.Sprintf("%s may not call eks:DescribeCluster on cluster %s (%s)", who, w.cluster, ae.Message),
 				fmt.Sprintf("an AWS administrator allows eks:DescribeCluster for the role: kubectl eks-login admin iam --cluster %s --role %s --iam-group GROUP", w.cluster, roleName(orDefault(w.roleARN, "ROLE"))))
 		}
 		if errors.As(err, &ae) && ae.Kind == awserr.NotFound {
-			return fail(link, cmdutil.ExitInput, fmt.Sprintf("there is no EKS cluster %s in region %s", w.cluster, w.region), "check --cluster and --region, or the exec entry's")
+			return fail(link, exitcode.Input, fmt.Sprintf("there is no EKS cluster %s in region %s", w.cluster, w.region), "check --cluster and --region, or the exec entry's")
 		}
 		return awsFail(link, err, fmt.Sprintf("describe cluster %s as %s", w.cluster, who), "")
 	}
@@ -381,7 +383,7 @@ func (w *walk) describe(ctx context.Context) Finding {
 	case "UPDATING":
 		return Finding{Link: link, Status: StatusWarn, Detail: d}
 	}
-	return fail(link, cmdutil.ExitFailure, d, fmt.Sprintf("wait until it is ACTIVE: aws eks describe-cluster --name %s --region %s", w.cluster, w.region))
+	return fail(link, exitcode.Failure, d, fmt.Sprintf("wait until it is ACTIVE: aws eks describe-cluster --name %s --region %s", w.cluster, w.region))
 }
 
 // 4. The kubeconfig entry agrees with the cluster and can run.
@@ -389,15 +391,15 @@ func (w *walk) kubeconfig(ctx context.Context) Finding {
 	const link = LinkKubeconfig
 	switch {
 	case w.kerr != nil:
-		return fail(link, cmdutil.ExitInput, w.kerr.Error(), "fix the kubeconfig at the line named")
+		return fail(link, exitcode.Input, w.kerr.Error(), "fix the kubeconfig at the line named")
 	case w.ctxName == "":
-		return fail(link, cmdutil.ExitInput, fmt.Sprintf("%s has no current-context", w.kpath), "kubectl config use-context CONTEXT, or "+w.loginFix()+" (sets it)")
+		return fail(link, exitcode.Input, fmt.Sprintf("%s has no current-context", w.kpath), "kubectl config use-context CONTEXT, or "+w.loginFix()+" (sets it)")
 	case w.kctx == nil:
-		return fail(link, cmdutil.ExitInput, fmt.Sprintf("%s has no context %q", w.kpath, w.ctxName), w.loginFix())
+		return fail(link, exitcode.Input, fmt.Sprintf("%s has no context %q", w.kpath, w.ctxName), w.loginFix())
 	case w.kcl == nil:
-		return fail(link, cmdutil.ExitInput, fmt.Sprintf("context %q in %s uses cluster %q, which the file does not have", w.ctxName, w.kpath, w.kctx.Cluster), w.loginFix())
+		return fail(link, exitcode.Input, fmt.Sprintf("context %q in %s uses cluster %q, which the file does not have", w.ctxName, w.kpath, w.kctx.Cluster), w.loginFix())
 	case w.exec == nil:
-		return fail(link, cmdutil.ExitInput, fmt.Sprintf("the user %q of context %q has no exec entry, so kubectl gets no EKS token", w.kctx.User, w.ctxName), w.loginFix())
+		return fail(link, exitcode.Input, fmt.Sprintf("the user %q of context %q has no exec entry, so kubectl gets no EKS token", w.kctx.User, w.ctxName), w.loginFix())
 	}
 	var problems []string
 	if w.desc != nil && strings.TrimSuffix(w.kcl.Server, "/") != strings.TrimSuffix(w.desc.Endpoint, "/") {
@@ -434,7 +436,7 @@ func (w *walk) kubeconfig(ctx context.Context) Finding {
 		}
 	}
 	if len(problems) > 0 {
-		return fail(link, cmdutil.ExitInput, fmt.Sprintf("context %q in %s: %s", w.ctxName, w.kpath, strings.Join(problems, "; ")), w.loginFix()+" (rewrites the context)")
+		return fail(link, exitcode.Input, fmt.Sprintf("context %q in %s: %s", w.ctxName, w.kpath, strings.Join(problems, "; ")), w.loginFix()+" (rewrites the context)")
 	}
 	d := fmt.Sprintf("context %q in %s: server %s", w.ctxName, w.kpath, w.kcl.Server)
 	if w.desc != nil {
@@ -464,7 +466,7 @@ func (w *walk) token(ctx context.Context) Finding {
 	}
 	var out bytes.Buffer
 	to := &ptoken.Options{
-		IO:          cmdutil.IOStreams{In: w.o.IO.In, Out: &out, ErrOut: io.Discard},
+		IO:          &iostreams.IOStreams{In: w.o.IO.In, Out: &out, ErrOut: io.Discard},
 		Getenv:      w.env,
 		ClusterName: w.cluster,
 		Profile:     w.profile,
@@ -480,7 +482,7 @@ func (w *walk) token(ctx context.Context) Finding {
 	}
 	by := fmt.Sprintf("kubectl-eks_login token --cluster-name %s --profile %s --region %s --no-cache --verbose", w.cluster, w.profile, w.region)
 	if err := run(ctx, to); err != nil {
-		return fail(link, cmdutil.CodeOf(err), "the token command failed: "+err.Error(), "run '"+by+"' to see each step")
+		return fail(link, exitcode.Of(err), "the token command failed: "+err.Error(), "run '"+by+"' to see each step")
 	}
 	var cred struct {
 		Status struct {
@@ -489,12 +491,12 @@ func (w *walk) token(ctx context.Context) Finding {
 		} `json:"status"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &cred); err != nil || cred.Status.Token == "" {
-		return fail(link, cmdutil.ExitFailure, "the token command printed no ExecCredential with a token", "run '"+by+"'")
+		return fail(link, exitcode.Failure, "the token command printed no ExecCredential with a token", "run '"+by+"'")
 	}
 	w.tok = cred.Status.Token
 	u, err := token.Decode(cred.Status.Token)
 	if err != nil {
-		return fail(link, cmdutil.ExitFailure, "the token does not decode: "+err.Error(), "run '"+by+"'")
+		return fail(link, exitcode.Failure, "the token does not decode: "+err.Error(), "run '"+by+"'")
 	}
 	ep, _ := token.ParseEndpoint(w.stsEndpoint)
 	host, _, herr := token.STSHost(w.region, ep)
@@ -521,7 +523,7 @@ func (w *walk) token(ctx context.Context) Finding {
 		bad = append(bad, "its expiry is more than 15 minutes away ("+exp.UTC().Format(time.RFC3339)+")")
 	}
 	if len(bad) > 0 {
-		return fail(link, cmdutil.ExitFailure, "the token has the wrong shape: "+strings.Join(bad, "; "), "run '"+by+"'")
+		return fail(link, exitcode.Failure, "the token has the wrong shape: "+strings.Join(bad, "; "), "run '"+by+"'")
 	}
 	return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("minted for cluster %s: STS host %s, signed headers %s, X-Amz-Expires=60, valid until %s",
 		w.cluster, u.Host, q.Get("X-Amz-SignedHeaders"), exp.UTC().Format(time.RFC3339))}
@@ -535,7 +537,7 @@ func (w *walk) apiserver(ctx context.Context) Finding {
 	}
 	kc, err := kube.Load(kube.Source{Kubeconfig: w.o.Kubeconfig, Context: w.ctxName, Getenv: w.o.env})
 	if err != nil {
-		return fail(link, cmdutil.ExitInput, err.Error(), w.loginFix())
+		return fail(link, exitcode.Input, err.Error(), w.loginFix())
 	}
 	// The token minted above stands for the exec entry: the requests carry
 	// what kubectl would send, and no plugin is run.
@@ -548,7 +550,7 @@ func (w *walk) apiserver(ctx context.Context) Finding {
 	}
 	k, err := build(cfg)
 	if err != nil {
-		return fail(link, cmdutil.ExitInput, err.Error(), w.loginFix()+" (rewrites the context)")
+		return fail(link, exitcode.Input, err.Error(), w.loginFix()+" (rewrites the context)")
 	}
 	w.kube = k
 	if err := k.Reach(ctx); err != nil {
@@ -558,9 +560,9 @@ func (w *walk) apiserver(ctx context.Context) Finding {
 		}
 		if strings.Contains(err.Error(), "certificate") {
 			fix = w.loginFix() + " (rewrites the CA)"
-			return fail(link, cmdutil.ExitNetwork, "TLS does not verify with the kubeconfig's CA: "+err.Error(), fix)
+			return fail(link, exitcode.Network, "TLS does not verify with the kubeconfig's CA: "+err.Error(), fix)
 		}
-		return fail(link, cmdutil.ExitNetwork, err.Error(), fix)
+		return fail(link, exitcode.Network, err.Error(), fix)
 	}
 	w.reached = true
 	return Finding{Link: link, Status: StatusOK, Detail: fmt.Sprintf("%s answered; its certificate verifies with the kubeconfig's CA", cfg.Host)}
@@ -604,15 +606,15 @@ func (w *walk) authentication(ctx context.Context) Finding {
 			where = "no aws-auth entry and no EKS access entry (authentication mode " + w.desc.AuthMode + ")"
 		}
 		name := strings.ToLower(roleName(arn))
-		return fail(link, cmdutil.ExitUnauthorized,
+		return fail(link, exitcode.Unauthorized,
 			fmt.Sprintf("the API server answered 401 Unauthorized: %s is not mapped to a Kubernetes user (%s)", arn, where),
 			fmt.Sprintf("a cluster administrator maps it: kubectl eks-login admin map --role-arn %s --username %s --group GROUP ('kubectl eks-login admin list' shows the mappings)", arn, name))
 	case apierrors.IsForbidden(err):
-		return fail(link, cmdutil.ExitForbidden, "the cluster knows you but RBAC forbids selfsubjectreviews, which system:basic-user allows every authenticated user: "+err.Error(), "a cluster administrator restores the system:basic-user ClusterRoleBinding")
+		return fail(link, exitcode.Forbidden, "the cluster knows you but RBAC forbids selfsubjectreviews, which system:basic-user allows every authenticated user: "+err.Error(), "a cluster administrator restores the system:basic-user ClusterRoleBinding")
 	case errors.As(err, &te):
-		return fail(link, cmdutil.ExitNetwork, err.Error(), "check your network")
+		return fail(link, exitcode.Network, err.Error(), "check your network")
 	}
-	return fail(link, cmdutil.ExitFailure, err.Error(), "")
+	return fail(link, exitcode.Failure, err.Error(), "")
 }
 
 // The rights the authorization link asks about.
@@ -647,9 +649,9 @@ func (w *walk) authorization(ctx context.Context) Finding {
 		ok, err := w.kube.CanI(ctx, q.a)
 		if err != nil {
 			if apierrors.IsForbidden(err) {
-				return fail(link, cmdutil.ExitForbidden, "RBAC forbids even selfsubjectaccessreviews: "+err.Error(), "a cluster administrator restores the system:basic-user ClusterRoleBinding")
+				return fail(link, exitcode.Forbidden, "RBAC forbids even selfsubjectaccessreviews: "+err.Error(), "a cluster administrator restores the system:basic-user ClusterRoleBinding")
 			}
-			return fail(link, cmdutil.ExitFailure, "SelfSubjectAccessReview failed: "+err.Error(), "")
+			return fail(link, exitcode.Failure, "SelfSubjectAccessReview failed: "+err.Error(), "")
 		}
 		rows = append(rows, accessRow{What: q.what, Allowed: ok})
 		if ok {
@@ -666,7 +668,7 @@ func (w *walk) authorization(ctx context.Context) Finding {
 				break
 			}
 		}
-		f := fail(link, cmdutil.ExitForbidden,
+		f := fail(link, exitcode.Forbidden,
 			fmt.Sprintf("%s (groups: %s) may do none of: %s; no RBAC binding gives these groups a role", w.user.Username, orNone(strings.Join(w.user.Groups, ", ")), strings.Join(denied, ", ")),
 			fmt.Sprintf("a cluster administrator binds the group: kubectl eks-login admin bind --group %s --clusterrole view", group))
 		f.table = rows

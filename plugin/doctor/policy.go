@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"strings"
+
+	"github.com/eks-login/eks-login/pkg/awserr"
 )
 
 // IAM policy reading, just enough to say why an AssumeRole was refused: does

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/token"
 	"io"
 	"os"
 	"os/exec"
@@ -22,7 +21,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
+	"github.com/eks-login/eks-login/pkg/token"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -43,7 +47,7 @@ const ExecCommand = "kubectl-eks_login"
 
 // Options are the command's flags and what it takes from its surroundings.
 type Options struct {
-	IO     cmdutil.IOStreams
+	IO     *iostreams.IOStreams
 	Getenv func(string) string
 
 	Cluster        string
@@ -73,8 +77,8 @@ type Options struct {
 }
 
 // NewCmd builds the login command.
-func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
-	o := &Options{IO: f.IO, Getenv: f.Env}
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &Options{IO: f.IOStreams, Getenv: f.Env}
 	fs := pflag.NewFlagSet("login", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.StringVar(&o.Cluster, "cluster", "", "Name of the EKS cluster (required).")
@@ -92,10 +96,9 @@ func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
 	fs.BoolVar(&o.Yes, "yes", false, "Replace a profile or context of the same name that holds other values.")
 	fs.BoolVar(&o.NoVerify, "no-verify", false, "Do not ask the API server who you are after writing.")
 	fs.BoolVar(&o.Verbose, "verbose", false, "Log each step to stderr.")
-	return &cmdutil.Command{
-		Name:  "login",
+	cmd := &cobra.Command{
+		Use:   "login --cluster NAME (--role-arn ARN | --role NAME) [flags]",
 		Short: "Set up kubectl access to an EKS cluster through an IAM role (the default command)",
-		Usage: "kubectl eks-login --cluster NAME (--role-arn ARN | --role NAME) [flags]",
 		Long: `Set up kubectl access to an Amazon EKS cluster through an IAM role.
 
 Login writes two things:
@@ -118,7 +121,7 @@ both files are kept as they are.
 Entry names: the cluster is named by its ARN (as "aws eks update-kubeconfig"
 does), the user PROFILE@CLUSTER-ARN, so two roles on one cluster do not
 overwrite each other, and the context --alias or the cluster's name.`,
-		Examples: `  # Access cluster my-example through role EKSMyExampleViewer, with your profile dev1
+		Example: `  # Access cluster my-example through role EKSMyExampleViewer, with your profile dev1
   kubectl eks-login --cluster my-example --role EKSMyExampleViewer --source-profile dev1
 
   # The same with a full role ARN, a context name and a namespace
@@ -127,16 +130,18 @@ overwrite each other, and the context --alias or the cluster's name.`,
 
   # See what would change, change nothing
   kubectl eks-login --cluster my-example --role EKSMyExampleViewer --dry-run`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "login takes no arguments, got %q; name the cluster with --cluster", strings.Join(args, " "))
+				return exitcode.Errorf(exitcode.Usage, "login takes no arguments, got %q; name the cluster with --cluster", strings.Join(args, " "))
 			}
 			ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer cancel()
 			return runLogin(ctx, o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func (o *Options) env(k string) string {
@@ -158,14 +163,14 @@ func (o *Options) home() (string, error) {
 	}
 	h, err := os.UserHomeDir()
 	if err != nil {
-		return "", cmdutil.Errorf(cmdutil.ExitInput, "cannot find your home folder (%v); set HOME", err)
+		return "", exitcode.Errorf(exitcode.Input, "cannot find your home folder (%v); set HOME", err)
 	}
 	return h, nil
 }
 
 // validate checks the flags alone and fills the defaults that need no file.
 func (o *Options) validate() error {
-	usage := func(format string, args ...any) error { return cmdutil.Errorf(cmdutil.ExitUsage, format, args...) }
+	usage := func(format string, args ...any) error { return exitcode.Errorf(exitcode.Usage, format, args...) }
 	switch {
 	case o.Cluster == "":
 		return usage("--cluster is required: the name of the EKS cluster")
@@ -178,10 +183,10 @@ func (o *Options) validate() error {
 	}
 	if o.RoleARN != "" {
 		if _, err := parseRoleARN(o.RoleARN); err != nil {
-			return cmdutil.WithCode(cmdutil.ExitUsage, err)
+			return exitcode.WithCode(exitcode.Usage, err)
 		}
 	} else if _, _, err := parseRoleName(o.Role); err != nil {
-		return cmdutil.WithCode(cmdutil.ExitUsage, err)
+		return exitcode.WithCode(exitcode.Usage, err)
 	}
 	if o.SourceProfile == "" {
 		o.SourceProfile = o.env("AWS_PROFILE")
@@ -256,23 +261,23 @@ func runLogin(ctx context.Context, o *Options) error {
 	}
 	cfgFile, err := awsconfig.Load(fp.config, awsconfig.ConfigFile)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	credFile, err := awsconfig.Load(fp.credentials, awsconfig.CredentialsFile)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	// Every kubeconfig file is read before AWS is asked anything (or an MFA
 	// code): one that cannot be used stops login before, not after, them.
 	if _, err := kubeconfig.Locate(o.Kubeconfig, o.env("KUBECONFIG"), home, nil); err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 
 	// The source profile: it holds the user's own credentials.
 	srcConfig, inConfig := cfgFile.Profile(o.SourceProfile)
 	_, inCreds := credFile.Profile(o.SourceProfile)
 	if !inConfig && !inCreds {
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "the source profile %q is in neither %s nor %s; create it with 'aws configure --profile %s', or name another one with --source-profile", o.SourceProfile, fp.config, fp.credentials, o.SourceProfile)
+		return exitcode.Errorf(exitcode.Credentials, "the source profile %q is in neither %s nor %s; create it with 'aws configure --profile %s', or name another one with --source-profile", o.SourceProfile, fp.config, fp.credentials, o.SourceProfile)
 	}
 	o.logf("source profile %s found in %s", o.SourceProfile, map[bool]string{true: fp.config, false: fp.credentials}[inConfig])
 
@@ -286,10 +291,10 @@ func runLogin(ctx context.Context, o *Options) error {
 		}
 	}
 	if region == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "no AWS region: pass --region, or set region in profile %s of %s, or set AWS_REGION", o.SourceProfile, fp.config)
+		return exitcode.Errorf(exitcode.Usage, "no AWS region: pass --region, or set region in profile %s of %s, or set AWS_REGION", o.SourceProfile, fp.config)
 	}
 	if _, err := token.PartitionOf(region); err != nil {
-		return cmdutil.Errorf(cmdutil.ExitInput, "the region from %s: %v", from, err)
+		return exitcode.Errorf(exitcode.Input, "the region from %s: %v", from, err)
 	}
 	o.logf("region %s (from %s)", region, from)
 	o.region = region
@@ -312,7 +317,7 @@ func runLogin(ctx context.Context, o *Options) error {
 	}
 	iniPlan, err := cfgFile.PlanSetProfile(o.Profile, settings)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	if err := o.refuseProfileConflicts(iniPlan, credFile, role); err != nil {
 		fmt.Fprint(o.IO.ErrOut, iniPlan.Diff())
@@ -330,7 +335,7 @@ func runLogin(ctx context.Context, o *Options) error {
 		return ok
 	})
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	userName := kubeconfig.UserName(o.Profile, cluster.ARN)
 	kLogin := kubeconfig.Login{
@@ -352,7 +357,7 @@ func runLogin(ctx context.Context, o *Options) error {
 	}
 	kPlan, err := loc.File.PlanLogin(kLogin)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	if err := o.refuseContextConflicts(kPlan, loc, kLogin); err != nil {
 		fmt.Fprint(o.IO.ErrOut, kPlan.Diff())
@@ -370,7 +375,7 @@ func runLogin(ctx context.Context, o *Options) error {
 	// cannot be written does not leave the profile without its context.
 	for _, p := range []*fileplan.File{&iniPlan.File, &kPlan.File} {
 		if err := p.CheckWritable(); err != nil {
-			return cmdutil.Errorf(cmdutil.ExitInput, "%w; nothing was written", err)
+			return exitcode.Errorf(exitcode.Input, "%w; nothing was written", err)
 		}
 	}
 	// Another login (for another cluster, say) may write either file between
@@ -379,11 +384,11 @@ func runLogin(ctx context.Context, o *Options) error {
 	err = applyReplanning(&iniPlan.File, fp.lockDir, func() (*fileplan.File, error) {
 		cf, err := awsconfig.Load(fp.config, awsconfig.ConfigFile)
 		if err != nil {
-			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
 		np, err := cf.PlanSetProfile(o.Profile, settings)
 		if err != nil {
-			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
 		if err := o.refuseProfileConflicts(np, credFile, role); err != nil {
 			return nil, err
@@ -397,11 +402,11 @@ func runLogin(ctx context.Context, o *Options) error {
 	err = applyReplanning(&kPlan.File, fp.lockDir, func() (*fileplan.File, error) {
 		kf, err := kubeconfig.Load(kPlan.Path)
 		if err != nil {
-			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
 		np, err := kf.PlanLogin(kLogin)
 		if err != nil {
-			return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
 		if err := o.refuseContextConflicts(np, loc, kLogin); err != nil {
 			return nil, err
@@ -456,7 +461,7 @@ func (o *Options) refuseProfileConflicts(plan *awsconfig.Plan, cred *awsconfig.F
 	if len(why) == 0 {
 		return nil
 	}
-	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", strings.Join(why, "; "))
+	return exitcode.Errorf(exitcode.Conflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another profile name with --profile", strings.Join(why, "; "))
 }
 
 // refuseContextConflicts refuses, without --yes, a context that would
@@ -468,13 +473,13 @@ func (o *Options) refuseContextConflicts(plan *kubeconfig.Plan, loc *kubeconfig.
 	}
 	others, err := loc.Conflicts(l.Context, l.ClusterName, l.UserName)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	why := append(append([]string{}, plan.Conflicts...), others...)
 	if len(why) == 0 {
 		return nil
 	}
-	return cmdutil.Errorf(cmdutil.ExitConflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(why, "; "))
+	return exitcode.Errorf(exitcode.Conflict, "%s; nothing was written. Run again with --yes to write the change shown above, or choose another context name with --alias", strings.Join(why, "; "))
 }
 
 // pruneTokenCache removes the cache entries that the edit of the config
@@ -556,7 +561,7 @@ func (o *Options) describeCluster(ctx context.Context, fp files, plan *awsconfig
 		return Cluster{}, o.explainAWS(err, fmt.Sprintf("describe cluster %s in %s as role %s", o.Cluster, region, role), role, o.Profile)
 	}
 	if err := checkCluster(c, o.Cluster, region); err != nil {
-		return Cluster{}, cmdutil.WithCode(cmdutil.ExitFailure, fmt.Errorf("%w; nothing was written", err))
+		return Cluster{}, exitcode.WithCode(exitcode.Failure, fmt.Errorf("%w; nothing was written", err))
 	}
 	o.logf("cluster %s: %s, Kubernetes %s, %s", c.ARN, c.Status, c.Version, c.Endpoint)
 	return c, nil
@@ -567,7 +572,7 @@ func (o *Options) describeCluster(ctx context.Context, fp files, plan *awsconfig
 func (o *Options) explainAWS(err error, what, role, profile string) error {
 	var ae *awserr.Error
 	if !errors.As(err, &ae) {
-		return cmdutil.Errorf(cmdutil.ExitFailure, "cannot %s: %v; nothing was written", what, err)
+		return exitcode.Errorf(exitcode.Failure, "cannot %s: %v; nothing was written", what, err)
 	}
 	caller := ae.Caller
 	if caller == "" {
@@ -575,24 +580,24 @@ func (o *Options) explainAWS(err error, what, role, profile string) error {
 	}
 	switch ae.Kind {
 	case awserr.AssumeRoleDenied:
-		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "%s may not assume role %s (STS AssumeRole: AccessDenied); nothing was written. Ask an AWS administrator to add you to the IAM group that may assume the role (kubectl eks-login admin iam), and check that the role trusts your account", caller, role)
+		return exitcode.Errorf(exitcode.AccessDenied, "%s may not assume role %s (STS AssumeRole: AccessDenied); nothing was written. Ask an AWS administrator to add you to the IAM group that may assume the role (kubectl eks-login admin iam), and check that the role trusts your account", caller, role)
 	case awserr.AccessDenied:
 		if role != "" {
-			return cmdutil.Errorf(cmdutil.ExitAccessDenied, "role %s may not call eks:DescribeCluster on cluster %s (%s); nothing was written. Ask an AWS administrator to allow eks:DescribeCluster for the role (kubectl eks-login admin iam)", role, o.Cluster, ae.Message)
+			return exitcode.Errorf(exitcode.AccessDenied, "role %s may not call eks:DescribeCluster on cluster %s (%s); nothing was written. Ask an AWS administrator to allow eks:DescribeCluster for the role (kubectl eks-login admin iam)", role, o.Cluster, ae.Message)
 		}
-		return cmdutil.Errorf(cmdutil.ExitAccessDenied, "cannot %s: AWS denied it (%s); nothing was written", what, ae.Message)
+		return exitcode.Errorf(exitcode.AccessDenied, "cannot %s: AWS denied it (%s); nothing was written", what, ae.Message)
 	case awserr.NotFound:
-		return cmdutil.Errorf(cmdutil.ExitUsage, "there is no EKS cluster %s in region %s (%s); check --cluster and --region; nothing was written", o.Cluster, o.region, ae.Message)
+		return exitcode.Errorf(exitcode.Usage, "there is no EKS cluster %s in region %s (%s); check --cluster and --region; nothing was written", o.Cluster, o.region, ae.Message)
 	case awserr.BadConfig:
-		return cmdutil.Errorf(cmdutil.ExitInput, "cannot %s: %v; fix the file, then run login again; nothing was written", what, ae)
+		return exitcode.Errorf(exitcode.Input, "cannot %s: %v; fix the file, then run login again; nothing was written", what, ae)
 	case awserr.MFA:
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot %s: %v; nothing was written", what, ae)
+		return exitcode.Errorf(exitcode.Credentials, "cannot %s: %v; nothing was written", what, ae)
 	case awserr.ExpiredCredentials, awserr.InvalidCredentials, awserr.NoCredentials, awserr.SignIn:
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot %s: the credentials of profile %s do not work (%v); check them with 'aws sts get-caller-identity --profile %s'; nothing was written", what, o.SourceProfile, ae, o.SourceProfile)
+		return exitcode.Errorf(exitcode.Credentials, "cannot %s: the credentials of profile %s do not work (%v); check them with 'aws sts get-caller-identity --profile %s'; nothing was written", what, o.SourceProfile, ae, o.SourceProfile)
 	case awserr.Network:
-		return cmdutil.Errorf(cmdutil.ExitNetwork, "cannot %s: AWS could not be reached (%v); check your network, proxy and the region; nothing was written", what, ae.Err)
+		return exitcode.Errorf(exitcode.Network, "cannot %s: AWS could not be reached (%v); check your network, proxy and the region; nothing was written", what, ae.Err)
 	}
-	return cmdutil.Errorf(cmdutil.ExitFailure, "cannot %s: %v; nothing was written", what, ae)
+	return exitcode.Errorf(exitcode.Failure, "cannot %s: %v; nothing was written", what, ae)
 }
 
 func printPlan(w io.Writer, p *fileplan.File) {
@@ -625,9 +630,9 @@ func apply(p *fileplan.File, lockDir string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, fileplan.ErrChangedMeanwhile):
-		return cmdutil.WithCode(cmdutil.ExitConflict, err)
+		return exitcode.WithCode(exitcode.Conflict, err)
 	}
-	return cmdutil.WithCode(cmdutil.ExitInput, err)
+	return exitcode.WithCode(exitcode.Input, err)
 }
 
 func (o *Options) report(iniPlan *awsconfig.Plan, kPlan *kubeconfig.Plan) {
@@ -651,11 +656,11 @@ func (o *Options) report(iniPlan *awsconfig.Plan, kPlan *kubeconfig.Plan) {
 func (o *Options) verify(ctx context.Context, path string, data []byte, role string) error {
 	cfg, err := kube.LoadBytes(path, data, o.Alias)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	client, err := kube.New(cfg.REST)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	o.logf("SelfSubjectReview at %s through context %s", client.Server(), o.Alias)
 	u, err := client.WhoAmI(ctx)
@@ -673,21 +678,21 @@ func (o *Options) verify(ctx context.Context, path string, data []byte, role str
 	switch {
 	case apierrors.IsUnauthorized(err):
 		r, _ := parseRoleARN(role)
-		return cmdutil.Errorf(cmdutil.ExitUnauthorized,
+		return exitcode.Errorf(exitcode.Unauthorized,
 			"cluster %s does not know role %s (the API server answered 401 Unauthorized): the role is not mapped to a Kubernetes user, neither in the aws-auth ConfigMap nor by an EKS access entry. A cluster administrator can map it with:\n  kubectl eks-login admin map --role-arn %s --username %s --group GROUP\n%s",
 			o.Cluster, role, role, r.Name, written)
 	case apierrors.IsForbidden(err):
-		return cmdutil.Errorf(cmdutil.ExitForbidden,
+		return exitcode.Errorf(exitcode.Forbidden,
 			"cluster %s knows role %s but RBAC forbids it to create selfsubjectreviews (authentication.k8s.io), which the system:basic-user ClusterRole allows every authenticated user; the server said: %v. Ask a cluster administrator to restore that binding. %s",
 			o.Cluster, role, err, written)
 	case errors.As(err, &ee):
-		code := cmdutil.ExitCredentials
-		if ee.ExitCode >= cmdutil.ExitInput && ee.ExitCode <= cmdutil.ExitConflict {
+		code := exitcode.Credentials
+		if ee.ExitCode >= exitcode.Input && ee.ExitCode <= exitcode.Conflict {
 			code = ee.ExitCode // the token command's own kind of failure
 		}
-		return cmdutil.Errorf(code, "cannot check the login: %v. %s", err, written)
+		return exitcode.Errorf(code, "cannot check the login: %v. %s", err, written)
 	case errors.As(err, &te):
-		return cmdutil.Errorf(cmdutil.ExitNetwork, "cannot check the login: %v. %s", err, written)
+		return exitcode.Errorf(exitcode.Network, "cannot check the login: %v. %s", err, written)
 	}
-	return cmdutil.Errorf(cmdutil.ExitFailure, "cannot check the login: %v. %s", err, written)
+	return exitcode.Errorf(exitcode.Failure, "cannot check the login: %v. %s", err, written)
 }

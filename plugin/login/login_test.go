@@ -8,8 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/awserr"
-	"github.com/eks-login/eks-login/pkg/golden"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +19,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/golden"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
@@ -49,7 +52,7 @@ func fakeTokenCommand(args []string) int {
 	}
 	if profile == "denied-eks" {
 		fmt.Fprintln(os.Stderr, "error: you may not assume the role")
-		return cmdutil.ExitAccessDenied
+		return exitcode.AccessDenied
 	}
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"apiVersion": info.APIVersion, "kind": "ExecCredential",
@@ -180,7 +183,7 @@ func (w *world) read(path string) string {
 // ROLE --source-profile dev1" as the flag layer would fill them.
 func (w *world) options(mod ...func(*Options)) *Options {
 	o := &Options{
-		IO:             cmdutil.IOStreams{In: strings.NewReader(""), Out: &w.out, ErrOut: &w.errOut},
+		IO:             &iostreams.IOStreams{In: strings.NewReader(""), Out: &w.out, ErrOut: &w.errOut},
 		Getenv:         func(k string) string { return w.env[k] },
 		Cluster:        "dev",
 		RoleARN:        roleDev,
@@ -345,7 +348,7 @@ func TestConflictsNeedYes(t *testing.T) {
 	w.write(w.config, "[profile dev1]\nregion = eu-west-1\n\n[profile dev1-eks]\nrole_arn = arn:aws:iam::111122223333:role/admin\nsource_profile = dev1\n")
 	before := w.read(w.config)
 	err := w.login()
-	if cmdutil.CodeOf(err) != cmdutil.ExitConflict || !strings.Contains(err.Error(), w.config+" already has [profile dev1-eks] (line 4)") || !strings.Contains(err.Error(), "--yes") {
+	if exitcode.Of(err) != exitcode.Conflict || !strings.Contains(err.Error(), w.config+" already has [profile dev1-eks] (line 4)") || !strings.Contains(err.Error(), "--yes") {
 		t.Fatalf("want a conflict naming the file and line, got %v", err)
 	}
 	if !strings.Contains(w.errOut.String(), "-role_arn = arn:aws:iam::111122223333:role/admin\n+role_arn = "+roleDev) {
@@ -369,7 +372,7 @@ func TestConflictsNeedYes(t *testing.T) {
 	w2.write(w2.kubeconfigPath, "apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster:\n    server: https://other\ncontexts:\n- name: dev\n  context:\n    cluster: other\n    user: other\nusers:\n- name: other\n  user:\n    token: x\ncurrent-context: dev\n")
 	kc, config := w2.read(w2.kubeconfigPath), w2.read(w2.config)
 	err = w2.login()
-	if cmdutil.CodeOf(err) != cmdutil.ExitConflict || !strings.Contains(err.Error(), `context "dev" in `+w2.kubeconfigPath) || !strings.Contains(err.Error(), "--alias") {
+	if exitcode.Of(err) != exitcode.Conflict || !strings.Contains(err.Error(), `context "dev" in `+w2.kubeconfigPath) || !strings.Contains(err.Error(), "--alias") {
 		t.Fatalf("want a context conflict, got %v", err)
 	}
 	if w2.read(w2.kubeconfigPath) != kc || w2.read(w2.config) != config {
@@ -383,17 +386,17 @@ func TestVerifyFailures(t *testing.T) {
 		code          int
 		want          []string
 	}{
-		{"unmapped role", "unmapped-eks", cmdutil.ExitUnauthorized, []string{"does not know role " + roleDev, "aws-auth", "access entry", "kubectl eks-login admin map --role-arn " + roleDev + " --username developer --group GROUP"}},
-		{"rbac forbids the review", "forbidden-eks", cmdutil.ExitForbidden, []string{"RBAC forbids", "selfsubjectreviews", `User "nobody" cannot create`}},
+		{"unmapped role", "unmapped-eks", exitcode.Unauthorized, []string{"does not know role " + roleDev, "aws-auth", "access entry", "kubectl eks-login admin map --role-arn " + roleDev + " --username developer --group GROUP"}},
+		{"rbac forbids the review", "forbidden-eks", exitcode.Forbidden, []string{"RBAC forbids", "selfsubjectreviews", `User "nobody" cannot create`}},
 		// Its own message goes to the terminal, as under kubectl.
-		{"token command fails", "denied-eks", cmdutil.ExitAccessDenied, []string{"failed with exit code 5", "credential command"}},
+		{"token command fails", "denied-eks", exitcode.AccessDenied, []string{"failed with exit code 5", "credential command"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
 			err := w.login(func(o *Options) { o.Profile = tt.profile })
-			if cmdutil.CodeOf(err) != tt.code {
-				t.Fatalf("exit code %d, want %d: %v", cmdutil.CodeOf(err), tt.code, err)
+			if exitcode.Of(err) != tt.code {
+				t.Fatalf("exit code %d, want %d: %v", exitcode.Of(err), tt.code, err)
 			}
 			for _, s := range tt.want {
 				if !strings.Contains(err.Error()+w.errOut.String(), s) {
@@ -419,60 +422,60 @@ func TestBadInputsChangeNothing(t *testing.T) {
 		want  []string
 	}{
 		{name: "unclosed section header", setup: func(w *world) { w.write(w.config, "[profile dev1]\nregion = eu-west-1\n[profile dev1-eks\n") },
-			code: cmdutil.ExitInput, want: []string{"/.aws/config line 3", `a section header has no closing "]"`}},
+			code: exitcode.Input, want: []string{"/.aws/config line 3", `a section header has no closing "]"`}},
 		{name: "garbage in credentials", setup: func(w *world) { w.write(w.creds, "[dev1]\naws_access_key_id AKID\n") },
-			code: cmdutil.ExitInput, want: []string{"/.aws/credentials line 2"}},
+			code: exitcode.Input, want: []string{"/.aws/credentials line 2"}},
 		{name: "malformed kubeconfig", setup: func(w *world) {
 			w.write(w.kubeconfigPath, "apiVersion: v1\nclusters:\n- name: a\n  cluster:\n\tserver: x\n")
-		}, code: cmdutil.ExitInput, want: []string{"/.kube/config line 5", "not valid YAML"}},
+		}, code: exitcode.Input, want: []string{"/.kube/config line 5", "not valid YAML"}},
 		{name: "kubeconfig list not a list", setup: func(w *world) { w.write(w.kubeconfigPath, "users: {a: b}\n") },
-			code: cmdutil.ExitInput, want: []string{"/.kube/config line 1", "users must be a list"}},
+			code: exitcode.Input, want: []string{"/.kube/config line 1", "users must be a list"}},
 		{name: "unwritable folder", setup: func(w *world) {
 			if runtime.GOOS != "linux" {
 				w.t.Skip("uses /proc")
 			}
-		}, opts: func(o *Options) { o.Kubeconfig = "/proc/eks-login-test/config" }, code: cmdutil.ExitInput, want: []string{"cannot write /proc/eks-login-test/config", "nothing was written"}},
+		}, opts: func(o *Options) { o.Kubeconfig = "/proc/eks-login-test/config" }, code: exitcode.Input, want: []string{"cannot write /proc/eks-login-test/config", "nothing was written"}},
 		{name: "unknown source profile", opts: func(o *Options) { o.SourceProfile = "nobody" },
-			code: cmdutil.ExitCredentials, want: []string{`source profile "nobody" is in neither`, "/.aws/config", "/.aws/credentials"}},
+			code: exitcode.Credentials, want: []string{`source profile "nobody" is in neither`, "/.aws/config", "/.aws/credentials"}},
 		{name: "short account in role ARN", opts: func(o *Options) { o.RoleARN = "arn:aws:iam::12:role/x" },
-			code: cmdutil.ExitUsage, want: []string{`--role-arn "arn:aws:iam::12:role/x"`, `the account "12" must be 12 digits`}},
+			code: exitcode.Usage, want: []string{`--role-arn "arn:aws:iam::12:role/x"`, `the account "12" must be 12 digits`}},
 		{name: "not an ARN", opts: func(o *Options) { o.RoleARN = "not-an-arn" },
-			code: cmdutil.ExitUsage, want: []string{`--role-arn "not-an-arn" is not an IAM role ARN`, "arn:aws:iam::123456789012:role/NAME"}},
+			code: exitcode.Usage, want: []string{`--role-arn "not-an-arn" is not an IAM role ARN`, "arn:aws:iam::123456789012:role/NAME"}},
 		{name: "user ARN", opts: func(o *Options) { o.RoleARN = "arn:aws:iam::111122223333:user/alice" },
-			code: cmdutil.ExitUsage, want: []string{"names a user, not a role"}},
-		{name: "role and role ARN", opts: func(o *Options) { o.Role = "x" }, code: cmdutil.ExitUsage, want: []string{"pass one of them"}},
-		{name: "no cluster", opts: func(o *Options) { o.Cluster = "" }, code: cmdutil.ExitUsage, want: []string{"--cluster is required"}},
+			code: exitcode.Usage, want: []string{"names a user, not a role"}},
+		{name: "role and role ARN", opts: func(o *Options) { o.Role = "x" }, code: exitcode.Usage, want: []string{"pass one of them"}},
+		{name: "no cluster", opts: func(o *Options) { o.Cluster = "" }, code: exitcode.Usage, want: []string{"--cluster is required"}},
 		{name: "no region anywhere", setup: func(w *world) { w.write(w.config, "[profile dev1]\n") },
-			code: cmdutil.ExitUsage, want: []string{"no AWS region", "pass --region"}},
-		{name: "bad namespace", opts: func(o *Options) { o.Namespace = "Team_A" }, code: cmdutil.ExitUsage, want: []string{`--namespace "Team_A"`}},
-		{name: "bad exec api version", opts: func(o *Options) { o.ExecAPIVersion = "v2" }, code: cmdutil.ExitUsage, want: []string{`--exec-api-version "v2"`}},
-		{name: "profile is the source", opts: func(o *Options) { o.Profile = "dev1" }, code: cmdutil.ExitUsage, want: []string{"is also the source profile"}},
+			code: exitcode.Usage, want: []string{"no AWS region", "pass --region"}},
+		{name: "bad namespace", opts: func(o *Options) { o.Namespace = "Team_A" }, code: exitcode.Usage, want: []string{`--namespace "Team_A"`}},
+		{name: "bad exec api version", opts: func(o *Options) { o.ExecAPIVersion = "v2" }, code: exitcode.Usage, want: []string{`--exec-api-version "v2"`}},
+		{name: "profile is the source", opts: func(o *Options) { o.Profile = "dev1" }, code: exitcode.Usage, want: []string{"is also the source profile"}},
 		{name: "assume role denied", setup: func(w *world) {
 			w.aws.clusterErr = &awserr.Error{Kind: awserr.AssumeRoleDenied, Code: "AccessDenied", Caller: "arn:aws:iam::111122223333:user/alice"}
-		}, code: cmdutil.ExitAccessDenied, want: []string{"arn:aws:iam::111122223333:user/alice may not assume role " + roleDev, "add you to the IAM group", "nothing was written"}},
+		}, code: exitcode.AccessDenied, want: []string{"arn:aws:iam::111122223333:user/alice may not assume role " + roleDev, "add you to the IAM group", "nothing was written"}},
 		{name: "describe denied", setup: func(w *world) {
 			w.aws.clusterErr = &awserr.Error{Kind: awserr.AccessDenied, Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster"}
-		}, code: cmdutil.ExitAccessDenied, want: []string{"role " + roleDev + " may not call eks:DescribeCluster on cluster dev", "nothing was written"}},
+		}, code: exitcode.AccessDenied, want: []string{"role " + roleDev + " may not call eks:DescribeCluster on cluster dev", "nothing was written"}},
 		{name: "no such cluster", setup: func(w *world) {
 			w.aws.clusterErr = &awserr.Error{Kind: awserr.NotFound, Code: "ResourceNotFoundException", Message: "No cluster found for name: dev."}
-		}, code: cmdutil.ExitUsage, want: []string{"no EKS cluster dev in region eu-west-1"}},
+		}, code: exitcode.Usage, want: []string{"no EKS cluster dev in region eu-west-1"}},
 		{name: "AWS unreachable", setup: func(w *world) {
 			w.aws.clusterErr = &awserr.Error{Kind: awserr.Network, Err: errors.New("dial tcp: no route")}
-		}, code: cmdutil.ExitNetwork, want: []string{"AWS could not be reached"}},
+		}, code: exitcode.Network, want: []string{"AWS could not be reached"}},
 		{name: "cluster still creating", setup: func(w *world) { w.aws.cluster.Status = "CREATING" },
-			code: cmdutil.ExitFailure, want: []string{"cluster dev is CREATING"}},
+			code: exitcode.Failure, want: []string{"cluster dev is CREATING"}},
 		{name: "plain http endpoint", setup: func(w *world) { w.aws.cluster.Endpoint = "http://evil.example" },
-			code: cmdutil.ExitFailure, want: []string{`endpoint "http://evil.example", which is not an https:// URL`}},
+			code: exitcode.Failure, want: []string{`endpoint "http://evil.example", which is not an https:// URL`}},
 		{name: "CA not base64", setup: func(w *world) { w.aws.cluster.CAData = "%%%" },
-			code: cmdutil.ExitFailure, want: []string{"not base64"}},
+			code: exitcode.Failure, want: []string{"not base64"}},
 		{name: "CA not a certificate", setup: func(w *world) {
 			w.aws.cluster.CAData = base64.StdEncoding.EncodeToString([]byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
-		}, code: cmdutil.ExitFailure, want: []string{"not a PEM certificate"}},
+		}, code: exitcode.Failure, want: []string{"not a PEM certificate"}},
 		{name: "CA garbage inside PEM", setup: func(w *world) {
 			w.aws.cluster.CAData = base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
-		}, code: cmdutil.ExitFailure, want: []string{"does not parse"}},
+		}, code: exitcode.Failure, want: []string{"does not parse"}},
 		{name: "ARN of another cluster", setup: func(w *world) { w.aws.cluster.ARN = "arn:aws:eks:eu-west-1:111122223333:cluster/prod" },
-			code: cmdutil.ExitFailure, want: []string{"not the ARN of an EKS cluster named dev"}},
+			code: exitcode.Failure, want: []string{"not the ARN of an EKS cluster named dev"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -486,8 +489,8 @@ func TestBadInputsChangeNothing(t *testing.T) {
 				mod = tt.opts
 			}
 			err := w.login(mod)
-			if cmdutil.CodeOf(err) != tt.code {
-				t.Fatalf("exit code %d, want %d: %v", cmdutil.CodeOf(err), tt.code, err)
+			if exitcode.Of(err) != tt.code {
+				t.Fatalf("exit code %d, want %d: %v", exitcode.Of(err), tt.code, err)
 			}
 			for _, s := range tt.want {
 				if !strings.Contains(err.Error(), s) {
@@ -544,15 +547,18 @@ func TestExecAPIVersionV1(t *testing.T) {
 }
 
 func TestFlagsThroughCommand(t *testing.T) {
-	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: new(bytes.Buffer), ErrOut: new(bytes.Buffer)}, Getenv: func(string) string { return "" }}
+	f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{In: strings.NewReader(""), Out: new(bytes.Buffer), ErrOut: new(bytes.Buffer)}, Getenv: func(string) string { return "" }}
 	cmd := NewCmd(f)
-	if err := cmd.Flags.Parse([]string{"--cluster", "dev", "--role", "viewer", "--exec-api-version", "v1", "--dry-run"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Run([]string{"extra"}); cmdutil.CodeOf(err) != cmdutil.ExitUsage {
+	cmd.SetArgs([]string{"--cluster", "dev", "--role", "viewer", "--exec-api-version", "v1", "--dry-run", "extra"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("extra arguments: %v", err)
 	}
-	if !strings.Contains(cmd.Help(), "--role-arn") || !strings.Contains(cmd.Help(), "PROFILE@CLUSTER-ARN") {
+	var help bytes.Buffer
+	cmd.SetOut(&help)
+	cmd.Help()
+	if !strings.Contains(help.String(), "--role-arn") || !strings.Contains(help.String(), "PROFILE@CLUSTER-ARN") {
 		t.Error("help lacks the flags or the entry names")
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 )
 
 // TestNoSilentTakeovers: login must not quietly change what an existing
@@ -43,8 +43,8 @@ func TestNoSilentTakeovers(t *testing.T) {
 				mods = append(mods, mod)
 			}
 			err := w.login(mods...)
-			if code := cmdutil.CodeOf(err); code != cmdutil.ExitConflict {
-				t.Fatalf("exit %d (%v), want %d", code, err, cmdutil.ExitConflict)
+			if code := exitcode.Of(err); code != exitcode.Conflict {
+				t.Fatalf("exit %d (%v), want %d", code, err, exitcode.Conflict)
 			}
 			for _, want := range tt.want {
 				if !strings.Contains(err.Error(), want) {

@@ -11,12 +11,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/eks-login/eks-login/pkg/tokencache"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
+	"github.com/eks-login/eks-login/pkg/tokencache"
+
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
@@ -28,7 +32,7 @@ import (
 
 // Options are the command's flags and what it takes from its surroundings.
 type Options struct {
-	IO     cmdutil.IOStreams
+	IO     *iostreams.IOStreams
 	Getenv func(string) string
 
 	Cluster    string
@@ -39,8 +43,8 @@ type Options struct {
 }
 
 // NewCmd builds the logout command.
-func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
-	o := &Options{IO: f.IO, Getenv: f.Env}
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &Options{IO: f.IOStreams, Getenv: f.Env}
 	fs := pflag.NewFlagSet("logout", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.StringVar(&o.Cluster, "cluster", "", "Name of the EKS cluster (required).")
@@ -48,10 +52,9 @@ func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
 	fs.StringVar(&o.Alias, "alias", "", "Name of the kubeconfig context; the cluster's name by default.")
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", "", "Kubeconfig file; as kubectl chooses otherwise (KUBECONFIG, ~/.kube/config).")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "Print the changes to both files as diffs and write nothing.")
-	return &cmdutil.Command{
-		Name:  "logout",
+	cmd := &cobra.Command{
+		Use:   "logout --cluster NAME [flags]",
 		Short: "Remove what login wrote for a cluster: context, user, cluster, profile",
-		Usage: "kubectl eks-login logout --cluster NAME [flags]",
 		Long: `Remove what "kubectl eks-login" wrote for a cluster.
 
 The context (--alias, or the cluster's name) is removed, with its user and its
@@ -64,19 +67,21 @@ again finishes what an interrupted logout left.
 
 A context that eks-login did not write is refused: remove it with
 'kubectl config delete-context'.`,
-		Examples: `  # Undo 'kubectl eks-login --cluster my-example ...'
+		Example: `  # Undo 'kubectl eks-login --cluster my-example ...'
   kubectl eks-login logout --cluster my-example
 
   # See what would be removed
   kubectl eks-login logout --cluster my-example --alias example --dry-run`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "logout takes no arguments, got %q; name the cluster with --cluster", strings.Join(args, " "))
+				return exitcode.Errorf(exitcode.Usage, "logout takes no arguments, got %q; name the cluster with --cluster", strings.Join(args, " "))
 			}
 			return runLogout(context.Background(), o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 func (o *Options) env(k string) string {
@@ -89,13 +94,13 @@ func (o *Options) env(k string) string {
 func runLogout(_ context.Context, o *Options) error {
 	switch {
 	case o.Cluster == "":
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--cluster is required: the name of the EKS cluster to log out of")
+		return exitcode.Errorf(exitcode.Usage, "--cluster is required: the name of the EKS cluster to log out of")
 	case !login.ValidClusterName(o.Cluster):
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--cluster %q is not an EKS cluster name", o.Cluster)
+		return exitcode.Errorf(exitcode.Usage, "--cluster %q is not an EKS cluster name", o.Cluster)
 	}
 	if o.Profile != "" {
 		if err := awsconfig.ValidateProfileName(o.Profile); err != nil {
-			return cmdutil.Errorf(cmdutil.ExitUsage, "--profile: %v", err)
+			return exitcode.Errorf(exitcode.Usage, "--profile: %v", err)
 		}
 	}
 	if o.Alias == "" {
@@ -105,7 +110,7 @@ func runLogout(_ context.Context, o *Options) error {
 	if home == "" {
 		var err error
 		if home, err = os.UserHomeDir(); err != nil {
-			return cmdutil.Errorf(cmdutil.ExitInput, "cannot find your home folder (%v); set HOME", err)
+			return exitcode.Errorf(exitcode.Input, "cannot find your home folder (%v); set HOME", err)
 		}
 	}
 	lockDir := kubeconfig.LockDir(o.env, home)
@@ -149,7 +154,7 @@ func (o *Options) plan(home string) (*plan, error) {
 		return ok
 	})
 	if err != nil {
-		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		return nil, exitcode.WithCode(exitcode.Input, err)
 	}
 	p := &plan{configPath: awsconfig.ConfigPath(o.env, home)}
 	if p.profile, err = o.contextProfile(loc.File, p); err != nil {
@@ -157,10 +162,10 @@ func (o *Options) plan(home string) (*plan, error) {
 	}
 	others, err := loc.Others()
 	if err != nil {
-		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		return nil, exitcode.WithCode(exitcode.Input, err)
 	}
 	if p.kube, err = loc.File.PlanRemove(o.Alias, others...); err != nil {
-		return nil, cmdutil.WithCode(cmdutil.ExitInput, err)
+		return nil, exitcode.WithCode(exitcode.Input, err)
 	}
 	if err := o.planProfile(loc, p); err != nil {
 		return nil, err
@@ -178,11 +183,11 @@ func (o *Options) contextProfile(kf *kubeconfig.File, p *plan) (string, error) {
 	}
 	u, _ := kf.User(ctx.User)
 	if !ownedBy(u.Exec, o.Cluster) {
-		return "", cmdutil.Errorf(cmdutil.ExitConflict, "context %q in %s was not written by eks-login for cluster %s (its user %q does not run 'kubectl-eks_login token --cluster-name %s'); nothing was removed. Remove it with 'kubectl config delete-context %s' if you mean to", o.Alias, kf.Path, o.Cluster, ctx.User, o.Cluster, o.Alias)
+		return "", exitcode.Errorf(exitcode.Conflict, "context %q in %s was not written by eks-login for cluster %s (its user %q does not run 'kubectl-eks_login token --cluster-name %s'); nothing was removed. Remove it with 'kubectl config delete-context %s' if you mean to", o.Alias, kf.Path, o.Cluster, ctx.User, o.Cluster, o.Alias)
 	}
 	used := u.Exec.ArgValue("--profile")
 	if o.Profile != "" && used != "" && used != o.Profile {
-		return "", cmdutil.Errorf(cmdutil.ExitConflict, "context %q in %s uses profile %s, not %s; nothing was removed. Name the context of profile %s with --alias", o.Alias, kf.Path, used, o.Profile, o.Profile)
+		return "", exitcode.Errorf(exitcode.Conflict, "context %q in %s uses profile %s, not %s; nothing was removed. Name the context of profile %s with --alias", o.Alias, kf.Path, used, o.Profile, o.Profile)
 	}
 	if o.Profile != "" {
 		return o.Profile, nil
@@ -195,7 +200,7 @@ func (o *Options) contextProfile(kf *kubeconfig.File, p *plan) (string, error) {
 func (o *Options) planProfile(loc *kubeconfig.Location, p *plan) error {
 	cfgFile, err := awsconfig.Load(p.configPath, awsconfig.ConfigFile)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	p.ini = &fileplan.File{Path: p.configPath, Old: cfgFile.Data, Existed: cfgFile.Exists, New: cfgFile.Data}
 	if p.profile == "" {
@@ -203,12 +208,12 @@ func (o *Options) planProfile(loc *kubeconfig.Location, p *plan) error {
 	}
 	users, err := profileUsers(loc, p.kube, p.profile)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	rp, err := cfgFile.PlanRemoveProfile(p.profile)
 	switch {
 	case err != nil:
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	case len(users) > 0:
 		p.notes = append(p.notes, fmt.Sprintf("Profile %s is kept: %s still uses it.", p.profile, strings.Join(users, ", ")))
 	case rp.Removed:
@@ -228,16 +233,16 @@ func (p *plan) apply(lockDir string) error {
 	files := []*fileplan.File{p.ini, &p.kube.File}
 	for _, f := range files {
 		if err := f.CheckWritable(); err != nil {
-			return cmdutil.Errorf(cmdutil.ExitInput, "%w; nothing was written", err)
+			return exitcode.Errorf(exitcode.Input, "%w; nothing was written", err)
 		}
 	}
 	for _, f := range files {
 		err := f.Apply(lockDir)
 		switch {
 		case errors.Is(err, fileplan.ErrChangedMeanwhile):
-			return cmdutil.WithCode(cmdutil.ExitConflict, err)
+			return exitcode.WithCode(exitcode.Conflict, err)
 		case err != nil:
-			return cmdutil.WithCode(cmdutil.ExitInput, err)
+			return exitcode.WithCode(exitcode.Input, err)
 		}
 	}
 	return nil
@@ -273,7 +278,7 @@ func (o *Options) report(p *plan) error {
 	cache := o.cache()
 	removed, err := cache.Forget(o.Cluster, p.profile, false)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	if removed > 0 {
 		fmt.Fprintf(o.IO.Out, "Removed %d cached token(s) of cluster %s, profile %s.\n", removed, o.Cluster, p.profile)

@@ -3,15 +3,17 @@ package logout
 import (
 	"bytes"
 	"context"
-	"github.com/eks-login/eks-login/pkg/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/golden"
+	"github.com/eks-login/eks-login/pkg/iostreams"
+
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 const devARN = "arn:aws:eks:eu-west-1:111122223333:cluster/dev"
@@ -104,7 +106,7 @@ func (w *world) login(profile, alias, cluster string) {
 
 func (w *world) logout(mod func(*Options)) error {
 	w.out.Reset()
-	o := &Options{IO: cmdutil.IOStreams{Out: &w.out, ErrOut: &w.out}, Getenv: func(k string) string { return w.env[k] }, Cluster: "dev"}
+	o := &Options{IO: &iostreams.IOStreams{Out: &w.out, ErrOut: &w.out}, Getenv: func(k string) string { return w.env[k] }, Cluster: "dev"}
 	if mod != nil {
 		mod(o)
 	}
@@ -194,14 +196,14 @@ func TestLogoutRefusals(t *testing.T) {
 		want  []string
 	}{
 		{name: "context not ours", setup: func(w *world) {}, opts: func(o *Options) { o.Cluster = "kind-kind" },
-			code: cmdutil.ExitConflict, want: []string{`context "kind-kind"`, "was not written by eks-login", "kubectl config delete-context kind-kind"}},
+			code: exitcode.Conflict, want: []string{`context "kind-kind"`, "was not written by eks-login", "kubectl config delete-context kind-kind"}},
 		{name: "context of another profile", setup: func(w *world) { w.login("dev1-eks", "dev", "dev") }, opts: func(o *Options) { o.Profile = "other" },
-			code: cmdutil.ExitConflict, want: []string{"uses profile dev1-eks, not other"}},
+			code: exitcode.Conflict, want: []string{"uses profile dev1-eks, not other"}},
 		{name: "malformed kubeconfig", setup: func(w *world) { w.write(w.kubeconfig, "contexts:\n- name: dev\n  context: [\n") },
-			code: cmdutil.ExitInput, want: []string{"/.kube/config line 3"}},
+			code: exitcode.Input, want: []string{"/.kube/config line 3"}},
 		{name: "malformed config", setup: func(w *world) { w.login("dev1-eks", "dev", "dev"); w.write(w.config, "[profile dev1-eks\n") },
-			code: cmdutil.ExitInput, want: []string{"/.aws/config line 1"}},
-		{name: "no cluster", setup: func(w *world) {}, opts: func(o *Options) { o.Cluster = "" }, code: cmdutil.ExitUsage, want: []string{"--cluster is required"}},
+			code: exitcode.Input, want: []string{"/.aws/config line 1"}},
+		{name: "no cluster", setup: func(w *world) {}, opts: func(o *Options) { o.Cluster = "" }, code: exitcode.Usage, want: []string{"--cluster is required"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,8 +211,8 @@ func TestLogoutRefusals(t *testing.T) {
 			tt.setup(w)
 			config, kc := w.read(w.config), w.read(w.kubeconfig)
 			err := w.logout(tt.opts)
-			if cmdutil.CodeOf(err) != tt.code {
-				t.Fatalf("code %d, want %d: %v", cmdutil.CodeOf(err), tt.code, err)
+			if exitcode.Of(err) != tt.code {
+				t.Fatalf("code %d, want %d: %v", exitcode.Of(err), tt.code, err)
 			}
 			for _, s := range tt.want {
 				if !strings.Contains(err.Error(), s) {

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/fsutil"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // TestLogoutRerunFinishes: a logout that fails half way leaves nothing a
@@ -28,8 +28,8 @@ func TestLogoutRerunFinishes(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = w.logout(nil)
-			if code := cmdutil.CodeOf(err); code != cmdutil.ExitInput {
-				t.Fatalf("first logout: exit %d (%v), want %d", code, err, cmdutil.ExitInput)
+			if code := exitcode.Of(err); code != exitcode.Input {
+				t.Fatalf("first logout: exit %d (%v), want %d", code, err, exitcode.Input)
 			}
 			os.Remove(lockPath)
 			if err := w.logout(nil); err != nil {

@@ -1,12 +1,13 @@
 package root
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
@@ -14,138 +15,36 @@ import (
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
-// Shell completion works as cobra's does: the shell script calls the hidden
-// "__complete" command with the words typed so far (the last one possibly
-// empty) and offers the lines it prints. Profile names come from the AWS
-// config and credentials files, cluster names from the kubeconfig.
+// Shell completion is cobra's: the shell script (from "completion SHELL") and
+// kubectl's plugin completion call the hidden "__complete" command. Commands,
+// subcommands and flags complete by themselves; registerCompletions adds the
+// values of the flags whose values can be listed: profile names from the AWS
+// config and credentials files, cluster names from the kubeconfig, and the
+// fixed choices. The files are read only when completing.
 
-func newCompletionCmd(f *cmdutil.Factory) *cmdutil.Command {
-	return &cmdutil.Command{
-		Name:  "completion",
-		Short: "Print a shell completion script (bash, zsh, fish, powershell)",
-		Usage: "kubectl eks-login completion bash|zsh|fish|powershell",
-		Long: `Print a script that completes eks-login's commands, flags, AWS profile
-names (from ~/.aws/config and ~/.aws/credentials) and cluster names (from the
-kubeconfig). Load it in your shell's start-up file.`,
-		Examples: `  # bash, for this shell and every new one
-  source <(kubectl-eks_login completion bash)
-  echo 'source <(kubectl-eks_login completion bash)' >> ~/.bashrc
-
-  # zsh
-  kubectl-eks_login completion zsh > "${fpath[1]}/_kubectl-eks_login"
-
-  # fish
-  kubectl-eks_login completion fish > ~/.config/fish/completions/kubectl-eks_login.fish
-
-  # PowerShell
-  kubectl-eks_login completion powershell | Out-String | Invoke-Expression
-`,
-		Run: func(args []string) error {
-			if len(args) != 1 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "name one shell: bash, zsh, fish or powershell")
-			}
-			script, ok := completionScripts[args[0]]
-			if !ok {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "no completion for shell %q; use bash, zsh, fish or powershell", args[0])
-			}
-			_, err := fmt.Fprint(f.IO.Out, script)
-			return err
-		},
-	}
-}
-
-// complete prints the candidates for the last of words.
-func complete(f *cmdutil.Factory, words []string) error {
-	for _, c := range Candidates(f, words) {
-		fmt.Fprintln(f.IO.Out, c)
-	}
-	return nil
-}
-
-// Candidates returns what may follow words; the last word is the one being
-// typed (empty for a new word).
-func Candidates(f *cmdutil.Factory, words []string) []string {
-	if len(words) == 0 {
-		words = []string{""}
-	}
-	cur, prev := words[len(words)-1], words[:len(words)-1]
-	// Walk down the command tree along the words typed.
-	var cmd *cmdutil.Command
-	var names []string
-	for _, c := range Commands {
-		names = append(names, c.Name)
-	}
-	names = append(names, "completion")
-	i := 0
-	if len(prev) > 0 && !strings.HasPrefix(prev[0], "-") {
-		cmd = buildCommand(f, prev[0])
-		i = 1
-	} else if !strings.HasPrefix(cur, "-") && len(prev) == 0 {
-		return withPrefix(names, cur)
-	} else {
-		cmd = buildCommand(f, defaultCommand)
-	}
-	for cmd != nil && len(cmd.Sub) > 0 && i < len(prev) && !strings.HasPrefix(prev[i], "-") {
-		var next *cmdutil.Command
-		for _, s := range cmd.Sub {
-			if s.Name == prev[i] {
-				next = s
-			}
+// registerCompletions gives every flag of cmd's tree whose values
+// flagValues knows a completion function.
+func registerCompletions(cmd *cobra.Command, f *cmdutil.Factory) {
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if fl.Value.Type() == "bool" || !knownFlag(fl.Name) {
+			return
 		}
-		cmd, i = next, i+1
-	}
-	if cmd == nil {
-		return nil
-	}
-	if cmd.Name == "completion" {
-		return withPrefix([]string{"bash", "zsh", "fish", "powershell"}, cur)
-	}
-	if len(cmd.Sub) > 0 && i == len(prev) && !strings.HasPrefix(cur, "-") {
-		var subs []string
-		for _, s := range cmd.Sub {
-			subs = append(subs, s.Name)
-		}
-		return withPrefix(subs, cur)
-	}
-	if strings.HasPrefix(cur, "-") {
-		return withPrefix(flagNames(cmd.Flags), cur)
-	}
-	if len(prev) > 0 && cmd.Flags != nil && strings.HasPrefix(prev[len(prev)-1], "-") {
-		name := strings.TrimLeft(prev[len(prev)-1], "-")
-		fl := cmd.Flags.Lookup(name)
-		if fl == nil && len(name) == 1 {
-			fl = cmd.Flags.ShorthandLookup(name)
-		}
-		if fl != nil && fl.Value.Type() != "bool" {
-			return withPrefix(flagValues(f, fl.Name), cur)
-		}
-	}
-	return nil
-}
-
-func buildCommand(f *cmdutil.Factory, name string) *cmdutil.Command {
-	if name == "completion" {
-		return newCompletionCmd(f)
-	}
-	for _, c := range Commands {
-		if c.Name == name {
-			return c.Build(f)
-		}
-	}
-	return nil
-}
-
-func flagNames(fs *pflag.FlagSet) []string {
-	var out []string
-	if fs == nil {
-		return []string{"--help"}
-	}
-	fs.VisitAll(func(fl *pflag.Flag) {
-		if !fl.Hidden {
-			out = append(out, "--"+fl.Name)
-		}
+		name := fl.Name
+		_ = cmd.RegisterFlagCompletionFunc(name, func(_ *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+			return withPrefix(flagValues(f, name), typed), cobra.ShellCompDirectiveNoFileComp
+		})
 	})
-	return append(out, "--help")
+	for _, c := range cmd.Commands() {
+		registerCompletions(c, f)
+	}
+}
+
+func knownFlag(name string) bool {
+	switch name {
+	case "profile", "source-profile", "cluster", "cluster-name", "context", "exec-api-version", "sts-endpoint", "output", "mode", "access-policy", "clusterrole":
+		return true
+	}
+	return false
 }
 
 // flagValues knows the values of the flags whose values can be listed.
@@ -155,6 +54,8 @@ func flagValues(f *cmdutil.Factory, flag string) []string {
 		return profileNames(f)
 	case "cluster", "cluster-name":
 		return clusterNames(f)
+	case "context":
+		return contextNames(f)
 	case "exec-api-version":
 		return []string{"v1", "v1beta1"}
 	case "sts-endpoint":
@@ -204,13 +105,35 @@ func profileNames(f *cmdutil.Factory) []string {
 	return out
 }
 
-// clusterNames lists EKS cluster names known to the kubeconfig: the names in
-// cluster ARNs and the --cluster-name arguments of exec entries.
-func clusterNames(f *cmdutil.Factory) []string {
+// kubeconfigFiles are the kubeconfig files kubectl would read.
+func kubeconfigFiles(f *cmdutil.Factory) []*kubeconfig.File {
 	paths := filepath.SplitList(f.Env("KUBECONFIG"))
 	if len(paths) == 0 {
 		paths = []string{kubeconfig.DefaultPath(home(f))}
 	}
+	var files []*kubeconfig.File
+	for _, p := range paths {
+		if file, err := kubeconfig.Load(p); err == nil {
+			files = append(files, file) // completion never complains
+		}
+	}
+	return files
+}
+
+func contextNames(f *cmdutil.Factory) []string {
+	var out []string
+	for _, file := range kubeconfigFiles(f) {
+		for _, c := range file.Contexts() {
+			out = append(out, c.Name)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// clusterNames lists EKS cluster names known to the kubeconfig: the names in
+// cluster ARNs and the --cluster-name arguments of exec entries.
+func clusterNames(f *cmdutil.Factory) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(name string) {
@@ -219,11 +142,7 @@ func clusterNames(f *cmdutil.Factory) []string {
 			out = append(out, name)
 		}
 	}
-	for _, p := range paths {
-		file, err := kubeconfig.Load(p)
-		if err != nil {
-			continue
-		}
+	for _, file := range kubeconfigFiles(f) {
 		for _, c := range file.Contexts() {
 			if _, name, ok := strings.Cut(c.Entry.Cluster, ":cluster/"); ok {
 				add(name)
@@ -253,41 +172,4 @@ func withPrefix(all []string, prefix string) []string {
 		}
 	}
 	return out
-}
-
-var completionScripts = map[string]string{
-	"bash": `# bash completion for kubectl-eks_login
-_kubectl_eks_login() {
-  local IFS=$'\n'
-  COMPREPLY=($(kubectl-eks_login __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
-}
-complete -o default -F _kubectl_eks_login kubectl-eks_login
-`,
-	"zsh": `#compdef kubectl-eks_login
-# zsh completion for kubectl-eks_login
-_kubectl_eks_login() {
-  local -a candidates
-  candidates=("${(@f)$(kubectl-eks_login __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
-  compadd -a candidates
-}
-compdef _kubectl_eks_login kubectl-eks_login
-`,
-	"fish": `# fish completion for kubectl-eks_login
-function __kubectl_eks_login_complete
-    set -l words (commandline -opc)
-    set -e words[1]
-    kubectl-eks_login __complete $words (commandline -ct) 2>/dev/null
-end
-complete -c kubectl-eks_login -f -a '(__kubectl_eks_login_complete)'
-`,
-	"powershell": `# PowerShell completion for kubectl-eks_login
-Register-ArgumentCompleter -Native -CommandName 'kubectl-eks_login' -ScriptBlock {
-    param($wordToComplete, $commandAst, $cursorPosition)
-    $words = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() })
-    if ($wordToComplete -eq '') { $words += '' }
-    & kubectl-eks_login __complete @words 2>$null | ForEach-Object {
-        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
-    }
-}
-`,
 }

@@ -2,12 +2,16 @@ package root
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
@@ -33,7 +37,6 @@ users:
       args: [token, --cluster-name, other-cluster]
 `), 0o600)
 	env := map[string]string{"HOME": home}
-	f := &cmdutil.Factory{Getenv: func(k string) string { return env[k] }}
 	tests := []struct {
 		name  string
 		words []string
@@ -46,32 +49,52 @@ users:
 		{"clusters from ARNs and exec args", []string{"token", "--cluster-name", ""}, []string{"my-example", "other-cluster"}},
 		{"fixed values", []string{"token", "--sts-endpoint", "g"}, []string{"global"}},
 		{"shells", []string{"completion", ""}, []string{"bash", "fish", "powershell", "zsh"}},
-		{"bool flag takes no value", []string{"token", "--no-cache", ""}, nil},
+		{"contexts", []string{"doctor", "--context", ""}, []string{"my-example"}},
+		{"admin subcommands", []string{"admin", "gr"}, []string{"grant"}},
+		{"login's flags on the root", []string{"--source-pro"}, []string{"--source-profile"}},
+		{"root's login profile values", []string{"--source-profile", "dev"}, []string{"dev1", "dev1-eks"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Candidates(f, tt.words)
-			if tt.name == "shells" {
-				sort.Strings(got)
-			}
+			got := candidates(t, env, tt.words)
+			sort.Strings(got)
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Candidates(%q) = %q, want %q", tt.words, got, tt.want)
+				t.Errorf("__complete %q = %q, want %q", tt.words, got, tt.want)
 			}
 		})
 	}
 }
 
+// candidates asks the hidden __complete command, as the shell scripts and
+// kubectl's plugin completion do, and returns the offered words.
+func candidates(t *testing.T, env map[string]string, words []string) []string {
+	var out, errOut bytes.Buffer
+	f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &errOut}, Getenv: func(k string) string { return env[k] }}
+	if code := Main(context.Background(), f, append([]string{"__complete"}, words...)); code != 0 {
+		t.Fatalf("__complete %q: exit %d: %s", words, code, errOut.String())
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if line == "" || strings.HasPrefix(line, ":") {
+			continue // the directive line
+		}
+		word, _, _ := strings.Cut(line, "\t") // word, tab, description
+		got = append(got, word)
+	}
+	return got
+}
+
 func TestCompletionScripts(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		var out bytes.Buffer
-		f := &cmdutil.Factory{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
-		if code := Main(f, []string{"completion", shell}); code != 0 || !bytes.Contains(out.Bytes(), []byte("kubectl-eks_login __complete")) {
+		f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
+		if code := Main(context.Background(), f, []string{"completion", shell}); code != 0 || !bytes.Contains(out.Bytes(), []byte("__complete")) {
 			t.Errorf("completion %s: exit %d, output %q", shell, code, out.String())
 		}
 	}
 	var out bytes.Buffer
-	f := &cmdutil.Factory{IO: cmdutil.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
-	if code := Main(f, []string{"completion", "tcsh"}); code != cmdutil.ExitUsage {
-		t.Errorf("completion tcsh: exit %d, want %d", code, cmdutil.ExitUsage)
+	f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
+	if code := Main(context.Background(), f, []string{"completion", "tcsh"}); code != exitcode.Usage {
+		t.Errorf("completion tcsh: exit %d, want %d", code, exitcode.Usage)
 	}
 }

@@ -1,38 +1,71 @@
 package root
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // TestEveryCommandHasHelp: kubectl's style is a description, an Examples
-// section with real names, the options, and a usage line.
+// section with real names, the options, and a usage line, on every command,
+// the root included.
 func TestEveryCommandHasHelp(t *testing.T) {
-	f := &cmdutil.Factory{Getenv: func(string) string { return "" }}
-	var check func(path string, c *cmdutil.Command)
-	check = func(path string, c *cmdutil.Command) {
-		t.Run(path, func(t *testing.T) {
-			help := c.Help()
+	var check func(c *cobra.Command)
+	check = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
+		}
+		t.Run(c.CommandPath(), func(t *testing.T) {
+			var out bytes.Buffer
+			f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
+			args := append(strings.Fields(strings.TrimPrefix(c.CommandPath(), displayName)), "--help")
+			if code := Main(context.Background(), f, args); code != 0 {
+				t.Fatalf("%q: exit %d: %s", args, code, out.String())
+			}
+			help := out.String()
 			for _, want := range []string{"Examples:\n", "Usage:\n  kubectl eks-login"} {
 				if !strings.Contains(help, want) {
-					t.Errorf("help of %q lacks %q:\n%s", path, want, help)
+					t.Errorf("help of %q lacks %q:\n%s", c.CommandPath(), want, help)
 				}
 			}
 			// Examples use the seed's names, so they read as the walkthrough does.
-			if c.Name != "version" && c.Name != "completion" && !containsAny(help, "my-example", "EKSMyExampleViewer", "developers", "dev1") {
-				t.Errorf("the examples of %q use none of the seed's names:\n%s", path, help)
+			if !containsAny(c.CommandPath(), "version", "completion") && !containsAny(help, "my-example", "EKSMyExampleViewer", "developers", "dev1") {
+				t.Errorf("the examples of %q use none of the seed's names:\n%s", c.CommandPath(), help)
 			}
 		})
-		for _, s := range c.Sub {
-			check(path+" "+s.Name, s)
+		for _, s := range c.Commands() {
+			check(s)
 		}
 	}
-	for _, c := range Commands {
-		check(c.Name, c.Build(f))
+	check(NewCmdRoot(&cmdutil.Factory{IOStreams: &iostreams.IOStreams{}, Getenv: func(string) string { return "" }}))
+}
+
+// TestUsageErrors: unknown commands and flags exit 2, with suggestions.
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tokn"}, `unknown command "tokn" for "kubectl eks-login"; did you mean token?`},
+		{[]string{"admin", "grnt"}, "did you mean grant?"},
+		{[]string{"token", "--bogus"}, "unknown flag: --bogus; see 'kubectl eks-login token --help'"},
+		{[]string{"completion", "tcsh"}, `unknown command "tcsh"`},
+		{[]string{"--cluster"}, "flag needs an argument: --cluster"},
 	}
-	check("completion", newCompletionCmd(f))
+	for _, tt := range tests {
+		var out bytes.Buffer
+		f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
+		if code := Main(context.Background(), f, tt.args); code != exitcode.Usage || !strings.Contains(out.String(), tt.want) {
+			t.Errorf("%q: exit %d, output %q; want exit %d saying %q", tt.args, code, out.String(), exitcode.Usage, tt.want)
+		}
+	}
 }
 
 func containsAny(s string, subs ...string) bool {

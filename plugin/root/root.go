@@ -1,13 +1,19 @@
-// Package root dispatches the kubectl-eks_login command line to its commands.
+// Package root assembles the kubectl-eks_login command tree with cobra and
+// runs it: login is also the root's own action ("kubectl eks-login
+// --cluster NAME ..."), errors are printed as one line with their exit code,
+// and shell completion (cobra's, which kubectl's plugin completion calls
+// through "__complete") knows profile and cluster names.
 package root
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/plugin/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/doctor"
@@ -17,117 +23,110 @@ import (
 	"github.com/eks-login/eks-login/plugin/version"
 )
 
-// Builder makes a command for a factory. Commands are built only when chosen,
-// so the token path pays for nothing else.
-type Builder func(f *cmdutil.Factory) *cmdutil.Command
+// displayName is what help and usage lines call the command: kubectl finds
+// the binary kubectl-eks_login as the plugin "kubectl eks-login".
+const displayName = "kubectl eks-login"
 
-// Commands lists the subcommands in the order help shows them. Login is the
-// default command: "kubectl eks-login --cluster NAME ..." runs it.
-var Commands = []struct {
-	Name  string
-	Short string
-	Build Builder
-}{
-	{Name: "login", Short: "Set up kubectl access to an EKS cluster through an IAM role (the default command)", Build: login.NewCmd},
-	{Name: "logout", Short: "Remove what login wrote for a cluster", Build: logout.NewCmd},
-	{Name: "token", Short: "Print an ExecCredential with an EKS token (what kubectl runs)", Build: token.NewCmd},
-	{Name: "doctor", Short: "Check every link from AWS credentials to RBAC and name the first broken one", Build: doctor.NewCmd},
-	{Name: "admin", Short: "Give people access to the cluster: IAM, aws-auth or access entries, RBAC", Build: admin.NewCmd},
-	{Name: "version", Short: "Print the version of eks-login", Build: version.NewCmd},
-}
+// NewCmdRoot builds the whole command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	loginCmd := login.NewCmd(f)
+	cmd := &cobra.Command{
+		Use:   "kubectl-eks_login",
+		Short: "Access to Amazon EKS through IAM roles, and the tokens kubectl needs",
+		Long: `eks-login gives people access to Amazon EKS clusters through IAM roles, and
+mints the tokens kubectl sends.
 
-// defaultCommand runs when the first argument is a flag or there is none.
-var defaultCommand = "login"
+Run without a command, it logs in: the same as "kubectl eks-login login".`,
+		Example: `  # A developer's login to cluster my-example through role EKSMyExampleViewer
+  kubectl eks-login --cluster my-example --role EKSMyExampleViewer --source-profile dev1
 
-// Main runs the command line args (without the program name) and returns the
-// process exit code. Errors are printed as one line on ErrOut.
-func Main(f *cmdutil.Factory, args []string) int {
-	err := run(f, args)
-	if err == nil || errors.Is(err, cmdutil.ErrHelp) {
-		return cmdutil.ExitOK
-	}
-	fmt.Fprintf(f.IO.ErrOut, "error: %s\n", strings.TrimSpace(err.Error()))
-	return cmdutil.CodeOf(err)
-}
+  # The admin's side: IAM role and group, the mapping and the RBAC binding
+  kubectl eks-login admin grant --cluster my-example --iam-group Developers \
+    --role EKSMyExampleViewer --k8s-group developers --clusterrole view --user dev1
 
-func run(f *cmdutil.Factory, args []string) error {
-	name := defaultCommand
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprint(f.IO.Out, rootHelp())
-		return cmdutil.ErrHelp
+  # What is broken between your credentials and the cluster
+  kubectl eks-login doctor --context my-example`,
+		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: displayName},
+		Args:          cmdutil.UnknownCommand,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().NFlag() == 0 {
+				return cmd.Help()
+			}
+			return loginCmd.RunE(loginCmd, args)
+		},
 	}
-	switch name {
-	case "__complete":
-		return complete(f, args)
-	case "completion":
-		return Execute(f, newCompletionCmd(f), args)
-	}
-	if name == "help" {
-		if len(args) == 0 {
-			fmt.Fprint(f.IO.Out, rootHelp())
-			return cmdutil.ErrHelp
-		}
-		name, args = args[0], []string{"--help"}
-	}
-	for _, c := range Commands {
-		if c.Name == name {
-			return Execute(f, c.Build(f), args)
-		}
-	}
-	return cmdutil.Errorf(cmdutil.ExitUsage, "unknown command %q; run 'kubectl eks-login --help' for the list", name)
-}
-
-// Execute parses args into cmd's flags and runs it, descending into
-// subcommands.
-func Execute(f *cmdutil.Factory, cmd *cmdutil.Command, args []string) error {
-	if len(cmd.Sub) > 0 && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		for _, s := range cmd.Sub {
-			if s.Name == args[0] {
-				return Execute(f, s, args[1:])
+	// The root's flags are login's own, bound to the same options.
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(loginCmd.Flags())
+	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
+	cmd.AddCommand(loginCmd, logout.NewCmd(f), token.NewCmd(f), doctor.NewCmd(f), admin.NewCmd(f), version.NewCmd(f))
+	// Before the completion command: it takes its output stream when made.
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmd.InitDefaultCompletionCmd()
+	for _, c := range cmd.Commands() {
+		if c.Name() == "completion" {
+			c.Example = completionExamples
+			c.Args = cmdutil.UnknownCommand
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+			for _, shell := range c.Commands() {
+				shell.Example = "  " + shellExamples[shell.Name()]
 			}
 		}
-		return cmdutil.Errorf(cmdutil.ExitUsage, "unknown command %q for %q; run '%s --help'", args[0], cmd.Name, cmd.Usage)
 	}
-	flags := cmd.Flags
-	if flags == nil {
-		flags = pflag.NewFlagSet(cmd.Name, pflag.ContinueOnError)
-	}
-	help := false
-	if flags.Lookup("help") == nil {
-		flags.BoolVarP(&help, "help", "h", false, "Show help for this command.")
-	}
-	flags.SetOutput(discard{})
-	if err := flags.Parse(args); err != nil {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "%s; see '%s --help'", err, commandPath(cmd))
-	}
-	if help || cmd.Run == nil {
-		fmt.Fprint(f.IO.Out, cmd.Help())
-		return cmdutil.ErrHelp
-	}
-	return cmd.Run(flags.Args())
+	registerCompletions(cmd, f)
+	return cmd
 }
 
-func commandPath(cmd *cmdutil.Command) string {
-	if cmd.Name == "" || cmd.Name == defaultCommand {
-		return "kubectl eks-login"
-	}
-	return "kubectl eks-login " + cmd.Name
+var shellExamples = map[string]string{
+	"bash":       "source <(kubectl-eks_login completion bash)",
+	"zsh":        `kubectl-eks_login completion zsh > "${fpath[1]}/_kubectl-eks_login"`,
+	"fish":       "kubectl-eks_login completion fish > ~/.config/fish/completions/kubectl-eks_login.fish",
+	"powershell": "kubectl-eks_login completion powershell | Out-String | Invoke-Expression",
 }
 
-func rootHelp() string {
-	var b strings.Builder
-	b.WriteString("eks-login gives people access to Amazon EKS clusters through IAM roles, and mints their tokens.\n\n")
-	b.WriteString("Usage:\n  kubectl eks-login [command] [flags]\n\nCommands:\n")
-	for _, c := range Commands {
-		fmt.Fprintf(&b, "  %-12s %s\n", c.Name, c.Short)
+const completionExamples = `  # bash, for this shell and every new one
+  source <(kubectl-eks_login completion bash)
+  echo 'source <(kubectl-eks_login completion bash)' >> ~/.bashrc
+
+  # zsh
+  kubectl-eks_login completion zsh > "${fpath[1]}/_kubectl-eks_login"
+
+  # fish
+  kubectl-eks_login completion fish > ~/.config/fish/completions/kubectl-eks_login.fish
+
+  # PowerShell
+  kubectl-eks_login completion powershell | Out-String | Invoke-Expression`
+
+// Main runs the command line args (without the program name) and returns the
+// process exit code. An error is printed as one line on stderr.
+func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return exitcode.OK
 	}
-	fmt.Fprintf(&b, "  %-12s %s\n", "completion", "Print a shell completion script (bash, zsh, fish, powershell)")
-	b.WriteString("\nRun 'kubectl eks-login COMMAND --help' for a command's flags and examples.\n")
-	return b.String()
+	fmt.Fprintf(f.IOStreams.ErrOut, "error: %s\n", strings.TrimSpace(err.Error()))
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) && isUsageError(err) {
+		return exitcode.Usage
+	}
+	return exitcode.Of(err)
 }
 
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
+// isUsageError recognises the few argument errors cobra makes itself, as
+// plain errors (a missing required flag, flags that exclude each other, an
+// unknown shell for completion).
+func isUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"required flag", "if any flags in the group", "unknown command", "unknown flag", "accepts ", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -11,8 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/eks-login/eks-login/pkg/awserr"
-
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 )
 
 // assumeRoleError remembers which role was refused to whom.
@@ -58,7 +57,7 @@ func firstOf(a, b string) string {
 // awsclient redacts what the SDK reports of the files, and SDK errors carry
 // codes, messages and URLs without query strings.
 func (m *minter) explain(err error, profile string) error {
-	var coded *cmdutil.CodedError
+	var coded *exitcode.Error
 	if errors.As(err, &coded) {
 		return coded
 	}
@@ -73,41 +72,41 @@ func (m *minter) explain(err error, profile string) error {
 	errors.As(err, &ar)
 	switch {
 	case errors.As(err, &notExist):
-		return cmdutil.Errorf(code, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
+		return exitcode.Errorf(code, "AWS profile %q does not exist in %s or %s; run 'kubectl eks-login' to write it, or fix --profile / AWS_PROFILE", notExist.Profile, m.configFile, m.credentialsFile)
 	case e.Kind == awserr.MFA && e.Code != "":
-		return cmdutil.Errorf(code, "AWS did not accept the MFA code; run the command again with the code your device shows now")
+		return exitcode.Errorf(code, "AWS did not accept the MFA code; run the command again with the code your device shows now")
 	case e.Kind == awserr.AssumeRoleDenied || (ar != nil && e.Kind == awserr.AccessDenied):
-		return cmdutil.Errorf(code,
+		return exitcode.Errorf(code,
 			"%s may not assume role %s (AccessDenied); an AWS administrator must allow it, usually by adding you to the IAM group whose policy allows sts:AssumeRole on that role (kubectl eks-login admin iam ...), and the role must trust your account",
 			orDefault(firstOf(ar.caller(), e.Caller), "your identity"), ar.role())
 	case e.Kind == awserr.Network:
 		if host, ok := networkHost(err); ok {
-			return cmdutil.Errorf(code, "cannot reach AWS at %s: %s; check your network, proxy and DNS, and the region", host, rootCause(err))
+			return exitcode.Errorf(code, "cannot reach AWS at %s: %s; check your network, proxy and DNS, and the region", host, rootCause(err))
 		}
-		return cmdutil.Errorf(code, "AWS did not answer in time: %v", err)
+		return exitcode.Errorf(code, "AWS did not answer in time: %v", err)
 	case e.Code == "" && e.Kind != awserr.Other:
 		// Ours: the files, the prompt, expired credentials; the message says what to fix.
-		return cmdutil.Errorf(code, "%v", e)
+		return exitcode.Errorf(code, "%v", e)
 	case e.Kind == awserr.ExpiredCredentials:
-		return cmdutil.Errorf(code, "%s have expired (%s); get new ones (aws sso login, or new keys with aws configure) and try again", who, e.Code)
+		return exitcode.Errorf(code, "%s have expired (%s); get new ones (aws sso login, or new keys with aws configure) and try again", who, e.Code)
 	case e.Kind == awserr.InvalidCredentials:
-		return cmdutil.Errorf(code, "AWS does not accept %s (%s: %s); check the access key and secret, or get new ones", who, e.Code, e.Message)
+		return exitcode.Errorf(code, "AWS does not accept %s (%s: %s); check the access key and secret, or get new ones", who, e.Code, e.Message)
 	case e.Kind == awserr.AccessDenied:
-		return cmdutil.Errorf(code, "AWS denied the request (%s: %s)", e.Code, e.Message)
+		return exitcode.Errorf(code, "AWS denied the request (%s: %s)", e.Code, e.Message)
 	case e.Code != "":
-		return cmdutil.Errorf(code, "AWS answered %s: %s", e.Code, e.Message)
+		return exitcode.Errorf(code, "AWS answered %s: %s", e.Code, e.Message)
 	case ar != nil:
-		return cmdutil.Errorf(code, "cannot assume role %s: %v", ar.Role, ar.Err)
+		return exitcode.Errorf(code, "cannot assume role %s: %v", ar.Role, ar.Err)
 	}
-	return cmdutil.Errorf(cmdutil.ExitCredentials, "cannot get AWS credentials for the token (%s): %v", strings.TrimPrefix(who, "the "), err)
+	return exitcode.Errorf(exitcode.Credentials, "cannot get AWS credentials for the token (%s): %v", strings.TrimPrefix(who, "the "), err)
 }
 
 // noCredentials is the error for a machine with no AWS credentials at all.
 func (m *minter) noCredentials(profile string) error {
 	if profile != "" {
-		return cmdutil.Errorf(cmdutil.ExitCredentials, "profile %q in %s has no credentials; add keys with 'aws configure --profile %s', or a role_arn and source_profile", profile, m.configFile, profile)
+		return exitcode.Errorf(exitcode.Credentials, "profile %q in %s has no credentials; add keys with 'aws configure --profile %s', or a role_arn and source_profile", profile, m.configFile, profile)
 	}
-	return cmdutil.Errorf(cmdutil.ExitCredentials, "no AWS credentials found: pass --profile (or set AWS_PROFILE) naming a profile in %s, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws configure'", m.configFile)
+	return exitcode.Errorf(exitcode.Credentials, "no AWS credentials found: pass --profile (or set AWS_PROFILE) naming a profile in %s, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws configure'", m.configFile)
 }
 
 // networkHost finds a failure to reach a host, and the host.

@@ -1,9 +1,9 @@
 package token
 
 import (
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/fsutil"
 	"github.com/eks-login/eks-login/pkg/tokencache"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // noteAsking tells the processes waiting for the same cache entry whether
@@ -25,9 +25,9 @@ func noteAsking(cache *tokencache.Cache) func(bool) {
 // this call cannot show); otherwise the holder is named.
 func (o *Options) busy(err *fsutil.BusyError) error {
 	if err.Holder.Doing == tokencache.PromptingMFA {
-		return cmdutil.Errorf(cmdutil.ExitCredentials,
+		return exitcode.Errorf(exitcode.Credentials,
 			"another eks-login token call, %s, is asking for the MFA code of this profile, and this call would have to ask too; answer it there, and kubectl then uses the cached credentials (or, once it has ended, run this in a terminal: %s)",
 			err.Holder, o.commandLine())
 	}
-	return cmdutil.Errorf(cmdutil.ExitInput, "the token cache entry is in use: %w", err)
+	return exitcode.Errorf(exitcode.Input, "the token cache entry is in use: %w", err)
 }

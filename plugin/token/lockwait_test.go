@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 )
 
 // TestWaiterGivesUpOnAPrompt: a token call at an MFA prompt holds its
@@ -50,8 +50,8 @@ func TestWaiterGivesUpOnAPrompt(t *testing.T) {
 	if herr := <-holderDone; herr != nil {
 		t.Fatalf("the call at the prompt failed: %v", herr)
 	}
-	if code := cmdutil.CodeOf(err); code != cmdutil.ExitCredentials {
-		t.Errorf("exit %d (%v), want %d", code, err, cmdutil.ExitCredentials)
+	if code := exitcode.Of(err); code != exitcode.Credentials {
+		t.Errorf("exit %d (%v), want %d", code, err, exitcode.Credentials)
 	}
 	for _, want := range []string{"MFA code", "process " + strconv.Itoa(os.Getpid())} {
 		if !strings.Contains(fmt.Sprint(err), want) {

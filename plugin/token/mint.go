@@ -11,10 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/eks-login/eks-login/pkg/awsclient"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // roleDuration is how long the role sessions we ask for last. STS allows an
@@ -79,7 +79,7 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 		region = cfg.Region
 		regionFrom = fmt.Sprintf("profile %q in %s", orDefault(profile, "default"), m.configFile)
 		if region == "" {
-			return tokencache.Entry{}, cmdutil.Errorf(cmdutil.ExitUsage, "no AWS region for the token: pass --region, set AWS_REGION, or add region = ... to profile %q in %s", orDefault(profile, "default"), m.configFile)
+			return tokencache.Entry{}, exitcode.Errorf(exitcode.Usage, "no AWS region for the token: pass --region, set AWS_REGION, or add region = ... to profile %q in %s", orDefault(profile, "default"), m.configFile)
 		}
 	}
 	partition, err := token.PartitionOf(region)
@@ -87,7 +87,7 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 		_, _, err = token.STSHost(region, m.endpoint)
 	}
 	if err != nil {
-		return tokencache.Entry{}, cmdutil.Errorf(cmdutil.ExitInput, "the region from %s: %w", regionFrom, err)
+		return tokencache.Entry{}, exitcode.Errorf(exitcode.Input, "the region from %s: %w", regionFrom, err)
 	}
 	if cfg.Credentials == nil {
 		return tokencache.Entry{}, m.noCredentials(profile)
@@ -111,7 +111,7 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 
 	tok, err := token.New(ctx, token.Request{Credentials: creds, Region: region, ClusterName: o.ClusterName, Endpoint: m.endpoint, Now: o.now()})
 	if err != nil {
-		return tokencache.Entry{}, cmdutil.WithCode(cmdutil.ExitInput, err)
+		return tokencache.Entry{}, exitcode.WithCode(exitcode.Input, err)
 	}
 	if creds.CanExpire {
 		o.logf("credentials valid until %s", creds.Expires.UTC().Format(time.RFC3339))

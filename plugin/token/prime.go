@@ -7,9 +7,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // RoleSessions lets another command (login) assume a profile's roles the way
@@ -25,8 +26,7 @@ type RoleSessions struct {
 // NewRoleSessions returns a RoleSessions that writes its --verbose lines
 // (never secrets) to verbose, when it is not nil.
 func NewRoleSessions(verbose io.Writer) *RoleSessions {
-	o := &Options{Verbose: verbose != nil}
-	o.IO.ErrOut = verbose
+	o := &Options{Verbose: verbose != nil, IO: &iostreams.IOStreams{ErrOut: verbose}}
 	return &RoleSessions{m: &minter{o: o}}
 }
 
@@ -55,16 +55,16 @@ func Prime(ctx context.Context, o *Options, creds aws.Credentials, who Assumed) 
 		return err
 	}
 	if !creds.CanExpire {
-		return cmdutil.Errorf(cmdutil.ExitFailure, "only temporary credentials are cached")
+		return exitcode.Errorf(exitcode.Failure, "only temporary credentials are cached")
 	}
 	endpoint, _ := token.ParseEndpoint(o.STSEndpoint) // checked by validate
 	partition, err := token.PartitionOf(o.Region)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitUsage, err)
+		return exitcode.WithCode(exitcode.Usage, err)
 	}
 	tok, err := token.New(ctx, token.Request{Credentials: creds, Region: o.Region, ClusterName: o.ClusterName, Endpoint: endpoint, Now: o.now()})
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	cfgFile, credFile := o.sharedFiles()
 	cache, key, err := o.cacheEntry(tokencache.Use, endpoint, cfgFile, credFile)

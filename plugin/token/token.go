@@ -14,10 +14,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/awsclient"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/fsutil"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -25,7 +28,7 @@ import (
 
 // Options are the command's flags and what it takes from its surroundings.
 type Options struct {
-	IO     cmdutil.IOStreams
+	IO     *iostreams.IOStreams
 	Getenv func(string) string
 	// Environ lists the environment's variables ("NAME=VALUE"), for the
 	// cache key's AWS_* variables; nil means the process's. Values are
@@ -65,8 +68,8 @@ type Options struct {
 }
 
 // NewCmd builds the token command.
-func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
-	o := &Options{IO: f.IO, Getenv: f.Env, Executable: f.Executable}
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	o := &Options{IO: f.IOStreams, Getenv: f.Env, Executable: f.Executable}
 	fs := pflag.NewFlagSet("token", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.StringVar(&o.ClusterName, "cluster-name", "", "Name of the EKS cluster the token is for (required).")
@@ -81,10 +84,9 @@ func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
 	fs.BoolVar(&o.NoCache, "no-cache", false, "Neither read nor write the token cache.")
 	fs.BoolVar(&o.ForceRefresh, "force-refresh", false, "Get new credentials and a new token, replacing the cached ones.")
 	fs.BoolVar(&o.Verbose, "verbose", false, "Log each step to stderr (never a secret or a token).")
-	return &cmdutil.Command{
-		Name:  "token",
+	cmd := &cobra.Command{
+		Use:   "token --cluster-name NAME [flags]",
 		Short: "Print an ExecCredential with an EKS token (what kubectl runs)",
-		Usage: "kubectl eks-login token --cluster-name NAME [flags]",
 		Long: `Print an ExecCredential with a token for an Amazon EKS cluster.
 
 kubectl runs this command from the exec section of a kubeconfig user before
@@ -96,7 +98,7 @@ Tokens and the temporary credentials behind them are cached under
 --cache-dir, so most calls read one small file and make no network call.
 A profile that needs an MFA code prompts on the terminal; when kubectl gives
 no terminal, run the command once by hand and kubectl then uses the cache.`,
-		Examples: `  # The token for cluster my-example, as the role profile dev1-eks
+		Example: `  # The token for cluster my-example, as the role profile dev1-eks
   kubectl eks-login token --cluster-name my-example --profile dev1-eks --region ap-northeast-2
 
   # The same, assuming one more role on top of profile dev1
@@ -115,21 +117,23 @@ no terminal, run the command once by hand and kubectl then uses the cache.`,
         command: kubectl-eks_login
         args: [token, --cluster-name, my-example, --profile, dev1-eks, --region, ap-northeast-2]
         interactiveMode: IfAvailable`,
-		Flags: fs,
-		Run: func(args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return cmdutil.Errorf(cmdutil.ExitUsage, "token takes no arguments, got %q; pass the cluster with --cluster-name", strings.Join(args, " "))
+				return exitcode.Errorf(exitcode.Usage, "token takes no arguments, got %q; pass the cluster with --cluster-name", strings.Join(args, " "))
 			}
 			return runToken(context.Background(), o)
 		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(fs)
+	return cmd
 }
 
 // runToken prints the ExecCredential for o.
 func runToken(ctx context.Context, o *Options) error {
 	info, err := token.ParseExecInfo(o.env("KUBERNETES_EXEC_INFO"))
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitInput, err)
+		return exitcode.WithCode(exitcode.Input, err)
 	}
 	if err := o.validate(); err != nil {
 		return err
@@ -153,12 +157,12 @@ func runToken(ctx context.Context, o *Options) error {
 	cache.GiveUp = func(h fsutil.Holder) bool { return h.Doing == tokencache.PromptingMFA && !m.interactive() }
 	e, outcome, err := cache.Get(ctx, key, mode, m)
 	if err != nil {
-		var coded *cmdutil.CodedError
+		var coded *exitcode.Error
 		if busy := (*fsutil.BusyError)(nil); errors.As(err, &busy) {
 			err = o.busy(busy)
 		} else if !errors.As(err, &coded) {
 			// Not from the minter, which codes all its errors: the cache folder.
-			err = cmdutil.WithCode(cmdutil.ExitInput, err)
+			err = exitcode.WithCode(exitcode.Input, err)
 		}
 		return err
 	}
@@ -185,7 +189,7 @@ func (o *Options) cacheEntry(mode tokencache.Mode, endpoint token.Endpoint, cfgF
 	if dir == "" && mode != tokencache.Bypass {
 		var err error
 		if dir, err = tokencache.DefaultDir(o.env); err != nil {
-			return nil, "", cmdutil.WithCode(cmdutil.ExitInput, err)
+			return nil, "", exitcode.WithCode(exitcode.Input, err)
 		}
 	}
 	files, err := stampFiles(cfgFile, credFile)
@@ -219,7 +223,7 @@ func stampFiles(paths ...string) ([]tokencache.FileStamp, error) {
 	for _, p := range paths {
 		s, err := tokencache.StampFile(p)
 		if err != nil {
-			return nil, cmdutil.WithCode(cmdutil.ExitInput, fmt.Errorf("the AWS shared config: %w", err))
+			return nil, exitcode.WithCode(exitcode.Input, fmt.Errorf("the AWS shared config: %w", err))
 		}
 		out = append(out, s)
 	}
@@ -235,30 +239,30 @@ var (
 // profile's region is checked once it is read, on the cold path.
 func (o *Options) validate() error {
 	if o.ClusterName == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--cluster-name is required; see 'kubectl eks-login token --help'")
+		return exitcode.Errorf(exitcode.Usage, "--cluster-name is required; see 'kubectl eks-login token --help'")
 	}
 	if o.SessionName != "" && o.ForwardSessionName {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--session-name and --forward-session-name both name the session; pass one of them")
+		return exitcode.Errorf(exitcode.Usage, "--session-name and --forward-session-name both name the session; pass one of them")
 	}
 	if o.SessionName != "" && !sessionNameShape().MatchString(o.SessionName) {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--session-name %q is not a valid role session name: use 2 to 64 letters, digits or any of _+=,.@-", o.SessionName)
+		return exitcode.Errorf(exitcode.Usage, "--session-name %q is not a valid role session name: use 2 to 64 letters, digits or any of _+=,.@-", o.SessionName)
 	}
 	if o.ExternalID != "" && o.RoleARN == "" {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--external-id goes with --role-arn; for a profile's role, set external_id in the profile")
+		return exitcode.Errorf(exitcode.Usage, "--external-id goes with --role-arn; for a profile's role, set external_id in the profile")
 	}
 	if o.RoleARN != "" && !roleARNShape().MatchString(o.RoleARN) {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--role-arn %q is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", o.RoleARN)
+		return exitcode.Errorf(exitcode.Usage, "--role-arn %q is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", o.RoleARN)
 	}
 	if o.NoCache && o.ForceRefresh {
-		return cmdutil.Errorf(cmdutil.ExitUsage, "--no-cache and --force-refresh cannot go together: --no-cache already skips the cache")
+		return exitcode.Errorf(exitcode.Usage, "--no-cache and --force-refresh cannot go together: --no-cache already skips the cache")
 	}
 	ep, err := token.ParseEndpoint(o.STSEndpoint)
 	if err != nil {
-		return cmdutil.WithCode(cmdutil.ExitUsage, fmt.Errorf("--sts-endpoint: %w", err))
+		return exitcode.WithCode(exitcode.Usage, fmt.Errorf("--sts-endpoint: %w", err))
 	}
 	if region, from := o.explicitRegion(); region != "" {
 		if _, _, err := token.STSHost(region, ep); err != nil {
-			return cmdutil.Errorf(cmdutil.ExitUsage, "the region from %s: %w", from, err)
+			return exitcode.Errorf(exitcode.Usage, "the region from %s: %w", from, err)
 		}
 	}
 	return nil

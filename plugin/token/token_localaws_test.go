@@ -16,9 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/world"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // localAccount is moto's default account.
@@ -156,7 +157,7 @@ region = ap-northeast-2
 func (l *localAWS) options(cacheDir string, edit func(*Options)) *run {
 	r := &run{}
 	r.opts = &Options{
-		IO:          cmdutil.IOStreams{In: strings.NewReader(""), Out: &r.stdout, ErrOut: &r.stderr},
+		IO:          &iostreams.IOStreams{In: strings.NewReader(""), Out: &r.stdout, ErrOut: &r.stderr},
 		Getenv:      func(k string) string { return l.env[k] },
 		ClusterName: "my-example",
 		STSEndpoint: "regional",
@@ -335,8 +336,8 @@ func TestLocalAWS(t *testing.T) {
 	t.Run("access denied", func(t *testing.T) {
 		cache := filepath.Join(t.TempDir(), "cache")
 		err := l.options(cache, func(o *Options) { o.Profile = "dev2-eks" }).exec(t)
-		if cmdutil.CodeOf(err) != cmdutil.ExitAccessDenied {
-			t.Fatalf("exit code %d (%v), want %d", cmdutil.CodeOf(err), err, cmdutil.ExitAccessDenied)
+		if exitcode.Of(err) != exitcode.AccessDenied {
+			t.Fatalf("exit code %d (%v), want %d", exitcode.Of(err), err, exitcode.AccessDenied)
 		}
 		for _, want := range []string{l.dev2ARN + " may not assume role " + l.viewer, "IAM group", "kubectl eks-login admin iam"} {
 			if !strings.Contains(err.Error(), want) {
@@ -366,7 +367,7 @@ func TestLocalAWS(t *testing.T) {
 		}
 		// dev1 may not assume EKSAudit itself: only the viewer role may.
 		err := l.options(filepath.Join(t.TempDir(), "cache"), func(o *Options) { o.Profile = "dev1"; o.RoleARN = l.audit }).exec(t)
-		if cmdutil.CodeOf(err) != cmdutil.ExitAccessDenied || !strings.Contains(err.Error(), l.dev1ARN+" may not assume role "+l.audit) {
+		if exitcode.Of(err) != exitcode.AccessDenied || !strings.Contains(err.Error(), l.dev1ARN+" may not assume role "+l.audit) {
 			t.Errorf("err = %v, want AccessDenied naming dev1 and EKSAudit", err)
 		}
 	})
@@ -376,7 +377,7 @@ func TestLocalAWS(t *testing.T) {
 		// kubectl without a terminal: fail at once, saying what to run.
 		l.resetCalls(t)
 		err := l.options(cache, func(o *Options) { o.Profile = "dev1-admin" }).exec(t)
-		if cmdutil.CodeOf(err) != cmdutil.ExitCredentials || !strings.Contains(err.Error(), "token --cluster-name my-example --profile dev1-admin --cache-dir "+cache) {
+		if exitcode.Of(err) != exitcode.Credentials || !strings.Contains(err.Error(), "token --cluster-name my-example --profile dev1-admin --cache-dir "+cache) {
 			t.Fatalf("err = %v, want ExitCredentials with the command to run", err)
 		}
 		if got := l.assumeRoleCalls(t); got != 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/eks-login/eks-login/pkg/awsclient"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/tokencache"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -147,7 +150,7 @@ func (h *harness) options(edit func(*Options)) *run {
 	}
 	r := &run{}
 	r.opts = &Options{
-		IO:          cmdutil.IOStreams{In: strings.NewReader(""), Out: &r.stdout, ErrOut: &r.stderr},
+		IO:          &iostreams.IOStreams{In: strings.NewReader(""), Out: &r.stdout, ErrOut: &r.stderr},
 		Getenv:      func(k string) string { return h.env[k] },
 		ClusterName: "my-example",
 		STSEndpoint: "regional",
@@ -458,8 +461,8 @@ func TestAccessDenied(t *testing.T) {
 			h := newHarness(t)
 			err := h.options(tt.edit).exec(t)
 			t.Logf("error: %v", err)
-			if cmdutil.CodeOf(err) != cmdutil.ExitAccessDenied {
-				t.Fatalf("exit code %d (%v), want %d", cmdutil.CodeOf(err), err, cmdutil.ExitAccessDenied)
+			if exitcode.Of(err) != exitcode.AccessDenied {
+				t.Fatalf("exit code %d (%v), want %d", exitcode.Of(err), err, exitcode.AccessDenied)
 			}
 			for _, want := range []string{dev2ARN + " may not assume role " + viewerARN, "IAM group", "kubectl eks-login admin iam"} {
 				if !strings.Contains(err.Error(), want) {
@@ -491,10 +494,10 @@ func TestMFA(t *testing.T) {
 	}{
 		{"kubectl says interactive", v1(true), false, "123456", true, 0, ""},
 		{"by hand at a terminal", "", true, " 123456\n", true, 0, ""},
-		{"kubectl says not interactive", v1(false), true, "", false, cmdutil.ExitCredentials, "run this once in a terminal"},
-		{"no exec info, no terminal", "", false, "", false, cmdutil.ExitCredentials, "run this once in a terminal"},
-		{"a code that is not six digits", v1(true), false, "12345", true, cmdutil.ExitCredentials, "6 digits"},
-		{"a wrong code", v1(true), false, "654321", true, cmdutil.ExitCredentials, "did not accept the MFA code"},
+		{"kubectl says not interactive", v1(false), true, "", false, exitcode.Credentials, "run this once in a terminal"},
+		{"no exec info, no terminal", "", false, "", false, exitcode.Credentials, "run this once in a terminal"},
+		{"a code that is not six digits", v1(true), false, "12345", true, exitcode.Credentials, "6 digits"},
+		{"a wrong code", v1(true), false, "654321", true, exitcode.Credentials, "did not accept the MFA code"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -513,7 +516,7 @@ func TestMFA(t *testing.T) {
 			})
 			err := r.exec(t)
 			t.Logf("error: %v", err)
-			if got := cmdutil.CodeOf(err); got != tt.wantCode {
+			if got := exitcode.Of(err); got != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", got, err, tt.wantCode)
 			}
 			if tt.wantErr != "" && !strings.Contains(fmt.Sprint(err), tt.wantErr) {
@@ -551,43 +554,43 @@ func TestErrors(t *testing.T) {
 		wantCode int
 		wantErr  []string
 	}{
-		{"no cluster", nil, func(_ *harness, o *Options) { o.ClusterName = "" }, cmdutil.ExitUsage, []string{"--cluster-name is required"}},
-		{"both session flags", nil, func(_ *harness, o *Options) { o.SessionName = "a1"; o.ForwardSessionName = true }, cmdutil.ExitUsage, []string{"pass one of them"}},
-		{"bad session name", nil, func(_ *harness, o *Options) { o.SessionName = "has space" }, cmdutil.ExitUsage, []string{"not a valid role session name"}},
-		{"external id alone", nil, func(_ *harness, o *Options) { o.ExternalID = "x" }, cmdutil.ExitUsage, []string{"--external-id goes with --role-arn"}},
-		{"bad role arn", nil, func(_ *harness, o *Options) { o.RoleARN = "EKSMyExampleViewer" }, cmdutil.ExitUsage, []string{"not an IAM role ARN"}},
-		{"bad endpoint", nil, func(_ *harness, o *Options) { o.STSEndpoint = "fips" }, cmdutil.ExitUsage, []string{"--sts-endpoint", "regional"}},
-		{"no-cache with force-refresh", nil, func(_ *harness, o *Options) { o.NoCache, o.ForceRefresh = true, true }, cmdutil.ExitUsage, []string{"cannot go together"}},
-		{"bad region flag", nil, func(_ *harness, o *Options) { o.Region = "ap_northeast_2" }, cmdutil.ExitUsage, []string{"--region", "not an AWS region name"}},
-		{"bad region env", map[string]string{"AWS_REGION": "seoul"}, nil, cmdutil.ExitUsage, []string{"AWS_REGION", `"seoul"`}},
-		{"bad default region env", map[string]string{"AWS_DEFAULT_REGION": "xx-east-1"}, nil, cmdutil.ExitUsage, []string{"AWS_DEFAULT_REGION", "partition"}},
-		{"global outside aws", nil, func(_ *harness, o *Options) { o.Region = "cn-north-1"; o.STSEndpoint = "global" }, cmdutil.ExitUsage, []string{"only in the aws partition"}},
-		{"bad region in profile", nil, func(_ *harness, o *Options) { o.Profile = "badregion" }, cmdutil.ExitInput, []string{`profile "badregion" in `, "config", "not an AWS region name"}},
-		{"no region", nil, func(_ *harness, o *Options) { o.Profile = "noregion" }, cmdutil.ExitUsage, []string{"no AWS region", "--region"}},
-		{"missing profile", nil, func(_ *harness, o *Options) { o.Profile = "nope" }, cmdutil.ExitInput, []string{`AWS profile "nope" does not exist in`, ".aws/config"}},
-		{"missing profile from env", map[string]string{"AWS_PROFILE": "nope"}, nil, cmdutil.ExitInput, []string{`"nope" does not exist`}},
-		{"profile without credentials", nil, func(_ *harness, o *Options) { o.Profile = "nokeys" }, cmdutil.ExitCredentials, []string{`profile "nokeys"`, "has no credentials"}},
-		{"no credentials at all", map[string]string{"AWS_REGION": "ap-northeast-2"}, nil, cmdutil.ExitCredentials, []string{"no AWS credentials found", "--profile"}},
+		{"no cluster", nil, func(_ *harness, o *Options) { o.ClusterName = "" }, exitcode.Usage, []string{"--cluster-name is required"}},
+		{"both session flags", nil, func(_ *harness, o *Options) { o.SessionName = "a1"; o.ForwardSessionName = true }, exitcode.Usage, []string{"pass one of them"}},
+		{"bad session name", nil, func(_ *harness, o *Options) { o.SessionName = "has space" }, exitcode.Usage, []string{"not a valid role session name"}},
+		{"external id alone", nil, func(_ *harness, o *Options) { o.ExternalID = "x" }, exitcode.Usage, []string{"--external-id goes with --role-arn"}},
+		{"bad role arn", nil, func(_ *harness, o *Options) { o.RoleARN = "EKSMyExampleViewer" }, exitcode.Usage, []string{"not an IAM role ARN"}},
+		{"bad endpoint", nil, func(_ *harness, o *Options) { o.STSEndpoint = "fips" }, exitcode.Usage, []string{"--sts-endpoint", "regional"}},
+		{"no-cache with force-refresh", nil, func(_ *harness, o *Options) { o.NoCache, o.ForceRefresh = true, true }, exitcode.Usage, []string{"cannot go together"}},
+		{"bad region flag", nil, func(_ *harness, o *Options) { o.Region = "ap_northeast_2" }, exitcode.Usage, []string{"--region", "not an AWS region name"}},
+		{"bad region env", map[string]string{"AWS_REGION": "seoul"}, nil, exitcode.Usage, []string{"AWS_REGION", `"seoul"`}},
+		{"bad default region env", map[string]string{"AWS_DEFAULT_REGION": "xx-east-1"}, nil, exitcode.Usage, []string{"AWS_DEFAULT_REGION", "partition"}},
+		{"global outside aws", nil, func(_ *harness, o *Options) { o.Region = "cn-north-1"; o.STSEndpoint = "global" }, exitcode.Usage, []string{"only in the aws partition"}},
+		{"bad region in profile", nil, func(_ *harness, o *Options) { o.Profile = "badregion" }, exitcode.Input, []string{`profile "badregion" in `, "config", "not an AWS region name"}},
+		{"no region", nil, func(_ *harness, o *Options) { o.Profile = "noregion" }, exitcode.Usage, []string{"no AWS region", "--region"}},
+		{"missing profile", nil, func(_ *harness, o *Options) { o.Profile = "nope" }, exitcode.Input, []string{`AWS profile "nope" does not exist in`, ".aws/config"}},
+		{"missing profile from env", map[string]string{"AWS_PROFILE": "nope"}, nil, exitcode.Input, []string{`"nope" does not exist`}},
+		{"profile without credentials", nil, func(_ *harness, o *Options) { o.Profile = "nokeys" }, exitcode.Credentials, []string{`profile "nokeys"`, "has no credentials"}},
+		{"no credentials at all", map[string]string{"AWS_REGION": "ap-northeast-2"}, nil, exitcode.Credentials, []string{"no AWS credentials found", "--profile"}},
 		{"expired credentials", nil, func(h *harness, o *Options) {
 			o.Profile = "dev1-eks"
 			h.fake.errs["GetCallerIdentity"] = "ExpiredToken"
 		},
-			cmdutil.ExitCredentials, []string{`profile "dev1-eks" have expired`}},
+			exitcode.Credentials, []string{`profile "dev1-eks" have expired`}},
 		{"unknown access key", nil, func(h *harness, o *Options) {
 			o.Profile = "dev1-eks"
 			h.fake.errs["AssumeRole"] = "InvalidClientTokenId"
 		},
-			cmdutil.ExitCredentials, []string{"does not accept", "InvalidClientTokenId"}},
+			exitcode.Credentials, []string{"does not accept", "InvalidClientTokenId"}},
 		{"unknown error code", nil, func(h *harness, o *Options) {
 			o.Profile = "dev1-eks"
 			h.fake.errs["AssumeRole"] = "RegionDisabledException"
 		},
-			cmdutil.ExitFailure, []string{"RegionDisabledException"}},
+			exitcode.Failure, []string{"RegionDisabledException"}},
 		{"network", nil, func(_ *harness, o *Options) {
 			o.Profile = "dev1-eks"
 			o.loadOptions = []func(*config.LoadOptions) error{config.WithBaseEndpoint("http://127.0.0.1:1"), config.WithRetryMaxAttempts(1)}
-		}, cmdutil.ExitNetwork, []string{"cannot reach AWS at 127.0.0.1:1", "connection refused"}},
-		{"bad exec info", map[string]string{"KUBERNETES_EXEC_INFO": `{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`}, nil, cmdutil.ExitInput, []string{"v1alpha1"}},
+		}, exitcode.Network, []string{"cannot reach AWS at 127.0.0.1:1", "connection refused"}},
+		{"bad exec info", map[string]string{"KUBERNETES_EXEC_INFO": `{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`}, nil, exitcode.Input, []string{"v1alpha1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -602,7 +605,7 @@ func TestErrors(t *testing.T) {
 			})
 			err := r.exec(t)
 			t.Logf("error: %v", err)
-			if got := cmdutil.CodeOf(err); got != tt.wantCode {
+			if got := exitcode.Of(err); got != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", got, err, tt.wantCode)
 			}
 			for _, want := range tt.wantErr {
@@ -626,8 +629,8 @@ func TestOpenCacheFolderRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := h.options(func(o *Options) { o.Profile = "dev1-eks" }).exec(t)
-	if cmdutil.CodeOf(err) != cmdutil.ExitInput || !strings.Contains(err.Error(), "chmod 700 "+h.cacheDir) {
-		t.Errorf("err = %v (code %d), want ExitInput with chmod 700", err, cmdutil.CodeOf(err))
+	if exitcode.Of(err) != exitcode.Input || !strings.Contains(err.Error(), "chmod 700 "+h.cacheDir) {
+		t.Errorf("err = %v (code %d), want ExitInput with chmod 700", err, exitcode.Of(err))
 	}
 	if got := h.fake.count("AssumeRole"); got != 0 {
 		t.Errorf("%d AssumeRole calls despite the refusal", got)
@@ -704,7 +707,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIADEV2")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret-AKIADEV2")
 	err := h.options(func(o *Options) { o.RoleARN = viewerARN }).exec(t)
-	if cmdutil.CodeOf(err) != cmdutil.ExitAccessDenied {
+	if exitcode.Of(err) != exitcode.AccessDenied {
 		t.Errorf("dev2's keys were served dev1's cached token (err %v)", err)
 	}
 }
@@ -724,18 +727,20 @@ func TestLongTermKeysAreNotCached(t *testing.T) {
 
 func TestNewCmd(t *testing.T) {
 	var out, errOut bytes.Buffer
-	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Getenv: func(string) string { return "" }}
+	f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Getenv: func(string) string { return "" }}
 	cmd := NewCmd(f)
-	help := cmd.Help()
+	var b bytes.Buffer
+	cmd.SetOut(&b)
+	cmd.Help()
+	help := b.String()
 	for _, want := range []string{"--cluster-name", "--forward-session-name", "--no-cache", "my-example", "dev1-eks", "ap-northeast-2", "Examples:"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q", want)
 		}
 	}
-	if err := cmd.Flags.Parse([]string{"extra"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Run(cmd.Flags.Args()); cmdutil.CodeOf(err) != cmdutil.ExitUsage {
+	cmd.SetArgs([]string{"extra"})
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("a stray argument gives %v, want a usage error", err)
 	}
 }
@@ -753,8 +758,8 @@ func TestExpiredProcessCredentials(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(h.home, ".aws", "config"), testConfig+"\n[profile proc]\ncredential_process = "+script+"\nregion = ap-northeast-2\n")
 	err := h.options(func(o *Options) { o.Profile = "proc" }).exec(t)
-	if cmdutil.CodeOf(err) != cmdutil.ExitCredentials || !strings.Contains(fmt.Sprint(err), "the credentials from credential_process expired at "+expired) {
-		t.Errorf("err = %v (exit %d), want exit 4 naming credential_process and the expiry", err, cmdutil.CodeOf(err))
+	if exitcode.Of(err) != exitcode.Credentials || !strings.Contains(fmt.Sprint(err), "the credentials from credential_process expired at "+expired) {
+		t.Errorf("err = %v (exit %d), want exit 4 naming credential_process and the expiry", err, exitcode.Of(err))
 	}
 	if entries, _ := filepath.Glob(filepath.Join(h.cacheDir, "*.json")); len(entries) != 0 {
 		t.Errorf("expired credentials were cached: %v", entries)

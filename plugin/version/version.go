@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // Options are the version command's flags.
 type Options struct {
-	IO     cmdutil.IOStreams
+	IO     *iostreams.IOStreams
 	Output string // "" or "json"
 	Info   Info
 }
@@ -27,21 +30,22 @@ type Info struct {
 }
 
 // NewCmd builds "kubectl eks-login version".
-func NewCmd(f *cmdutil.Factory) *cmdutil.Command {
-	opts := &Options{IO: f.IO, Info: Info{
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Info: Info{
 		Version: f.Version, Commit: f.Commit,
 		GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
 	}}
 	flags := pflag.NewFlagSet("version", pflag.ContinueOnError)
 	flags.StringVarP(&opts.Output, "output", "o", "", "Output format: json.")
-	return &cmdutil.Command{
-		Name:     "version",
-		Short:    "Print the version of eks-login",
-		Usage:    "kubectl eks-login version [-o json]",
-		Examples: "  kubectl eks-login version\n  kubectl eks-login version -o json\n",
-		Flags:    flags,
-		Run:      func([]string) error { return run(opts) },
+	cmd := &cobra.Command{
+		Use:     "version [-o json]",
+		Short:   "Print the version of eks-login",
+		Example: "  kubectl eks-login version\n  kubectl eks-login version -o json\n",
+		RunE:    func(*cobra.Command, []string) error { return run(opts) },
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().AddFlagSet(flags)
+	return cmd
 }
 
 func run(opts *Options) error {
@@ -57,6 +61,6 @@ func run(opts *Options) error {
 		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
 		return err
 	default:
-		return cmdutil.Errorf(cmdutil.ExitUsage, "unknown output format %q for --output; use json, or leave it out", opts.Output)
+		return exitcode.Errorf(exitcode.Usage, "unknown output format %q for --output; use json, or leave it out", opts.Output)
 	}
 }

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 )
 
 func TestRun(t *testing.T) {
@@ -17,15 +18,15 @@ func TestRun(t *testing.T) {
 		wantErr      string // in the error; empty means no error
 		wantCode     int
 	}{
-		{"text", "", "eks-login v1.2.3 (commit abc1234, go1.26.8, linux/amd64)\n", "", cmdutil.ExitOK},
-		{"json", "json", `"version": "v1.2.3"`, "", cmdutil.ExitOK},
-		{"unknown format", "yaml", "", `unknown output format "yaml"`, cmdutil.ExitUsage},
+		{"text", "", "eks-login v1.2.3 (commit abc1234, go1.26.8, linux/amd64)\n", "", exitcode.OK},
+		{"json", "json", `"version": "v1.2.3"`, "", exitcode.OK},
+		{"unknown format", "yaml", "", `unknown output format "yaml"`, exitcode.Usage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(&Options{IO: cmdutil.IOStreams{Out: &out}, Output: tt.output, Info: info})
-			if code := cmdutil.CodeOf(err); code != tt.wantCode {
+			err := run(&Options{IO: &iostreams.IOStreams{Out: &out}, Output: tt.output, Info: info})
+			if code := exitcode.Of(err); code != tt.wantCode {
 				t.Fatalf("exit code %d, want %d (err %v)", code, tt.wantCode, err)
 			}
 			if tt.want == "" && out.Len() > 0 || !strings.Contains(out.String(), tt.want) {
