@@ -57,5 +57,5 @@ bench: tools
 	set -o pipefail; EKS_LOGIN_TOOLS_BIN=$$(bash tools/build.sh) $(GO) run ./pkg/world/bench -n 20 | tee BENCHMARKS.md.new
 	mv BENCHMARKS.md.new BENCHMARKS.md
 	@printf '\n## In-process parts (go test -bench)\n\n```\n' >> BENCHMARKS.md
-	$(GO) test -run '^$$' -bench . -benchmem ./pkg/token/ ./pkg/tokencache/ | grep -E '^(Benchmark|cpu)' | tee -a BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/token/ ./pkg/tokencache/ ./plugin/root/ | grep -E '^(Benchmark|cpu)' | tee -a BENCHMARKS.md
 	@printf '```\n\nReproduce with `make bench`.\n' >> BENCHMARKS.md

@@ -27,8 +27,27 @@ import (
 // the binary kubectl-eks_login as the plugin "kubectl eks-login".
 const displayName = "kubectl eks-login"
 
+// subcommands are the root's commands besides login, in the order help
+// lists them.
+var subcommands = []struct {
+	name  string
+	build func(*cmdutil.Factory) *cobra.Command
+}{
+	{"logout", logout.NewCmd},
+	{"token", token.NewCmd},
+	{"doctor", doctor.NewCmd},
+	{"admin", admin.NewCmd},
+	{"version", version.NewCmd},
+}
+
 // NewCmdRoot builds the whole command tree.
-func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command { return newCmdRoot(f, "") }
+
+// newCmdRoot builds the tree, or, when only is the name of a subcommand, the
+// root with login and that one command: kubectl runs the token command
+// before every request, and the other commands' flags and completions
+// would be built for nothing (BenchmarkDispatch).
+func newCmdRoot(f *cmdutil.Factory, only string) *cobra.Command {
 	loginCmd := login.NewCmd(f)
 	cmd := &cobra.Command{
 		Use:   "kubectl-eks_login",
@@ -61,7 +80,12 @@ Run without a command, it logs in: the same as "kubectl eks-login login".`,
 	cmd.Flags().SortFlags = false
 	cmd.Flags().AddFlagSet(loginCmd.Flags())
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
-	cmd.AddCommand(loginCmd, logout.NewCmd(f), token.NewCmd(f), doctor.NewCmd(f), admin.NewCmd(f), version.NewCmd(f))
+	cmd.AddCommand(loginCmd)
+	for _, sub := range subcommands {
+		if only == "" || only == sub.name {
+			cmd.AddCommand(sub.build(f))
+		}
+	}
 	// Before the completion command: it takes its output stream when made.
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)
@@ -104,7 +128,7 @@ const completionExamples = `  # bash, for this shell and every new one
 // Main runs the command line args (without the program name) and returns the
 // process exit code. An error is printed as one line on stderr.
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	cmd := NewCmdRoot(f)
+	cmd := newCmdRoot(f, onlyCommand(args))
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
@@ -116,6 +140,21 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return exitcode.Usage
 	}
 	return exitcode.Of(err)
+}
+
+// onlyCommand is the subcommand args name when they name one and the tree
+// needs no other (not for help, completion or an unknown word's
+// suggestions), or "".
+func onlyCommand(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	for _, sub := range subcommands {
+		if sub.name == args[0] {
+			return sub.name
+		}
+	}
+	return ""
 }
 
 // isUsageError recognises the few argument errors cobra makes itself, as
