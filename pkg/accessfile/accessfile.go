@@ -1,0 +1,147 @@
+// Package accessfile reads an access file: who may do what on which EKS
+// clusters, declared as YAML (apiVersion eks-login/v1alpha1, kind Access)
+// and checked against the JSON Schema published beside this file
+// (access.schema.json), which editors can use too. Every error names the
+// file, the line and the field, and says what to write instead.
+package accessfile
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/eks-login/eks-login/pkg/fsutil"
+	"github.com/eks-login/eks-login/pkg/yamlutil"
+)
+
+// APIVersion and Kind head every access file.
+const (
+	APIVersion = "eks-login/v1alpha1"
+	Kind       = "Access"
+)
+
+// Mapping modes of a cluster.
+const (
+	MappingAuto        = "auto"
+	MappingAWSAuth     = "aws-auth"
+	MappingAccessEntry = "access-entry"
+)
+
+// File is an access file.
+type File struct {
+	Path       string    `json:"-"`
+	APIVersion string    `json:"apiVersion"`
+	Kind       string    `json:"kind"`
+	Clusters   []Cluster `json:"clusters"`
+	Teams      []Team    `json:"teams"`
+}
+
+// Cluster is a cluster the file manages.
+type Cluster struct {
+	Name    string `json:"name,omitempty"`
+	Region  string `json:"region,omitempty"`
+	ARN     string `json:"arn,omitempty"`
+	Context string `json:"context,omitempty"`
+	Mapping string `json:"mapping,omitempty"`
+}
+
+// Team is an IAM group whose members may assume one role, mapped to one
+// Kubernetes identity, with the cluster roles it gets on each cluster.
+type Team struct {
+	Name       string   `json:"name"`
+	IAMGroup   string   `json:"iamGroup"`
+	Role       Role     `json:"role"`
+	Members    []string `json:"members,omitempty"`
+	Kubernetes Identity `json:"kubernetes"`
+	Access     []Grant  `json:"access,omitempty"`
+}
+
+// Role is the team's IAM role.
+type Role struct {
+	Name       string `json:"name"`
+	RequireMFA bool   `json:"requireMFA,omitempty"`
+}
+
+// Identity is who the role is in Kubernetes.
+type Identity struct {
+	Username string   `json:"username"`
+	Groups   []string `json:"groups"`
+}
+
+// Grant is what a team gets on one cluster.
+type Grant struct {
+	Cluster      string          `json:"cluster"`
+	ClusterRoles []ClusterRoleOn `json:"clusterRoles"`
+}
+
+// ClusterRoleOn is a cluster role bound cluster-wide, or in namespaces.
+type ClusterRoleOn struct {
+	ClusterRole string   `json:"clusterRole"`
+	Namespaces  []string `json:"namespaces,omitempty"`
+}
+
+// Error is a mistake in an access file, at a line, in a field.
+type Error struct {
+	Path  string
+	Line  int
+	Field string // such as teams[0].role.name; "" for the whole file
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Path)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	if e.Field != "" {
+		b.WriteString(": " + e.Field)
+	}
+	return b.String() + ": " + e.Msg
+}
+
+//go:embed access.schema.json
+var schemaJSON []byte
+
+// SchemaJSON is the published JSON Schema of access files. The binary does
+// not validate with it at run time: the JSON Schema library's package init
+// alone takes about 14 ms, on every kubectl call (BENCHMARKS.md). The checks
+// below say the same in Go, and a test holds both to the same verdicts.
+func SchemaJSON() []byte { return slices.Clone(schemaJSON) }
+
+// Load reads and checks the access file at path.
+func Load(path string) (*File, error) {
+	data, err := fsutil.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the access file: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse checks data, the content of the access file at path: YAML, the
+// shape the schema describes, then what a schema cannot say (names that
+// refer to each other).
+func Parse(path string, data []byte) (*File, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlutil.Line(err)
+		return nil, &Error{Path: path, Line: line, Msg: msg + "; the access file must be YAML"}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &Error{Path: path, Msg: "the file is empty; start it with apiVersion: " + APIVersion + " and kind: " + Kind}
+	}
+	p := &parser{path: path}
+	f := p.file(doc.Content[0])
+	if p.err != nil {
+		return nil, p.err
+	}
+	f.Path = path
+	if err := p.references(f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
