@@ -183,7 +183,7 @@ func testListRegions(ctx context.Context, t *testing.T, w *discoveryWorld) {
 func testSSOAccounts(ctx context.Context, t *testing.T, w *discoveryWorld) {
 	viewer := must(w.la.SetPermissionSet(ctx, PermissionSet{Account: otherAccount, Name: viewerPermSet,
 		InlinePolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["eks:ListClusters","eks:DescribeCluster"],"Resource":"*"}]}`}))(t)
-	if !regexp.MustCompile(`^AWSReservedSSO_` + viewerPermSet + `_[0-9a-f]{16}$`).MatchString(viewer.RoleName) ||
+	if !regexp.MustCompile(`^AWSReservedSSO_`+viewerPermSet+`_[0-9a-f]{16}$`).MatchString(viewer.RoleName) ||
 		viewer.Path != "/aws-reserved/sso.amazonaws.com/" || viewer.RoleARN != "arn:aws:iam::"+otherAccount+":role/aws-reserved/sso.amazonaws.com/"+viewer.RoleName {
 		t.Errorf("the permission set's role: %+v", viewer)
 	}
