@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eks-login/eks-login/pkg/discovery"
+	"github.com/eks-login/eks-login/pkg/world"
 )
 
 // benchRegions hold 20 clusters each for the benchmarks (regions no test
@@ -17,7 +18,7 @@ var (
 	benchOnce    sync.Once
 )
 
-func benchWorld(b *testing.B) {
+func benchWorld(b *testing.B) *world.World {
 	w := theWorld(b)
 	benchOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -28,14 +29,14 @@ func benchWorld(b *testing.B) {
 			}
 		}
 	})
+	return w
 }
 
 // benchmarkDiscover discovers the clusters of the given regions with the
 // admin's keys (no AssumeRole in the measure). Compare 3 regions with one,
 // and with Parallel 1, the sum of the round trips.
 func benchmarkDiscover(b *testing.B, regions []string, parallel int) {
-	benchWorld(b)
-	cfg := shared.w.AdminAWSConfig()
+	cfg := benchWorld(b).AdminAWSConfig()
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {

@@ -36,15 +36,7 @@ func TestContextNames(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ContextNames(tt.clusters, tt.tmpl)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("got %v (%q), want an error containing %q", err, got, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !slices.Equal(got, tt.want) {
-				t.Errorf("got %q, %v; want %q", got, err, tt.want)
-			}
+			checkNames(t, got, err, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -86,15 +78,21 @@ func TestProfileNames(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ProfileNames(roles, tt.tmpl)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("got %v (%q), want an error containing %q", err, got, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || !slices.Equal(got, tt.want) {
-				t.Errorf("got %q, %v; want %q", got, err, tt.want)
-			}
+			checkNames(t, got, err, tt.want, tt.wantErr)
 		})
+	}
+}
+
+// checkNames wants names, or an error containing wantErr when it is set.
+func checkNames(t *testing.T, got []string, err error, want []string, wantErr string) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("got %v (%q), want an error containing %q", err, got, wantErr)
+		}
+		return
+	}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
 }

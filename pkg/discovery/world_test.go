@@ -3,14 +3,11 @@ package discovery_test
 import (
 	"context"
 	"encoding/base64"
-	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,64 +20,13 @@ import (
 	"github.com/eks-login/eks-login/pkg/world"
 )
 
-// TestMain runs the package inside the world's namespaces (where the real
-// AWS host names lead to the local AWS) unless -short; the world starts on
-// first use, AWS alone, and is stopped here.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
-	os.Exit(world.MainIsolated(func() int {
-		code := m.Run()
-		if shared.w != nil {
-			if code != 0 {
-				if log, err := os.ReadFile(filepath.Join(shared.dir, "localaws.log")); err == nil {
-					fmt.Fprintf(os.Stderr, "localaws log:\n%s\n", log)
-				}
-			}
-			if err := shared.w.Stop(); err != nil {
-				fmt.Fprintf(os.Stderr, "stop the test world: %v\n", err)
-				code = 1
-			}
-		}
-		if shared.dir != "" {
-			os.RemoveAll(shared.dir)
-		}
-		return code
-	}))
-}
+// theAWS is the world's AWS, started on first use; TestMain runs the
+// package inside the world's namespaces unless -short.
+var theAWS world.SharedAWS
 
-var shared struct {
-	once sync.Once
-	w    *world.World
-	dir  string
-	err  error
-}
+func TestMain(m *testing.M) { os.Exit(theAWS.Main(m)) }
 
-// theWorld starts the world's AWS once for the package's tests and
-// benchmarks.
-func theWorld(tb testing.TB) *world.World {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("starts the test world; skipped with -short")
-	}
-	if err := exec.Command("python3", "-c", "import moto").Run(); err != nil {
-		tb.Skip("python3 with moto is not installed (pip install 'moto[server]==5.2.1'); see the Makefile")
-	}
-	shared.once.Do(func() {
-		if shared.dir, shared.err = os.MkdirTemp("", "discovery-world-"); shared.err != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		shared.w, shared.err = world.Start(ctx, world.Options{Dir: shared.dir, AWSOnly: true})
-	})
-	if shared.err != nil {
-		tb.Fatalf("start the test world: %v", shared.err)
-	}
-	return shared.w
-}
+func theWorld(tb testing.TB) *world.World { return theAWS.Get(tb) }
 
 const otherAccount = "210987654321"
 
