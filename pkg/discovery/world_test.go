@@ -118,9 +118,8 @@ func TestDiscoverInTheWorld(t *testing.T) {
 }
 
 // TestDiscoverRegions: without regions, those account:ListRegions reports
-// enabled; when it is denied, the partition's, which reach the opt-in
-// regions too (the world does not refuse tokens there) and the two the
-// world has no EKS in.
+// enabled; when it is denied, the partition's, of which the opt-in regions
+// not enabled refuse the credentials and two have no EKS in the world.
 func TestDiscoverRegions(t *testing.T) {
 	w := theWorld(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -148,17 +147,29 @@ func TestDiscoverRegions(t *testing.T) {
 		if res.RegionSource != discovery.RegionsPartition || len(res.Regions) != 36 || !strings.Contains(fmt.Sprint(res.RegionsErr), "account:ListRegions on resource: arn:aws:account::"+world.AccountID+":account") {
 			t.Errorf("regions %v from %s (%v), want the partition's 36", res.Regions, res.RegionSource, res.RegionsErr)
 		}
-		if names := clusterNames(res.Clusters); !slices.Contains(names, "sao") || !slices.Contains(names, "cape") {
-			t.Errorf("found %v, want sao and cape", names)
+		if names := clusterNames(res.Clusters); !slices.Contains(names, "sao") || slices.Contains(names, "cape") {
+			t.Errorf("found %v, want sao and not cape", names)
 		}
-		var unreachable []string
+		kinds := map[discovery.ProblemKind][]string{}
 		for _, p := range res.Problems {
-			if p.Kind == discovery.Unreachable {
-				unreachable = append(unreachable, p.Region)
-			}
+			kinds[p.Kind] = append(kinds[p.Kind], p.Region)
 		}
-		if !slices.Equal(unreachable, []string{"me-west-1", "sa-west-1"}) {
-			t.Errorf("unreachable regions %v, want me-west-1 and sa-west-1; problems %v", unreachable, res.Problems)
+		if len(kinds) != 2 || !slices.Equal(kinds[discovery.Unreachable], []string{"me-west-1", "sa-west-1"}) ||
+			len(kinds[discovery.RegionDisabled]) != 17 || !slices.Contains(kinds[discovery.RegionDisabled], "af-south-1") {
+			t.Errorf("problems by kind %v, want me-west-1 and sa-west-1 unreachable and the 17 opt-in regions disabled", kinds)
+		}
+	})
+	t.Run("an opt-in region enabled", func(t *testing.T) {
+		if err := w.AWS.SetRegionOptStatus(ctx, "", "af-south-1", "ENABLED"); err != nil {
+			t.Fatal(err)
+		}
+		cfg := roleConfig(ctx, t, w, "RegionLister2", `{"Effect":"Allow","Action":["eks:ListClusters","eks:DescribeCluster","account:ListRegions"],"Resource":"*"}`)
+		res, err := discovery.Discover(ctx, cfg, discovery.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Regions) != 18 || !slices.Contains(clusterNames(res.Clusters), "cape") || len(res.Problems) != 0 {
+			t.Errorf("regions %v, found %v, problems %v: want 18 regions and cape", res.Regions, clusterNames(res.Clusters), res.Problems)
 		}
 	})
 }

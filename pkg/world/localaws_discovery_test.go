@@ -110,7 +110,6 @@ func testListClustersPerRegion(ctx context.Context, t *testing.T, w *discoveryWo
 		{"us-west-2", []string{"alpha", deniedCluster}},
 		{deniedRegion, []string{"gamma"}},
 		{"us-east-1", nil},
-		{"af-south-1", nil},
 	} {
 		got := must(listClusters(ctx, admin, tt.region))(t)
 		if !slices.Equal(got, tt.want) {
@@ -123,6 +122,9 @@ func testListClustersPerRegion(ctx context.Context, t *testing.T, w *discoveryWo
 	}
 	_, err := admin.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String("gamma")}, inRegion("us-west-2"))
 	checkAPIError(t, err, "ResourceNotFoundException", "No cluster found for name: gamma.")
+	// An opt-in region the account has not enabled knows no credentials.
+	_, err = listClusters(ctx, admin, "af-south-1")
+	checkAPIError(t, err, "UnrecognizedClientException", "The security token included in the request is invalid")
 }
 
 func testDeniedClusterAndRegion(ctx context.Context, t *testing.T, w *discoveryWorld) {
@@ -170,6 +172,9 @@ func testListRegions(ctx context.Context, t *testing.T, w *discoveryWorld) {
 		accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault}}))(t)
 	if len(enabled) != 18 || enabled["af-south-1"] != accounttypes.RegionOptStatusEnabled {
 		t.Errorf("the enabled regions: %d %v, want the 17 enabled by default and af-south-1", len(enabled), enabled)
+	}
+	if got, err := listClusters(ctx, eks.NewFromConfig(w.cfg(w.admin)), "af-south-1"); err != nil || len(got) != 0 {
+		t.Errorf("ListClusters in af-south-1, once enabled: %v, %v", got, err)
 	}
 	_, err := account.NewFromConfig(w.cfg(w.role)).ListRegions(ctx, &account.ListRegionsInput{})
 	checkAPIError(t, err, "AccessDeniedException", "User: arn:aws:sts::"+testAccount+":assumed-role/"+discoverer+"/dev1 is not authorized to perform: account:ListRegions on resource: arn:aws:account::"+testAccount+":account")

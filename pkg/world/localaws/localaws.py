@@ -518,6 +518,7 @@ def authorize(resp: BaseResponse, resource: str = "*") -> None:
             return
         ctx = caller.context()
         ctx["aws:requestedregion"] = fields["Credential"].split("/")[2]
+        refuse_in_disabled_region(service, caller.account, ctx["aws:requestedregion"])
         ctx["aws:securetransport"] = str(environ.get("wsgi.url_scheme") == "https").lower()
         if action == "sts:AssumeRole":
             assume_role_context(resp, caller, ctx)
@@ -1216,7 +1217,8 @@ def set_cluster(spec: dict) -> dict:
 # ListRegions (account-2021-02-01): every region of the partition with the
 # account's opt-in status. The regions enabled by default cannot be disabled;
 # the others start DISABLED until POST /eks-login-world/region-opt-status
-# says otherwise. moto has the service (alternate contacts) but not this.
+# says otherwise, and EKS there refuses the account's credentials until then.
+# moto has the service (alternate contacts) but not this.
 DEFAULT_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-1",
                    "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
                    "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1")
@@ -1237,6 +1239,14 @@ def region_opt_status(account: str, region: str) -> str:
         return "ENABLED_BY_DEFAULT"
     with REGION_OPT_LOCK:
         return REGION_OPT.get((account, region), "DISABLED")
+
+
+def refuse_in_disabled_region(service: str, account: str, region: str) -> None:
+    """An opt-in region the account has not enabled knows none of its
+    credentials: EKS there answers UnrecognizedClientException, "The security
+    token included in the request is invalid"."""
+    if service == "eks" and region in OPT_IN_REGIONS and region_opt_status(account, region) != "ENABLED":
+        raise INVALID_TOKEN
 
 
 def set_region_opt_status(spec: dict) -> dict:
