@@ -32,7 +32,7 @@ func awsHostNames() []string {
 		names = append(names, "sts."+r+".amazonaws.com", "eks."+r+".amazonaws.com", "iam."+r+".amazonaws.com",
 			"portal.sso."+r+".amazonaws.com", "oidc."+r+".amazonaws.com")
 	}
-	return names
+	return append(names, discoveryHostNames()...)
 }
 
 // Isolated reports whether this process already runs inside the world's namespaces.

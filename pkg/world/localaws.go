@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	_ "embed"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -250,14 +249,8 @@ func (a *LocalAWS) EnforceIAM(ctx context.Context, on bool) error {
 // SetCluster creates the cluster if missing and makes DescribeCluster report
 // the given endpoint, CA and authentication mode.
 func (a *LocalAWS) SetCluster(ctx context.Context, c ClusterOverride) error {
-	if strings.HasPrefix(strings.TrimSpace(c.CAData), "-----BEGIN") {
-		c.CAData = base64.StdEncoding.EncodeToString([]byte(c.CAData))
-	}
-	body, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	return a.call(ctx, http.MethodPost, "/cluster", "application/json", body, nil)
+	_, err := a.SetClusterARN(ctx, c)
+	return err
 }
 
 // SSOSession is an IAM Identity Center sign-in as `aws sso login` leaves it:
@@ -291,6 +284,11 @@ type SSOSession struct {
 	// Roles are the roles the user may get; empty means every role that
 	// exists in Account. Others are refused with ForbiddenException.
 	Roles []string
+	// Accounts, when set, replace Account and Roles: the user is assigned
+	// these accounts, each with permission sets (see SetPermissionSet) or
+	// roles by name, as the SSO portal's ListAccounts and ListAccountRoles
+	// show them.
+	Accounts []SSOAccount
 	// TokenTTL is the lifetime of the access tokens a refresh issues; zero
 	// means an hour.
 	TokenTTL time.Duration
@@ -298,17 +296,18 @@ type SSOSession struct {
 
 // ssoSessionWire is SSOSession as localaws.py reads and reports it.
 type ssoSessionWire struct {
-	Name                  string   `json:"name"`
-	AccessToken           string   `json:"accessToken"`
-	AccessTokenExpiresAt  string   `json:"accessTokenExpiresAt,omitempty"`
-	RefreshToken          string   `json:"refreshToken,omitempty"`
-	ClientID              string   `json:"clientId,omitempty"`
-	ClientSecret          string   `json:"clientSecret,omitempty"`
-	RegistrationExpiresAt string   `json:"registrationExpiresAt,omitempty"`
-	UserName              string   `json:"userName,omitempty"`
-	Account               string   `json:"account,omitempty"`
-	Roles                 []string `json:"roles,omitempty"`
-	TokenTTL              int64    `json:"tokenTTL,omitempty"`
+	Name                  string       `json:"name"`
+	AccessToken           string       `json:"accessToken"`
+	AccessTokenExpiresAt  string       `json:"accessTokenExpiresAt,omitempty"`
+	RefreshToken          string       `json:"refreshToken,omitempty"`
+	ClientID              string       `json:"clientId,omitempty"`
+	ClientSecret          string       `json:"clientSecret,omitempty"`
+	RegistrationExpiresAt string       `json:"registrationExpiresAt,omitempty"`
+	UserName              string       `json:"userName,omitempty"`
+	Account               string       `json:"account,omitempty"`
+	Roles                 []string     `json:"roles,omitempty"`
+	Accounts              []SSOAccount `json:"accounts,omitempty"`
+	TokenTTL              int64        `json:"tokenTTL,omitempty"`
 }
 
 func rfc3339(t time.Time) string {
@@ -327,7 +326,7 @@ func (a *LocalAWS) SetSSOSession(ctx context.Context, s SSOSession) error {
 		Name: s.Name, AccessToken: s.AccessToken, AccessTokenExpiresAt: rfc3339(s.AccessTokenExpiresAt),
 		RefreshToken: s.RefreshToken, ClientID: s.ClientID, ClientSecret: s.ClientSecret,
 		RegistrationExpiresAt: rfc3339(s.RegistrationExpiresAt), UserName: s.UserName, Account: s.Account,
-		Roles: s.Roles, TokenTTL: int64(s.TokenTTL / time.Second),
+		Roles: s.Roles, Accounts: s.Accounts, TokenTTL: int64(s.TokenTTL / time.Second),
 	})
 	if err != nil {
 		return err
@@ -343,7 +342,7 @@ func (a *LocalAWS) GetSSOSession(ctx context.Context, name string) (SSOSession, 
 		return SSOSession{}, err
 	}
 	s := SSOSession{Name: w.Name, AccessToken: w.AccessToken, RefreshToken: w.RefreshToken, ClientID: w.ClientID,
-		ClientSecret: w.ClientSecret, UserName: w.UserName, Account: w.Account, Roles: w.Roles,
+		ClientSecret: w.ClientSecret, UserName: w.UserName, Account: w.Account, Roles: w.Roles, Accounts: w.Accounts,
 		TokenTTL: time.Duration(w.TokenTTL) * time.Second}
 	var err error
 	if s.AccessTokenExpiresAt, err = time.Parse(time.RFC3339, w.AccessTokenExpiresAt); err != nil {

@@ -22,6 +22,12 @@ moto runs in-process; this file closes the gaps that matter to eks-login:
 10. A world enforcing a cluster's access follows its access entries, access
     policies and authentication mode (GET /eks-login-world/access/REGION/NAME,
     a long poll); calls that change them return once the world enforces them.
+11. Many clusters: the Account Management API's ListRegions with opt-in
+    statuses (POST /eks-login-world/region-opt-status changes one); the SSO
+    portal's ListAccounts and ListAccountRoles for sessions assigned to many
+    accounts; permission sets provisioned into an account as IAM Identity
+    Center does it (POST /eks-login-world/permission-set), whose
+    AWSReservedSSO_ roles GetRoleCredentials hands out.
 
 Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
      [--ready-file F] [--verbose]
@@ -57,6 +63,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from moto.core.utils import utcnow
+from moto.account import urls as account_urls
+from moto.account.responses import AccountResponse
 from moto.eks import urls as eks_urls
 from moto.eks.exceptions import (
     InvalidParameterException,
@@ -72,7 +80,9 @@ from moto.sts.models import sts_backends
 from moto.sts.responses import TokenResponse
 from moto.utilities.utils import get_partition
 
-SERVICES = ("iam", "sts", "eks")
+SERVICES = ("iam", "sts", "eks", "account")
+# Services that speak REST-JSON and name the common errors as EKS does.
+REST_JSON_SERVICES = ("eks", "account")
 CONTROL = "/eks-login-world"
 # aws-iam-authenticator and STS treat a presigned URL as valid for 15 minutes
 # after X-Amz-Date; X-Amz-Expires is ignored by STS for this.
@@ -149,7 +159,7 @@ XMLNS = {
 
 def render_error(service: str, f: AWSFailure, want_json: bool) -> tuple[int, dict[str, str], str]:
     rid = str(uuid.uuid4())
-    if service == "eks":
+    if service in REST_JSON_SERVICES:
         code = EKS_ERROR_CODES.get(f.code, f.code)
         headers = {"Content-Type": "application/json", "x-amzn-ErrorType": code, "x-amzn-RequestId": rid}
         return f.status, headers, json.dumps({"message": f.message})
@@ -511,6 +521,7 @@ def authorize(resp: BaseResponse, resource: str = "*") -> None:
             return
         ctx = caller.context()
         ctx["aws:requestedregion"] = fields["Credential"].split("/")[2]
+        refuse_in_disabled_region(service, caller.account, ctx["aws:requestedregion"])
         ctx["aws:securetransport"] = str(environ.get("wsgi.url_scheme") == "https").lower()
         if action == "sts:AssumeRole":
             assume_role_context(resp, caller, ctx)
@@ -680,6 +691,7 @@ class SSOSessions:
             "userName": spec.get("userName") or name,
             "account": spec.get("account") or default_account(),
             "roles": list(spec.get("roles") or []),
+            "accounts": [_assignment(a) for a in spec.get("accounts") or []],
             "tokenTTL": int(spec.get("tokenTTL") or SSO_DEFAULT_TTL),
         }
         with self._lock:
@@ -753,7 +765,7 @@ def sso_service(environ: dict) -> str | None:
     if environ.get("HTTP_AUTHORIZATION"):
         return None
     path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
-    if path == "/federation/credentials" and method == "GET":
+    if path in SSO_PORTAL_OPERATIONS and method == "GET":
         return "sso"
     if path == "/token" and method == "POST":
         return "sso-oidc"
@@ -789,9 +801,11 @@ def get_role_credentials(environ: dict) -> dict:
         raise SSOFailure(401, "UnauthorizedException", None, "Session token not found or invalid")
     region = _host_region(environ, "portal.sso.")
     partition = get_partition(region)
-    role_arn = f"arn:{partition}:iam::{account}:role/{role_name}"
+    # A permission set's name stands for its AWSReservedSSO_ role; other
+    # names are roles of that name (sessions registered without accounts).
+    role_arn = PERMISSION_SETS.role_arn(account, role_name) or f"arn:{partition}:iam::{account}:role/{role_name}"
     no_access = SSOFailure(403, "ForbiddenException", None, "No access")
-    if account != session["account"] or (session["roles"] and role_name not in session["roles"]):
+    if not _assigned(session, account, role_name):
         raise no_access
     try:
         iam_backends[account][partition].get_role_by_arn(role_arn)
@@ -827,15 +841,159 @@ def create_token(body: bytes) -> dict:
 def serve_sso(service: str, environ: dict, body: bytes, start: Any) -> list[bytes]:
     rid = str(uuid.uuid4())
     try:
-        result = get_role_credentials(environ) if service == "sso" else create_token(body)
+        if service == "sso":
+            operation = SSO_PORTAL_OPERATIONS.get(environ.get("PATH_INFO", ""))
+            if operation is None:
+                raise SSOFailure(404, "ResourceNotFoundException", None, "No such operation")
+            result = operation(environ)
+        else:
+            result = create_token(body)
         status, headers, payload = 200, [], result
     except SSOFailure as f:
         status, headers, payload = f.status, [("x-amzn-ErrorType", f.code)], f.body
     data = json.dumps(payload).encode()
-    reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}.get(status, "Error")
+    reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
     start(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
                                  ("x-amzn-RequestId", rid), *headers])
     return [data]
+
+
+# ------------------------------------------- SSO: many accounts and roles
+
+# IAM Identity Center assigns a user permission sets in accounts. The portal
+# shows each assignment as an account (ListAccounts) and the permission
+# sets' names as its roles (ListAccountRoles); GetRoleCredentials with such
+# a name gives credentials of the IAM role that Identity Center provisioned
+# for the permission set in that account, named
+# AWSReservedSSO_<PermissionSet>_<unique suffix> under the path
+# /aws-reserved/sso.amazonaws.com/ (followed by the Identity Center region
+# and "/" outside us-east-1), as "Referencing permission sets in resource
+# policies, Amazon EKS, and AWS KMS" in the IAM Identity Center User Guide
+# describes. Portal API: ListAccounts, ListAccountRoles (sso-2019-06-10).
+
+SSO_PAGE_DEFAULT = 20  # AWS documents no default page size; 1 to 100 may be asked for
+
+
+def _assignment(spec: dict) -> dict:
+    account = str(spec.get("accountId") or "")
+    if not re.fullmatch(r"\d{12}", account):
+        raise ValueError(f"accountId must be 12 digits, not {account!r}")
+    return {
+        "accountId": account,
+        "accountName": spec.get("accountName") or f"account-{account}",
+        "emailAddress": spec.get("emailAddress") or f"aws+{account}@example.com",
+        "roles": list(spec.get("roles") or []),
+    }
+
+
+def _assignments(session: dict) -> list[dict]:
+    """The accounts the session's user is assigned, each with its role names."""
+    if session["accounts"]:
+        return session["accounts"]
+    # A session registered with one account: its roles, or every role there.
+    account = session["account"]
+    roles = session["roles"] or sorted(r.name for r in iam_backends[account]["aws"].roles.values())
+    return [_assignment({"accountId": account, "roles": roles})]
+
+
+def _assigned(session: dict, account: str, role_name: str) -> bool:
+    if not session["accounts"]:  # the single-account form, as before
+        return account == session["account"] and (not session["roles"] or role_name in session["roles"])
+    return any(a["accountId"] == account and role_name in a["roles"] for a in session["accounts"])
+
+
+def _portal_session(environ: dict) -> tuple[dict, dict]:
+    """The session behind the bearer token, and the query."""
+    token = _raw_header(environ, "x-amz-sso_bearer_token")
+    session = SSO.by_access_token(token) if token else None
+    if session is None:
+        raise SSOFailure(401, "UnauthorizedException", None, "Session token not found or invalid")
+    return session, dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+
+
+def _page(items: list[dict], q: dict) -> tuple[list[dict], str | None]:
+    """One page of items after q's next_token, of q's max_result items."""
+    try:
+        size = int(q.get("max_result") or SSO_PAGE_DEFAULT)
+        start = int(base64.urlsafe_b64decode(q["next_token"]).decode()) if q.get("next_token") else 0
+    except ValueError:
+        raise SSOFailure(400, "InvalidRequestException", None, "Invalid max_result or next_token")
+    if not 1 <= size <= 100 or not 0 <= start <= len(items):
+        raise SSOFailure(400, "InvalidRequestException", None, "Invalid max_result or next_token")
+    end = start + size
+    token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+    return items[start:end], token
+
+
+def list_accounts(environ: dict) -> dict:
+    CALLS.add("sso:ListAccounts")
+    session, q = _portal_session(environ)
+    accounts = [{k: a[k] for k in ("accountId", "accountName", "emailAddress")} for a in _assignments(session)]
+    page, token = _page(accounts, q)
+    return {"accountList": page, **({"nextToken": token} if token else {})}
+
+
+def list_account_roles(environ: dict) -> dict:
+    CALLS.add("sso:ListAccountRoles")
+    session, q = _portal_session(environ)
+    account = q.get("account_id", "")
+    if not account:
+        raise SSOFailure(400, "InvalidRequestException", None, "account_id is required")
+    # An account the user is not assigned has no roles for them. (AWS does
+    # not document its answer here; an empty list tells nothing.)
+    roles = [{"accountId": account, "roleName": r}
+             for a in _assignments(session) if a["accountId"] == account for r in a["roles"]]
+    page, token = _page(roles, q)
+    return {"roleList": page, **({"nextToken": token} if token else {})}
+
+
+class PermissionSets:
+    """Permission sets provisioned into accounts: (account, name) -> role ARN."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._roles: dict[tuple[str, str], str] = {}
+
+    def role_arn(self, account: str, name: str) -> str | None:
+        with self._lock:
+            return self._roles.get((account, name))
+
+    def provision(self, spec: dict) -> dict:
+        """Creates (or updates) the permission set's role in the account."""
+        account, name = spec.get("account") or default_account(), spec["name"]
+        if not re.fullmatch(r"[\w+=,.@-]{1,32}", name or ""):
+            raise ValueError(f"a permission set name is 1 to 32 of letters, digits and +=,.@_-, not {name!r}")
+        region = spec.get("region") or "us-east-1"  # the Identity Center instance's
+        partition = get_partition(region)
+        iam = iam_backends[account][partition]
+        with self._lock:
+            arn = self._roles.get((account, name))
+            role = iam.get_role_by_arn(arn) if arn else self._create_role(iam, account, partition, region, name)
+            self._roles[(account, name)] = role.arn
+        if spec.get("inlinePolicy"):
+            iam.put_role_policy(role.name, "AwsSSOInlinePolicy", spec["inlinePolicy"])
+        return {"roleName": role.name, "roleArn": role.arn, "path": role.path}
+
+    @staticmethod
+    def _create_role(iam: Any, account: str, partition: str, region: str, name: str) -> Any:
+        suffix = uuid.uuid4().hex[:16]
+        path = "/aws-reserved/sso.amazonaws.com/" + ("" if region == "us-east-1" else region + "/")
+        provider = f"arn:{partition}:iam::{account}:saml-provider/AWSSSO_{suffix}_DO_NOT_DELETE"
+        trust = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Federated": provider},
+            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}
+        return iam.create_role(role_name=f"AWSReservedSSO_{name}_{suffix}", assume_role_policy_document=json.dumps(trust),
+                               path=path, permissions_boundary=None, tags=[], max_session_duration="3600",
+                               description=f"Permission set {name}, provisioned by the world's IAM Identity Center")
+
+
+PERMISSION_SETS = PermissionSets()
+SSO_PORTAL_OPERATIONS = {
+    "/federation/credentials": get_role_credentials,
+    "/assignment/accounts": list_accounts,
+    "/assignment/roles": list_account_roles,
+}
 
 
 # ---------------------------------------------------------------------- EKS
@@ -1324,6 +1482,92 @@ def set_cluster(spec: dict) -> dict:
     return {"arn": cluster.arn, "endpoint": cluster.endpoint, "authenticationMode": cluster.access_config["authenticationMode"]}
 
 
+# ------------------------------------------------ Account Management: regions
+
+# ListRegions (account-2021-02-01): every region of the partition with the
+# account's opt-in status. The regions enabled by default cannot be disabled;
+# the others start DISABLED until POST /eks-login-world/region-opt-status
+# says otherwise, and EKS there refuses the account's credentials until then.
+# moto has the service (alternate contacts) but not this.
+DEFAULT_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-1",
+                   "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
+                   "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1")
+OPT_IN_REGIONS = ("af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
+                  "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1",
+                  "eu-south-2", "il-central-1", "me-central-1", "me-south-1", "mx-central-1")
+REGION_OPT_STATUSES = ("ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT")
+REGION_OPT: dict[tuple[str, str], str] = {}  # (account, opt-in region) -> status
+REGION_OPT_LOCK = threading.Lock()
+
+
+class ValidationException(Exception):
+    """The Account Management API's 400 for a malformed request."""
+
+
+def region_opt_status(account: str, region: str) -> str:
+    if region in DEFAULT_REGIONS:
+        return "ENABLED_BY_DEFAULT"
+    with REGION_OPT_LOCK:
+        return REGION_OPT.get((account, region), "DISABLED")
+
+
+def refuse_in_disabled_region(service: str, account: str, region: str) -> None:
+    """An opt-in region the account has not enabled knows none of its
+    credentials: EKS there answers UnrecognizedClientException, "The security
+    token included in the request is invalid"."""
+    if service == "eks" and region in OPT_IN_REGIONS and region_opt_status(account, region) != "ENABLED":
+        raise INVALID_TOKEN
+
+
+def set_region_opt_status(spec: dict) -> dict:
+    account, region, status = spec.get("account") or default_account(), spec["region"], spec["status"]
+    if region not in OPT_IN_REGIONS or status not in REGION_OPT_STATUSES[:4]:
+        raise ValueError(f"{region} is not an opt-in region, or {status} is not one of {REGION_OPT_STATUSES[:4]}")
+    with REGION_OPT_LOCK:
+        REGION_OPT[(account, region)] = status
+    return {"account": account, "region": region, "status": status}
+
+
+def list_regions(self: Any) -> ActionResult | tuple[str, dict]:
+    account = self._get_param("AccountId") or self.current_account
+    wanted = self._get_param("RegionOptStatusContains") or list(REGION_OPT_STATUSES)
+    size, token = self._get_param("MaxResults") or 20, self._get_param("NextToken")
+    if not isinstance(size, int) or not 1 <= size <= 50 or any(w not in REGION_OPT_STATUSES for w in wanted):
+        return _account_error(400, "ValidationException", "MaxResults must be 1 to 50 and RegionOptStatusContains "
+                              f"one or more of {', '.join(REGION_OPT_STATUSES)}")
+    if account != self.current_account:
+        return _account_error(403, "AccessDeniedException", "The caller is not the management account of an "
+                              "organization with trusted access for the Account Management service.")
+    regions = [{"RegionName": r, "RegionOptStatus": region_opt_status(account, r)}
+               for r in sorted(DEFAULT_REGIONS + OPT_IN_REGIONS)]
+    regions = [r for r in regions if r["RegionOptStatus"] in wanted]
+    try:
+        start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
+    except ValueError:
+        return _account_error(400, "ValidationException", "The NextToken is not valid.")
+    end = start + size
+    out = {"Regions": regions[start:end]}
+    if end < len(regions):
+        out["NextToken"] = base64.urlsafe_b64encode(str(end).encode()).decode()
+    return ActionResult(out)
+
+
+def _account_error(status: int, code: str, message: str) -> tuple[str, dict]:
+    """A REST-JSON error as moto sends a handler's (body, headers) answer."""
+    return json.dumps({"message": message}), {"status": status, "x-amzn-ErrorType": code,
+                                              "Content-Type": "application/json"}
+
+
+def account_resource(self: Any) -> str:
+    """account:ListRegions is authorized against the account itself."""
+    return f"arn:{self.partition}:account::{self.current_account}:account"
+
+
+AccountResponse.list_regions = list_regions
+AccountResponse._determine_resource = account_resource
+account_urls.url_paths["{0}/listRegions$"] = AccountResponse.dispatch
+
+
 # --------------------------------------------------------------- the server
 
 VERBOSE = False
@@ -1374,7 +1618,8 @@ class LocalAWS:
         if not environ.get("HTTP_AUTHORIZATION") and not is_presigned_sts(environ) and iam_enforced() \
                 and not any(f"Action={a.split(':')[1]}".encode() in body for a in UNSIGNED_ACTIONS):
             # moto would send an unsigned request to S3 and fail there.
-            service = "eks" if environ.get("HTTP_HOST", "").startswith("eks.") else "sts"
+            host_service = environ.get("HTTP_HOST", "").split(".")[0]
+            service = host_service if host_service in REST_JSON_SERVICES else "sts"
             missing = AWSFailure(403, "MissingAuthenticationToken", "Missing Authentication Token")
             status, headers, text = render_error(service, missing, False)
             return respond(start, status, headers["Content-Type"], text)
@@ -1406,6 +1651,12 @@ class LocalAWS:
         if path == "/sso-session" and method == "POST":
             try:
                 return respond_json(start, 200, SSO.put(json.loads(text)))
+            except (ValueError, KeyError, TypeError) as e:
+                return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path in ("/permission-set", "/region-opt-status") and method == "POST":
+            setter = PERMISSION_SETS.provision if path == "/permission-set" else set_region_opt_status
+            try:
+                return respond_json(start, 200, setter(json.loads(text)))
             except (ValueError, KeyError, TypeError) as e:
                 return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
         if path.startswith("/sso-session/") and method == "GET":

@@ -1,0 +1,86 @@
+package discovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/aws/smithy-go"
+)
+
+// ProblemKind sorts what went wrong with a region or a cluster.
+type ProblemKind string
+
+const (
+	// Denied: IAM refused the call (AccessDeniedException).
+	Denied ProblemKind = "denied"
+	// RegionDisabled: the region refused the credentials as unknown, which
+	// is how an opt-in region that the account has not enabled answers.
+	RegionDisabled ProblemKind = "region disabled"
+	// Gone: the cluster was deleted between listing and describing it.
+	Gone ProblemKind = "gone"
+	// Unreachable: no connection to the region's endpoint.
+	Unreachable ProblemKind = "unreachable"
+	// Failed: any other error.
+	Failed ProblemKind = "failed"
+)
+
+// Problem is a region (Cluster empty) or a cluster that discovery skipped.
+type Problem struct {
+	Kind ProblemKind
+	// Operation is the call that failed: ListClusters or DescribeCluster.
+	Operation                      string
+	Account, Region, Cluster, Role string
+	Err                            error
+}
+
+// Error reads as a sentence that names what was skipped and why.
+func (p Problem) Error() string {
+	what := "region " + p.Region
+	if p.Cluster != "" {
+		what = "cluster " + p.Cluster + " in " + p.Region
+	}
+	if p.Account != "" {
+		what += " of account " + p.Account
+	}
+	if p.Role != "" {
+		what += " (role " + p.Role + ")"
+	}
+	switch p.Kind {
+	case Denied:
+		return fmt.Sprintf("skipped %s: %s was denied: %v", what, p.Operation, p.Err)
+	case RegionDisabled:
+		return fmt.Sprintf("skipped %s: the region is not enabled for the account (%v)", what, p.Err)
+	case Gone:
+		return fmt.Sprintf("skipped %s: it was deleted while discovery ran", what)
+	}
+	return fmt.Sprintf("skipped %s: %s failed: %v", what, p.Operation, p.Err)
+}
+
+func (p Problem) Unwrap() error { return p.Err }
+
+func newProblem(err error, operation string, opts Options, region, cluster string) *Problem {
+	return &Problem{Kind: classify(err), Operation: operation, Account: opts.Account, Role: opts.Role, Region: region, Cluster: cluster, Err: err}
+}
+
+// classify sorts an error of an EKS or Account Management call.
+func classify(err error) ProblemKind {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode() {
+		case "AccessDeniedException", "AccessDenied":
+			return Denied
+		case "UnrecognizedClientException", "InvalidClientTokenId":
+			return RegionDisabled
+		case "ResourceNotFoundException":
+			return Gone
+		}
+		return Failed
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && !errors.Is(err, context.Canceled) {
+		return Unreachable
+	}
+	return Failed
+}
