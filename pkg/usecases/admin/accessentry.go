@@ -41,6 +41,18 @@ func (e accessEntry) describe(ctx context.Context) (*ekstypes.AccessEntry, error
 	return cur.AccessEntry, nil
 }
 
+// readAccessEntry reads principal's entry on cluster c; nil when there is
+// none.
+func (a *Admin) readAccessEntry(ctx context.Context, principal string, c *clusterInfo) (accessEntry, *ekstypes.AccessEntry, error) {
+	ek, err := a.eksClient(ctx, c.Region)
+	if err != nil {
+		return accessEntry{}, nil, err
+	}
+	e := accessEntry{eks: ek, cluster: c.Name, principal: principal}
+	cur, err := e.describe(ctx)
+	return e, cur, err
+}
+
 // entryView is an access entry as diffs show it.
 func entryView(principal, username string, groups []string) map[string]any {
 	v := map[string]any{"principalArn": principal, "username": username}
@@ -53,12 +65,7 @@ func entryView(principal, username string, groups []string) map[string]any {
 // accessEntryPlan plans an access entry with the username and groups, and
 // the access policy association when one is asked for.
 func (a *Admin) accessEntryPlan(ctx context.Context, s MapSpec, c *clusterInfo) (*plan.Plan, error) {
-	ek, err := a.eksClient(ctx, c.Region)
-	if err != nil {
-		return nil, err
-	}
-	e := accessEntry{eks: ek, cluster: c.Name, principal: s.Principal()}
-	cur, err := e.describe(ctx)
+	e, cur, err := a.readAccessEntry(ctx, s.Principal(), c)
 	if err != nil {
 		return nil, err
 	}
@@ -176,12 +183,7 @@ func protectedEntry(e *ekstypes.AccessEntry) bool {
 }
 
 func (a *Admin) deleteAccessEntryStep(ctx context.Context, s MapSpec, c *clusterInfo) (*plan.Step, error) {
-	ek, err := a.eksClient(ctx, c.Region)
-	if err != nil {
-		return nil, err
-	}
-	e := accessEntry{eks: ek, cluster: c.Name, principal: s.Principal()}
-	cur, err := e.describe(ctx)
+	e, cur, err := a.readAccessEntry(ctx, s.Principal(), c)
 	if err != nil {
 		return nil, err
 	}
