@@ -10,6 +10,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/names"
 )
 
 // Where a mapping lives (MapSpec.Mode).
@@ -82,12 +83,16 @@ func parseClusterARN(s string) (name, region string) {
 // findCluster describes the cluster named, or the one the kubeconfig
 // context names; nil when neither names one.
 func (a *Admin) findCluster(ctx context.Context, name string) (*clusterInfo, error) {
-	region := ""
+	region, from := "", "--cluster"
 	if name == "" {
 		name, region = a.clusterFromKubeconfig()
+		from = "the kubeconfig context's cluster"
 	}
-	if name == "" {
+	switch {
+	case name == "":
 		return nil, nil
+	case !names.Cluster(name): // it goes into the EKS API's paths
+		return nil, exitcode.Errorf(exitcode.Usage, "%s %q is not an EKS cluster name (letters, digits, - and _, starting with a letter or digit, at most 100); pass --cluster", from, name)
 	}
 	return a.describeCluster(ctx, name, region)
 }

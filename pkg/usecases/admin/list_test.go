@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/golden"
 	"github.com/eks-login/eks-login/pkg/httpmock"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
@@ -95,5 +97,18 @@ func TestListWithoutAWSAuth(t *testing.T) {
 	l, err := f.Admin.List(context.Background(), Cluster)
 	if err != nil || len(l.Entries) != 1 || l.Entries[0].Status != admin.StatusActive {
 		t.Errorf("listing: %+v, %v", l, err)
+	}
+}
+
+// TestListChecksTheClusterName: a cluster name goes into the EKS API's
+// paths, so a bad one is refused before any call.
+func TestListChecksTheClusterName(t *testing.T) {
+	f := New(t)
+	_, err := f.Admin.List(context.Background(), "a/../b")
+	if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), `--cluster "a/../b" is not an EKS cluster name`) {
+		t.Errorf("err = %v", err)
+	}
+	if n := len(f.Requests()); n != 1 { // aws-auth, read first
+		t.Errorf("%d requests, want aws-auth's alone", n)
 	}
 }
