@@ -258,6 +258,22 @@ func KeyFor(arn string) (string, error) {
 	return "", fmt.Errorf("%q is not an IAM role or user ARN (arn:aws:iam::ACCOUNT:role/NAME or arn:aws:iam::ACCOUNT:user/NAME)", arn)
 }
 
+// MatchedARN is arn as aws-auth must name it to be matched.
+// aws-iam-authenticator looks a caller's role up by the role ARN made from
+// STS's assumed-role ARN, which has no path, so a role is matched without
+// its path: arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/R is
+// matched as arn:aws:iam::ACCOUNT:role/R (eksctl writes it so too). A user's
+// ARN is matched as GetCallerIdentity names it, with its path. Either is
+// compared without regard to case.
+func MatchedARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") {
+		return arn
+	}
+	parts[5] = "role/" + parts[5][strings.LastIndex(parts[5], "/")+1:]
+	return strings.Join(parts, ":")
+}
+
 // find returns the indexes of the entries of key for arn.
 func (d *Doc) find(key, arn string) []int {
 	var idx []int

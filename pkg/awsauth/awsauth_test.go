@@ -207,3 +207,18 @@ func TestKeyFor(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchedARN(t *testing.T) {
+	for arn, want := range map[string]string{
+		viewerARN: viewerARN,
+		"arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_View_1": "arn:aws:iam::123456789012:role/AWSReservedSSO_View_1",
+		"arn:aws-cn:iam::123456789012:role/team/R":                                                      "arn:aws-cn:iam::123456789012:role/R",
+		"arn:aws:iam::123456789012:user/team/alice":                                                     "arn:aws:iam::123456789012:user/team/alice",
+		"arn:aws:sts::123456789012:assumed-role/R/s":                                                    "arn:aws:sts::123456789012:assumed-role/R/s",
+		"developers": "developers",
+	} {
+		if got := MatchedARN(arn); got != want {
+			t.Errorf("MatchedARN(%q) = %q, want %q", arn, got, want)
+		}
+	}
+}

@@ -58,6 +58,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"token", "--bogus"}, "unknown flag: --bogus; see 'kubectl eks-login token --help'"},
 		{[]string{"completion", "tcsh"}, `unknown command "tcsh"`},
 		{[]string{"--cluster"}, "flag needs an argument: --cluster"},
+		{[]string{"admin", "map", "--username", "u"}, "at least one of the flags in the group [role-arn user-arn] is required; see 'kubectl eks-login admin map --help'"},
+		{[]string{"admin", "unmap", "--role-arn", "arn:aws:iam::123456789012:role/R", "--user-arn", "arn:aws:iam::123456789012:user/u"}, "[role-arn user-arn] were all set; see 'kubectl eks-login admin unmap --help'"},
+		{[]string{"admin", "grant", "--cluster", "c", "--role", "r", "--iam-group", "g"}, `required flag(s) "k8s-group", "clusterrole" not set; see 'kubectl eks-login admin grant --help'`},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

@@ -130,15 +130,17 @@ const completionExamples = `  # bash, for this shell and every new one
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := newCmdRoot(f, onlyCommand(args))
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	failed, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitcode.OK
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "error: %s\n", strings.TrimSpace(err.Error()))
+	msg := strings.TrimSpace(err.Error())
 	var coded *exitcode.Error
 	if !errors.As(err, &coded) && isUsageError(err) {
+		fmt.Fprintf(f.IOStreams.ErrOut, "error: %s; see '%s --help'\n", msg, failed.CommandPath())
 		return exitcode.Usage
 	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "error: %s\n", msg)
 	return exitcode.Of(err)
 }
 
@@ -158,11 +160,11 @@ func onlyCommand(args []string) string {
 }
 
 // isUsageError recognises the few argument errors cobra makes itself, as
-// plain errors (a missing required flag, flags that exclude each other, an
-// unknown shell for completion).
+// plain errors (a missing required flag, flags that exclude each other or
+// of which one is needed, an unknown shell for completion).
 func isUsageError(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"required flag", "if any flags in the group", "unknown command", "unknown flag", "accepts ", "invalid argument"} {
+	for _, p := range []string{"required flag", "if any flags in the group", "at least one of the flags in the group", "unknown command", "unknown flag", "accepts ", "invalid argument"} {
 		if strings.Contains(msg, p) {
 			return true
 		}

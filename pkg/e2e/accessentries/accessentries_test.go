@@ -215,7 +215,9 @@ func (a admin) listed(ctx context.Context, t *testing.T) map[string]map[string]a
 	}
 	bySource := map[string]map[string]any{}
 	for _, e := range list.Entries {
-		bySource[e["source"].(string)+" "+e["arn"].(string)] = e
+		source, _ := e["source"].(string)
+		arn, _ := e["arn"].(string) // mapAccounts entries have none
+		bySource[source+" "+arn] = e
 	}
 	return bySource
 }
@@ -230,16 +232,22 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 	// viewer: an access entry with AmazonEKSViewPolicy and nothing else; an
 	// IAM Identity Center role, so its entry needs the path.
 	viewer := newDeveloper(ctx, t, "ae-viewer", identityCenterPath)
-	// legacy: aws-auth alone. both: aws-auth, then an access entry too.
-	legacy := newDeveloper(ctx, t, "ae-legacy", "/")
+	// legacy: aws-auth alone, a role with a path, which admin map leaves out
+	// of aws-auth. both: aws-auth, then an access entry too.
+	legacy := newDeveloper(ctx, t, "ae-legacy", "/legacy/")
 	both := newDeveloper(ctx, t, "ae-both", "/")
 	// team: AmazonEKSViewPolicy in team-a only.
 	team := newDeveloper(ctx, t, "ae-team", "/")
 
 	t.Run("CONFIG_MAP", func(t *testing.T) {
 		adm.run(ctx, t, "kubectl", "create", "clusterrolebinding", "ae-aws-auth-view", "--clusterrole", "view", "--group", "ae-aws-auth")
+		// The roles' ARNs as IAM names them: aws-auth gets them without
+		// their path, the only form it matches.
 		for _, d := range []developer{legacy, both} {
-			adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--role-arn", d.pathless, "--username", d.Name+"-configmap", "--group", "ae-aws-auth")
+			out := adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--role-arn", d.roleARN, "--username", d.Name+"-configmap", "--group", "ae-aws-auth")
+			if !strings.Contains(out, "map "+d.pathless+": added") {
+				t.Errorf("admin map did not write %s into aws-auth:\n%s", d.pathless, out)
+			}
 		}
 		legacy.isUser(ctx, t, "ae-legacy-configmap", "ae-aws-auth", "")
 		legacy.can(ctx, t, "get", "pods", "-A")
@@ -300,9 +308,13 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 			if e := entries["access-entry "+viewer.roleARN]; e == nil || e["username"] != "ae-viewer:{{SessionName}}" || !strings.Contains(strings.Join(toStrings(e["accessPolicies"]), ","), "AmazonEKSViewPolicy") {
 				t.Errorf("the viewer's access entry: %v", e)
 			}
-			if entries["aws-auth "+both.pathless] == nil || entries["access-entry "+both.roleARN] == nil || entries["aws-auth "+legacy.pathless] == nil {
-				t.Errorf("list lacks an aws-auth mapping or an access entry: %v", entries)
-			}
+			// Who wins is what the authenticator decided above: both's
+			// access entry, over its aws-auth mapping; legacy's aws-auth
+			// mapping, which nothing shadows.
+			wantStatus(t, entries, "aws-auth "+both.pathless, "shadowed", "the access entry of "+both.roleARN+" wins in API_AND_CONFIG_MAP")
+			wantStatus(t, entries, "access-entry "+both.roleARN, "active", "")
+			wantStatus(t, entries, "aws-auth "+legacy.pathless, "active", "")
+			wantStatus(t, entries, "access-entry "+viewer.roleARN, "active", "")
 		})
 	})
 
@@ -328,6 +340,14 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 		t.Run("node entries", func(t *testing.T) {
 			nodeEntry(ctx, t, adm)
 		})
+		t.Run("admin list", func(t *testing.T) {
+			entries := adm.listed(ctx, t)
+			for _, d := range []developer{legacy, both} {
+				wantStatus(t, entries, "aws-auth "+d.pathless, "ignored", "authentication mode API reads only access entries")
+			}
+			wantStatus(t, entries, "access-entry "+both.roleARN, "active", "")
+			wantStatus(t, entries, "access-entry "+viewer.roleARN, "active", "")
+		})
 		t.Run("access entries still do", func(t *testing.T) {
 			viewer.can(ctx, t, "get", "pods", "-A")
 			viewer.cannot(ctx, t, `cannot list resource "nodes"`, "get", "nodes")
@@ -338,6 +358,19 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 			viewer.cannotSoon(ctx, t, unauthorized, "get", "pods", "-A")
 		})
 	})
+}
+
+// wantStatus checks admin list's marking of one entry (SOURCE ARN).
+func wantStatus(t *testing.T, entries map[string]map[string]any, key, status, reason string) {
+	t.Helper()
+	e := entries[key]
+	if e == nil {
+		t.Errorf("admin list lacks %s", key)
+		return
+	}
+	if got, _ := e["reason"].(string); e["status"] != status || got != reason {
+		t.Errorf("admin list marks %s %v (%v), want %s (%q)", key, e["status"], e["reason"], status, reason)
+	}
 }
 
 func toStrings(v any) []string {

@@ -1,9 +1,13 @@
-// Package kubetest is a fake Kubernetes API server for unit tests, served
-// over HTTPS by httptest, so the code under test goes through client-go's
-// real transport and authentication: objects by path with resourceVersions
-// and 409 Conflict as the real server keeps them, users known by bearer
-// token or client certificate, SelfSubjectReview and
-// SelfSubjectAccessReview, and every request recorded.
+// Package kubetest is a fake Kubernetes API server for unit tests: objects
+// by path with resourceVersions and 409 Conflict as the real server keeps
+// them, users known by bearer token or client certificate,
+// SelfSubjectReview and SelfSubjectAccessReview, and every request
+// recorded.
+//
+// The fake is one API, reached two ways: through pkg/httpmock's Registry
+// (Register), next to the AWS stubs of the same test, or served over HTTPS
+// by httptest (New), so that the code under test goes through client-go's
+// real transport, TLS and kubeconfig authentication.
 package kubetest
 
 import (
@@ -31,6 +35,9 @@ import (
 	"time"
 
 	"k8s.io/client-go/rest"
+
+	"github.com/eks-login/eks-login/pkg/httpmock"
+	"github.com/eks-login/eks-login/pkg/kube"
 )
 
 // User is who a request authenticates as.
@@ -46,17 +53,21 @@ type Request struct {
 	Auth string
 }
 
-// Server is the fake API server.
+// Server is the fake API server, served over HTTPS.
 type Server struct {
 	*httptest.Server
+	*API
+}
 
+// API is the fake API server's state and handler.
+type API struct {
 	mu      sync.Mutex
 	objects map[string]map[string]any
 	version int
 	tokens  map[string]User
 	deny    map[string]bool // "verb resource" RBAC forbids
 	routes  map[string]http.HandlerFunc
-	hooks   []func(*Server)
+	hooks   []func(*API)
 	seen    []Request
 	writes  int
 }
@@ -66,9 +77,8 @@ type Server struct {
 // its common name, with its organizations as groups.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{objects: map[string]map[string]any{}, deny: map[string]bool{}, routes: map[string]http.HandlerFunc{},
-		tokens: map[string]User{"admin-token": {Name: "kubernetes-admin", Groups: []string{"system:masters", "system:authenticated"}}}}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s := &Server{API: NewAPI()}
+	s.Server = httptest.NewUnstartedServer(s.API)
 	s.Server.TLS = &tls.Config{ClientAuth: tls.RequestClientCert}
 	s.Server.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are what some tests want
 	s.StartTLS()
@@ -76,8 +86,38 @@ func New(t testing.TB) *Server {
 	return s
 }
 
+// NewAPI is a fake API server to reach through an httpmock.Registry; it
+// knows the bearer token "admin-token" as kubernetes-admin
+// (system:masters).
+func NewAPI() *API {
+	return &API{objects: map[string]map[string]any{}, deny: map[string]bool{}, routes: map[string]http.HandlerFunc{},
+		tokens: map[string]User{"admin-token": {Name: "kubernetes-admin", Groups: []string{"system:masters", "system:authenticated"}}}}
+}
+
+// Host is the API server's host name when it is reached through a
+// registry.
+const Host = "kube.test"
+
+// Register answers every request to Host in reg from a, after any one-time
+// stub of the test: a test scripts a single answer (an error, say) by
+// registering it. The stub is optional: Verify does not ask that the
+// server was reached (Requests and Writes tell what it saw).
+func (a *API) Register(reg *httpmock.Registry) {
+	reg.Register(httpmock.Host(Host), httpmock.Serve(a)).Persist().Optional()
+}
+
+// Client is a client of a through reg, authenticated by token.
+func (a *API) Client(t testing.TB, reg *httpmock.Registry, token string) *kube.Client {
+	t.Helper()
+	c, err := kube.New(&rest.Config{Host: "https://" + Host, BearerToken: token, Transport: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // AddToken makes token authenticate as u.
-func (s *Server) AddToken(token string, u User) {
+func (s *API) AddToken(token string, u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens[token] = u
@@ -85,14 +125,14 @@ func (s *Server) AddToken(token string, u User) {
 
 // Deny makes RBAC forbid verb (get, create, update, delete) on resource
 // (the URL's plural, e.g. configmaps) to everyone.
-func (s *Server) Deny(verb, resource string) {
+func (s *API) Deny(verb, resource string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deny[verb+" "+resource] = true
 }
 
 // Handle answers route ("POST /apis/...") with h instead of the store.
-func (s *Server) Handle(route string, h http.HandlerFunc) {
+func (s *API) Handle(route string, h http.HandlerFunc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.routes[route] = h
@@ -100,20 +140,20 @@ func (s *Server) Handle(route string, h http.HandlerFunc) {
 
 // BeforeWrite runs hook, once, before the next PUT or POST is judged: a
 // concurrent writer. Hooks queue up, one per write.
-func (s *Server) BeforeWrite(hook func(*Server)) {
+func (s *API) BeforeWrite(hook func(*API)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.hooks = append(s.hooks, hook)
 }
 
 // Put stores obj at path with a new resourceVersion.
-func (s *Server) Put(path string, obj map[string]any) {
+func (s *API) Put(path string, obj map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.put(path, obj)
 }
 
-func (s *Server) put(path string, obj map[string]any) {
+func (s *API) put(path string, obj map[string]any) {
 	s.version++
 	obj = clone(obj)
 	meta, _ := obj["metadata"].(map[string]any)
@@ -126,7 +166,7 @@ func (s *Server) put(path string, obj map[string]any) {
 }
 
 // Object is a copy of the object at path, nil when there is none.
-func (s *Server) Object(path string) map[string]any {
+func (s *API) Object(path string) map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if obj, ok := s.objects[path]; ok {
@@ -136,14 +176,14 @@ func (s *Server) Object(path string) map[string]any {
 }
 
 // Writes is the number of PUTs and POSTs to the store, refused ones too.
-func (s *Server) Writes() int {
+func (s *API) Writes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.writes
 }
 
 // Requests are the requests seen so far.
-func (s *Server) Requests() []Request {
+func (s *API) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Request(nil), s.seen...)
@@ -188,7 +228,8 @@ current-context: test
 	return path
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers as the API server does.
+func (s *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	auth := r.Header.Get("Authorization")
@@ -229,7 +270,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.store(w, r, user)
 }
 
-func (s *Server) authenticate(r *http.Request) (User, bool) {
+func (s *API) authenticate(r *http.Request) (User, bool) {
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		u, ok := s.tokens[token]
 		return u, ok
@@ -245,7 +286,7 @@ var verbs = map[string]string{http.MethodGet: "get", http.MethodPost: "create", 
 
 // store serves GET, PUT and DELETE of an object by its path, and POST to
 // its collection, as the API server does.
-func (s *Server) store(w http.ResponseWriter, r *http.Request, user User) {
+func (s *API) store(w http.ResponseWriter, r *http.Request, user User) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	resource, name := parts[len(parts)-1], ""
 	if r.Method != http.MethodPost {

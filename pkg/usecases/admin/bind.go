@@ -2,10 +2,9 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,15 +13,9 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/kube"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/pkg/names"
+	"github.com/eks-login/eks-login/pkg/plan"
 )
-
-// BindOptions are the flags of "admin bind".
-type BindOptions struct {
-	*Common
-	Binding
-	Force bool
-}
 
 // Binding is an RBAC binding of one group to one ClusterRole: a
 // ClusterRoleBinding, or a RoleBinding in Namespace.
@@ -100,56 +93,21 @@ func (b Binding) view(ref rbacv1.RoleRef, subjects []rbacv1.Subject) map[string]
 	}
 }
 
-func newBindCmd(f *cmdutil.Factory) *cobra.Command {
-	o := &BindOptions{Common: newCommon(f)}
-	fs := pflag.NewFlagSet("bind", pflag.ContinueOnError)
-	fs.StringVar(&o.Group, "group", "", "The Kubernetes group to bind (as mapped with 'admin map --group').")
-	fs.StringVar(&o.ClusterRole, "clusterrole", "", "The ClusterRole to bind it to, e.g. view, edit, admin.")
-	fs.StringVarP(&o.Namespace, "namespace", "n", "", "Bind in this namespace only (a RoleBinding) instead of cluster-wide.")
-	fs.StringVar(&o.Name, "name", "", "The binding's name (default GROUP-CLUSTERROLE).")
-	fs.BoolVar(&o.Force, "force", false, "Replace a binding of that name that binds other subjects or another role.")
-	o.addFlags(fs)
-	cmd := &cobra.Command{
-		Use:   "bind --group GROUP --clusterrole ROLE [--namespace NS] [flags]",
-		Short: "Bind a Kubernetes group to a ClusterRole, cluster-wide or in a namespace",
-		Long: `Create a ClusterRoleBinding (or, with --namespace, a RoleBinding) of one group
-to one ClusterRole. Running it again changes nothing; a binding of the same
-name that binds other subjects or another role is replaced only with --force.`,
-		Example: `  # The seed's ClusterRoleBinding developers-view
-  kubectl eks-login admin bind --group developers --clusterrole view
-
-  # Edit rights in team-a only
-  kubectl eks-login admin bind --group developers --clusterrole edit --namespace team-a --dry-run`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return exitcode.Errorf(exitcode.Usage, "admin bind takes no arguments, got %q", args)
-			}
-			ctx, cancel := signalContext()
-			defer cancel()
-			return runBind(ctx, o)
-		},
+// PlanBind plans the binding of b's group to its ClusterRole: create it,
+// keep it, or (with force) replace a different one of the same name.
+func (a *Admin) PlanBind(ctx context.Context, b Binding, force bool) (*plan.Plan, error) {
+	if err := b.Validate(); err != nil {
+		return nil, err
 	}
-	cmd.Flags().SortFlags = false
-	cmd.Flags().AddFlagSet(fs)
-	return cmd
-}
-
-func runBind(ctx context.Context, o *BindOptions) error {
-	if o.Group == "" || o.ClusterRole == "" {
-		return exitcode.Errorf(exitcode.Usage, "--group and --clusterrole are required")
-	}
-	if err := o.Binding.validate(); err != nil {
-		return err
-	}
-	k, err := o.kube()
+	k, err := a.kube()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	step, err := bindStep(ctx, k, o.Binding, o.Force)
+	step, err := bindStep(ctx, k, b, force)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return (&Plan{Steps: []*Step{step}}).run(ctx, o.IO.Out, o.DryRun)
+	return &plan.Plan{Steps: []*plan.Step{step}}, nil
 }
 
 // bindingObject is a ClusterRoleBinding or a RoleBinding, with its roleRef
@@ -195,7 +153,7 @@ func createBinding(ctx context.Context, k *kube.Client, b Binding) error {
 // different one of the same name. roleRef cannot change in place, so a
 // binding to another role is deleted (the version read, no later one) and
 // created again.
-func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*Step, error) {
+func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan.Step, error) {
 	cur, err := getBinding(ctx, k, b)
 	if err != nil {
 		return nil, err
@@ -203,21 +161,21 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*Step
 	ref, subs := b.wantRoleRef(), b.wantSubjects()
 	want := b.view(ref, subs)
 	if cur == nil {
-		return &Step{Verb: "create", Object: b.title(), Note: "group " + b.Group + " -> ClusterRole " + b.ClusterRole,
-			Diff:  objectDiff(b.diffName(), nil, want),
-			apply: func(ctx context.Context) error { return createBinding(ctx, k, b) }}, nil
+		return &plan.Step{Verb: plan.Create, Object: b.title(), Note: "group " + b.Group + " -> ClusterRole " + b.ClusterRole,
+			Diff:  plan.Diff(b.diffName(), nil, want),
+			Apply: func(ctx context.Context) error { return createBinding(ctx, k, b) }}, nil
 	}
 	if *cur.roleRef == ref && reflect.DeepEqual(*cur.subjects, subs) {
-		return &Step{Verb: "keep", Object: b.title(), Note: "binds group " + b.Group + " to ClusterRole " + b.ClusterRole}, nil
+		return &plan.Step{Verb: plan.Keep, Object: b.title(), Note: "binds group " + b.Group + " to ClusterRole " + b.ClusterRole}, nil
 	}
 	if !force {
 		return nil, exitcode.Errorf(exitcode.Conflict, "%s exists and binds %s to %s %s; refusing to replace it without --force (or pick another --name)",
 			b.title(), describeSubjects(*cur.subjects), cur.roleRef.Kind, cur.roleRef.Name)
 	}
-	diff := objectDiff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
+	diff := plan.Diff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
 	if *cur.roleRef != ref {
-		return &Step{Verb: "update", Object: b.title(), Note: "roleRef cannot change in place: deleted and created again", Diff: diff,
-			apply: func(ctx context.Context) error {
+		return &plan.Step{Verb: plan.Update, Object: b.title(), Note: "roleRef cannot change in place: deleted and created again", Diff: diff,
+			Apply: func(ctx context.Context) error {
 				err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
 				if err != nil && !apierrors.IsNotFound(err) {
 					return kubeErr(err, "cannot delete "+b.title())
@@ -225,8 +183,8 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*Step
 				return createBinding(ctx, k, b)
 			}}, nil
 	}
-	return &Step{Verb: "update", Object: b.title(), Diff: diff,
-		apply: func(ctx context.Context) error { return replaceSubjects(ctx, k, b, cur) }}, nil
+	return &plan.Step{Verb: plan.Update, Object: b.title(), Diff: diff,
+		Apply: func(ctx context.Context) error { return replaceSubjects(ctx, k, b, cur) }}, nil
 }
 
 // replaceSubjects writes the wanted subjects over the binding read as cur,
@@ -257,20 +215,20 @@ func replaceSubjects(ctx context.Context, k *kube.Client, b Binding, cur *bindin
 // unbindStep plans the removal of a binding bind made: only when it still
 // binds exactly the group to the role; anything else is someone else's. The
 // delete names the version read, so a binding changed since stays.
-func unbindStep(ctx context.Context, k *kube.Client, b Binding) (*Step, error) {
+func unbindStep(ctx context.Context, k *kube.Client, b Binding) (*plan.Step, error) {
 	cur, err := getBinding(ctx, k, b)
 	if err != nil {
 		return nil, err
 	}
 	if cur == nil {
-		return &Step{Verb: "keep", Object: b.title(), Note: "absent: nothing to remove"}, nil
+		return &plan.Step{Verb: plan.Keep, Object: b.title(), Note: "absent: nothing to remove"}, nil
 	}
 	ref, subs := b.wantRoleRef(), b.wantSubjects()
 	if *cur.roleRef != ref || !reflect.DeepEqual(*cur.subjects, subs) {
-		return &Step{Verb: "keep", Object: b.title(), Note: "binds " + describeSubjects(*cur.subjects) + " to " + cur.roleRef.Name + ", not only what grant made: left alone"}, nil
+		return &plan.Step{Verb: plan.Keep, Object: b.title(), Note: "binds " + describeSubjects(*cur.subjects) + " to " + cur.roleRef.Name + ", not only what grant made: left alone"}, nil
 	}
-	return &Step{Verb: "delete", Object: b.title(), Diff: objectDiff(b.diffName(), b.view(ref, subs), nil),
-		apply: func(ctx context.Context) error {
+	return &plan.Step{Verb: plan.Delete, Object: b.title(), Diff: plan.Diff(b.diffName(), b.view(ref, subs), nil),
+		Apply: func(ctx context.Context) error {
 			err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
 			if apierrors.IsNotFound(err) {
 				return nil
@@ -291,4 +249,26 @@ func describeSubjects(subs []rbacv1.Subject) string {
 		s += sub.Kind + " " + sub.Name
 	}
 	return s
+}
+
+// Validate checks the names the binding puts into API paths, before any
+// call.
+func (b Binding) Validate() error {
+	if b.Group == "" {
+		return exitcode.Errorf(exitcode.Usage, "--group is required: the Kubernetes group to bind")
+	}
+	if b.Namespace != "" && !names.DNSLabel(b.Namespace) {
+		return exitcode.Errorf(exitcode.Usage, "--namespace %q is not a Kubernetes namespace name: use at most 63 lower case letters, digits and '-', starting and ending with a letter or digit", b.Namespace)
+	}
+	if !names.RBAC(b.ClusterRole) {
+		return exitcode.Errorf(exitcode.Usage, "--clusterrole %q is not a ClusterRole name: use letters, digits and any of -._:@+= (at most 253)", b.ClusterRole)
+	}
+	if !names.RBAC(b.name()) {
+		what := "--name"
+		if b.Name == "" {
+			what = fmt.Sprintf("the binding's name (GROUP-CLUSTERROLE, from --group %q; pass --name)", b.Group)
+		}
+		return exitcode.Errorf(exitcode.Usage, "%s %q is not a valid RBAC binding name: use letters, digits and any of -._:@+= (at most 253)", what, b.name())
+	}
+	return nil
 }

@@ -1,4 +1,9 @@
-package admin
+// Package plan holds the admin commands' plans: ordered steps (an IAM
+// object, an aws-auth edit, an access entry, an RBAC binding), each
+// computed by reading only, with a diff of what it changes. --dry-run
+// prints a plan and a real run applies the very same steps, so a dry run
+// cannot lie.
+package plan
 
 import (
 	"context"
@@ -11,45 +16,50 @@ import (
 	"github.com/eks-login/eks-login/pkg/fileplan"
 )
 
-// Step is one change of a plan: an IAM object, an aws-auth edit, a binding,
-// an access entry. Plans are computed by reading only; --dry-run prints them
-// and a real run applies the very same steps, so a dry run cannot lie.
+// The verbs of steps.
+const (
+	Create = "create"
+	Update = "update"
+	Delete = "delete"
+	// Keep is an object found as wanted, or left alone on purpose.
+	Keep = "keep"
+)
+
+// Step is one change of a plan.
 type Step struct {
-	// Verb is "create", "update", "delete", or "keep" for an object that is
-	// already as wanted (found, left alone).
-	Verb   string
+	Verb   string // Create, Update, Delete or Keep
 	Object string // e.g. "IAM role EKSMyExampleViewer"
 	Note   string // why, or what is left alone
 	Diff   string
-	// apply makes the change; nil for "keep".
-	apply func(ctx context.Context) error
-	// err is a failure met while planning the step.
-	err error
+	// Apply makes the change; nil for Keep.
+	Apply func(ctx context.Context) error
 }
 
 // Plan is an ordered list of steps.
 type Plan struct{ Steps []*Step }
 
-func (p *Plan) add(s *Step) { p.Steps = append(p.Steps, s) }
+// Add appends steps.
+func (p *Plan) Add(steps ...*Step) { p.Steps = append(p.Steps, steps...) }
+
+// Append appends the steps of other.
+func (p *Plan) Append(other *Plan) { p.Steps = append(p.Steps, other.Steps...) }
 
 // Changes reports whether applying the plan would change anything.
 func (p *Plan) Changes() bool {
 	for _, s := range p.Steps {
-		if s.apply != nil {
+		if s.Apply != nil {
 			return true
 		}
 	}
 	return false
 }
 
-var past = map[string]string{"create": "created", "update": "updated", "delete": "deleted", "keep": "found"}
+var past = map[string]string{Create: "created", Update: "updated", Delete: "deleted", Keep: "found"}
 
 func (s *Step) line(dry bool) string {
 	verb := s.Verb
 	if !dry {
 		verb = past[s.Verb]
-	} else if s.Verb == "keep" {
-		verb = "found"
 	}
 	line := verb + " " + s.Object
 	if s.Note != "" {
@@ -59,9 +69,14 @@ func (s *Step) line(dry bool) string {
 }
 
 // Print writes the plan as a dry run shows it: every step with its diff.
+// What is found as wanted is said as a fact; the rest as what would be.
 func (p *Plan) Print(w io.Writer) {
 	for _, s := range p.Steps {
-		fmt.Fprintf(w, "would %s\n", s.line(true))
+		if s.Verb == Keep {
+			fmt.Fprintln(w, s.line(false))
+		} else {
+			fmt.Fprintf(w, "would %s\n", s.line(true))
+		}
 		if s.Diff != "" {
 			fmt.Fprint(w, indent(s.Diff, "    "))
 		}
@@ -74,11 +89,11 @@ func (p *Plan) Print(w io.Writer) {
 }
 
 // Apply makes the plan's changes in order, printing each as it happens. It
-// stops at the first failure, saying what was done before it.
+// stops at the first failure; the lines before it say what was done.
 func (p *Plan) Apply(ctx context.Context, w io.Writer) error {
 	for _, s := range p.Steps {
-		if s.apply != nil {
-			if err := s.apply(ctx); err != nil {
+		if s.Apply != nil {
+			if err := s.Apply(ctx); err != nil {
 				return err
 			}
 		}
@@ -87,8 +102,8 @@ func (p *Plan) Apply(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// run prints the plan under dry or applies it.
-func (p *Plan) run(ctx context.Context, w io.Writer, dry bool) error {
+// Run prints the plan when dry, and applies it otherwise.
+func (p *Plan) Run(ctx context.Context, w io.Writer, dry bool) error {
 	if dry {
 		p.Print(w)
 		return nil
@@ -97,9 +112,8 @@ func (p *Plan) run(ctx context.Context, w io.Writer, dry bool) error {
 }
 
 func indent(s, prefix string) string {
-	lines := strings.SplitAfter(s, "\n")
 	var b strings.Builder
-	for _, l := range lines {
+	for _, l := range strings.SplitAfter(s, "\n") {
 		if l != "" {
 			b.WriteString(prefix + l)
 		}
@@ -110,25 +124,25 @@ func indent(s, prefix string) string {
 	return b.String()
 }
 
-// objectDiff is the unified diff between two renderings of an object; nil
-// stands for "does not exist".
-func objectDiff(name string, old, new any) string {
+// Diff is the unified diff between two renderings of an object, as YAML
+// (a string is shown as it is); nil stands for "does not exist".
+func Diff(name string, old, new any) string {
 	oldName, newName := name, name
 	var a, b []byte
 	if old == nil {
 		oldName = "/dev/null"
 	} else {
-		a = renderYAML(old)
+		a = render(old)
 	}
 	if new == nil {
 		newName = "/dev/null"
 	} else {
-		b = renderYAML(new)
+		b = render(new)
 	}
 	return fileplan.Unified(oldName, newName, a, b)
 }
 
-func renderYAML(v any) []byte {
+func render(v any) []byte {
 	if s, ok := v.(string); ok {
 		if !strings.HasSuffix(s, "\n") {
 			s += "\n"
@@ -144,8 +158,4 @@ func renderYAML(v any) []byte {
 	}
 	enc.Close()
 	return []byte(b.String())
-}
-
-func unifiedFile(oldName, newName string, old, new []byte) string {
-	return fileplan.Unified(oldName, newName, old, new)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
+	"github.com/eks-login/eks-login/pkg/plan"
 )
 
 const (
@@ -52,12 +53,6 @@ func editAWSAuth(ctx context.Context, k *kube.Client, edit awsAuthEdit, write bo
 		return nil, fmt.Errorf("%s changed under every one of %d attempts to write it; run the command again", awsAuthName, writeBackoff.Steps)
 	}
 	return res, err
-}
-
-// isWriteConflict: the object changed (Conflict) or was created
-// (AlreadyExists) since we read it.
-func isWriteConflict(err error) bool {
-	return apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err)
 }
 
 func editAWSAuthOnce(ctx context.Context, k *kube.Client, edit awsAuthEdit, write bool) (*awsAuthResult, error) {
@@ -121,27 +116,31 @@ func shown(data map[string]string) map[string]any {
 // awsAuthStep plans an edit of aws-auth: it computes the edit on the current
 // object for the diff, and applies it by running the same edit again under
 // the conflict-retry loop.
-func awsAuthStep(ctx context.Context, k *kube.Client, what string, edit awsAuthEdit) (*Step, error) {
+func (a *Admin) awsAuthStep(ctx context.Context, what string, edit awsAuthEdit) (*plan.Step, error) {
+	k, err := a.kube()
+	if err != nil {
+		return nil, err
+	}
 	res, err := editAWSAuth(ctx, k, edit, false)
 	if err != nil {
 		return nil, err
 	}
-	s := &Step{Object: awsAuthName, Note: what + ": " + string(res.Change)}
+	s := &plan.Step{Object: awsAuthName, Note: what + ": " + string(res.Change)}
 	switch {
 	case res.Change == awsauth.Unchanged || res.Change == awsauth.Absent:
-		s.Verb = "keep"
+		s.Verb = plan.Keep
 		return s, nil
 	case !res.Existed:
-		s.Verb = "create"
+		s.Verb = plan.Create
 	default:
-		s.Verb = "update"
+		s.Verb = plan.Update
 	}
 	var old any
 	if res.Old != nil {
 		old = res.Old
 	}
-	s.Diff = objectDiff("kube-system/aws-auth", old, res.New)
-	s.apply = func(ctx context.Context) error {
+	s.Diff = plan.Diff("kube-system/aws-auth", old, res.New)
+	s.Apply = func(ctx context.Context) error {
 		_, err := editAWSAuth(ctx, k, edit, true)
 		return err
 	}
