@@ -1,4 +1,4 @@
-package login
+package awsprofile
 
 import (
 	"context"
@@ -16,6 +16,12 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/prompt"
+)
+
+const (
+	devARN  = "arn:aws:eks:eu-west-1:111122223333:cluster/dev"
+	roleDev = "arn:aws:iam::111122223333:role/developer"
 )
 
 // fakeAWSServer answers STS (query protocol, XML) and EKS (REST JSON) on
@@ -26,6 +32,7 @@ type fakeAWSServer struct {
 	assumeDenied  bool
 	describe      func(w http.ResponseWriter)
 	assumeTokens  []string // TokenCode of each AssumeRole
+	sessionNames  []string // RoleSessionName of each AssumeRole
 	describeCalls int
 }
 
@@ -44,6 +51,7 @@ func (f *fakeAWSServer) serve(w http.ResponseWriter, r *http.Request) {
 		switch r.Form.Get("Action") {
 		case "AssumeRole":
 			f.assumeTokens = append(f.assumeTokens, r.Form.Get("TokenCode"))
+			f.sessionNames = append(f.sessionNames, r.Form.Get("RoleSessionName"))
 			if f.assumeDenied {
 				w.WriteHeader(403)
 				fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::111122223333:user/alice is not authorized to perform: sts:AssumeRole on resource: %s</Message></Error><RequestId>1</RequestId></ErrorResponse>`, r.Form.Get("RoleArn"))
@@ -74,14 +82,14 @@ func eksError(code string, status int, msg string) func(w http.ResponseWriter) {
 	}
 }
 
-func (f *fakeAWSServer) client(t *testing.T, in string) (*sdkAWS, ProfileRef, ProfileRef) {
+func (f *fakeAWSServer) client(t *testing.T, in string) (*SDK, Ref, Ref) {
 	dir := t.TempDir()
 	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
 	os.WriteFile(cfg, []byte("[profile dev1]\nregion = eu-west-1\n[profile dev1-eks]\nrole_arn = "+roleDev+"\nsource_profile = dev1\nmfa_serial = arn:aws:iam::111122223333:mfa/alice\n"), 0o600)
 	os.WriteFile(creds, []byte("[dev1]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n"), 0o600)
 	var errOut strings.Builder
-	a := newSDKAWS(strings.NewReader(in), &errOut)
-	a.loadOptions = []func(*config.LoadOptions) error{
+	a := New((&prompt.MFA{In: strings.NewReader(in), Out: &errOut, Allowed: true}).Code)
+	a.Options = []func(*config.LoadOptions) error{
 		config.WithBaseEndpoint(f.URL),
 		// A buildable client, since an AWS_CA_BUNDLE in the environment makes
 		// the SDK add roots to whatever client it is given.
@@ -92,8 +100,8 @@ func (f *fakeAWSServer) client(t *testing.T, in string) (*sdkAWS, ProfileRef, Pr
 		config.WithEC2IMDSClientEnableState(1), // disabled
 	}
 	return a,
-		ProfileRef{Name: "dev1", Region: "eu-west-1", ConfigFile: cfg, CredentialsFile: creds},
-		ProfileRef{Name: "dev1-eks", Region: "eu-west-1", ConfigFile: cfg, CredentialsFile: creds}
+		Ref{Name: "dev1", Region: "eu-west-1", ConfigFile: cfg, CredentialsFile: creds},
+		Ref{Name: "dev1-eks", Region: "eu-west-1", ConfigFile: cfg, CredentialsFile: creds}
 }
 
 func TestSDKDescribeClusterThroughRoleWithMFA(t *testing.T) {
@@ -102,6 +110,7 @@ func TestSDKDescribeClusterThroughRoleWithMFA(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]any{"cluster": map[string]any{
 			"name": "dev", "arn": devARN, "endpoint": "https://x.example", "status": "ACTIVE", "version": "1.31",
 			"certificateAuthority": map[string]string{"data": "Q0E="},
+			"accessConfig":         map[string]string{"authenticationMode": "API"},
 		}})
 	}
 	a, src, role := f.client(t, "123456\n")
@@ -109,11 +118,23 @@ func TestSDKDescribeClusterThroughRoleWithMFA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ARN != devARN || c.CAData != "Q0E=" || c.Status != "ACTIVE" || c.Endpoint != "https://x.example" {
+	if c.ARN != devARN || c.CAData != "Q0E=" || c.Status != "ACTIVE" || c.Endpoint != "https://x.example" || c.AuthMode != "API" {
 		t.Errorf("cluster %+v", c)
 	}
 	if strings.Join(f.assumeTokens, ",") != "123456" {
 		t.Errorf("the MFA code read from stdin must reach AssumeRole: %q", f.assumeTokens)
+	}
+	// The session is named as the token command names it, and kept for
+	// the token cache.
+	if strings.Join(f.sessionNames, ",") != "eks-login-alice" {
+		t.Errorf("AssumeRole session names %q, want eks-login-alice", f.sessionNames)
+	}
+	creds, who, ok := a.RoleSession("dev1-eks")
+	if !ok || creds.AccessKeyID != "ASIAEXAMPLE" || who.CallerARN != "arn:aws:sts::111122223333:assumed-role/developer/s" || who.SourceIdentity != "arn:aws:iam::111122223333:user/alice" {
+		t.Errorf("RoleSession = %v, %+v, %v; want the role's session", creds.AccessKeyID, who, ok)
+	}
+	if _, _, ok := a.RoleSession("dev1"); ok {
+		t.Error("RoleSession answers for a profile DescribeCluster did not use")
 	}
 	id, err := a.CallerIdentity(context.Background(), src)
 	if err != nil || id.Account != "111122223333" || id.ARN != "arn:aws:iam::111122223333:user/alice" {
