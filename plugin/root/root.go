@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/plugin/admin"
@@ -29,7 +30,7 @@ const displayName = "kubectl eks-login"
 
 // NewCmdRoot builds the whole command tree.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
-	loginCmd := login.NewCmd(f)
+	loginCmd := login.NewCmd(f, nil)
 	cmd := &cobra.Command{
 		Use:   "kubectl-eks_login",
 		Short: "Access to Amazon EKS through IAM roles, and the tokens kubectl needs",
@@ -54,14 +55,12 @@ Run without a command, it logs in: the same as "kubectl eks-login login".`,
 			if cmd.Flags().NFlag() == 0 {
 				return cmd.Help()
 			}
-			return loginCmd.RunE(loginCmd, args)
+			return runLogin(cmd, loginCmd, args)
 		},
 	}
-	// The root's flags are login's own, bound to the same options.
-	cmd.Flags().SortFlags = false
-	cmd.Flags().AddFlagSet(loginCmd.Flags())
+	shareFlags(cmd, loginCmd)
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
-	cmd.AddCommand(loginCmd, logout.NewCmd(f), token.NewCmd(f), doctor.NewCmd(f), admin.NewCmd(f), version.NewCmd(f))
+	cmd.AddCommand(loginCmd, logout.NewCmd(f, nil), token.NewCmd(f, nil), doctor.NewCmd(f, nil), admin.NewCmd(f), version.NewCmd(f))
 	// Before the completion command: it takes its output stream when made.
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetOut(f.IOStreams.Out)
@@ -79,6 +78,36 @@ Run without a command, it logs in: the same as "kubectl eks-login login".`,
 	}
 	registerCompletions(cmd, f)
 	return cmd
+}
+
+// shareFlags gives root login's flags, bound to the same options. They are
+// copies without cobra's rules (a required --cluster): root without flags
+// shows its help, and login's rules are checked by runLogin.
+func shareFlags(root, login *cobra.Command) {
+	root.Flags().SortFlags = false
+	login.Flags().VisitAll(func(f *pflag.Flag) {
+		c := *f
+		c.Annotations = nil
+		root.Flags().AddFlag(&c)
+	})
+}
+
+// runLogin runs login as the root's action: the flags given to the root
+// are given to login, whose rules then apply.
+func runLogin(root, login *cobra.Command, args []string) error {
+	root.Flags().Visit(func(f *pflag.Flag) {
+		if lf := login.Flags().Lookup(f.Name); lf != nil {
+			lf.Changed = true
+		}
+	})
+	if err := login.ValidateRequiredFlags(); err != nil {
+		return cmdutil.FlagRuleError(login, err)
+	}
+	if err := login.ValidateFlagGroups(); err != nil {
+		return cmdutil.FlagRuleError(login, err)
+	}
+	login.SetContext(root.Context())
+	return login.RunE(login, args)
 }
 
 var shellExamples = map[string]string{
@@ -106,7 +135,7 @@ const completionExamples = `  # bash, for this shell and every new one
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := NewCmdRoot(f)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	err := cmdutil.Execute(ctx, cmd)
 	if err == nil {
 		return exitcode.OK
 	}
