@@ -55,6 +55,7 @@ func TestStages(t *testing.T) {
 
 	writeCacheEntry(t, w, "dev", "dev1-eks")
 	writeCacheEntry(t, w, "prod", "dev1-eks")
+	writeCacheEntry(t, w, "keyed-on-the-config", "other", w.Config)
 	if n, err := uc.ForgetTokens(p, true); n != 1 || err != nil {
 		t.Errorf("ForgetTokens, dry run: %d, %v; want the one entry of cluster dev", n, err)
 	}
@@ -68,19 +69,32 @@ func TestStages(t *testing.T) {
 	if n, err := uc.ForgetTokens(removed, false); n != 1 || err != nil {
 		t.Errorf("ForgetTokens: %d, %v; want the one entry of cluster dev", n, err)
 	}
-	if entries, _ := filepath.Glob(filepath.Join(w.Home, ".kube", "cache", "eks-login", "*.json")); len(entries) != 1 {
+	// The entry keyed on the config as it was goes too: no call can reach it.
+	if entries, _ := filepath.Glob(filepath.Join(w.Home, ".kube", "cache", "eks-login", "*.json")); len(entries) != 1 || filepath.Base(entries[0]) != "prod.json" {
 		t.Errorf("the cache holds %v; want prod's entry only", entries)
 	}
 }
 
-// writeCacheEntry puts an entry for cluster and profile in the token cache.
-func writeCacheEntry(t *testing.T, w *logouttest.World, cluster, profile string) {
+// writeCacheEntry puts an entry for cluster and profile in the token cache,
+// keyed on files as they are now.
+func writeCacheEntry(t *testing.T, w *logouttest.World, cluster, profile string, files ...string) {
 	t.Helper()
 	dir := filepath.Join(w.Home, ".kube", "cache", "eks-login")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	data, _ := json.Marshal(tokencache.Entry{Version: 2, Token: "k8s-aws-v1.x", Expiration: time.Now().Add(10 * time.Minute), Cluster: cluster, Profile: profile, Region: "eu-west-1"})
+	e := tokencache.Entry{Version: 2, Token: "k8s-aws-v1.x", Expiration: time.Now().Add(10 * time.Minute), Cluster: cluster, Profile: profile, Region: "eu-west-1"}
+	for _, f := range files {
+		s, err := tokencache.StampFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Files = append(e.Files, s)
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, cluster+".json"), data, 0o600); err != nil {
 		t.Fatal(err)
 	}
