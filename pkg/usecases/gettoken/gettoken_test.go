@@ -177,6 +177,23 @@ func (h *harness) call(edit func(*call)) *call {
 	return c
 }
 
+// all makes the calls at once, as many kubectl processes would, and
+// returns what each got.
+func all(calls []*call) ([]Output, []error) {
+	var wg sync.WaitGroup
+	outs := make([]Output, len(calls))
+	errs := make([]error, len(calls))
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = c.Do(context.Background(), c.Input)
+		}()
+	}
+	wg.Wait()
+	return outs, errs
+}
+
 // logTo is the --verbose log on w.
 func logTo(w io.Writer) env.Logf {
 	return func(format string, args ...any) { fmt.Fprintf(w, "eks-login: "+format+"\n", args...) }
@@ -377,17 +394,7 @@ func TestConcurrentColdCalls(t *testing.T) {
 	for i := range calls {
 		calls[i] = h.call(func(o *call) { o.Profile = "dev1-eks"; o.quiet() })
 	}
-	var wg sync.WaitGroup
-	outs := make([]Output, n)
-	errs := make([]error, n)
-	for i, c := range calls {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[i], errs[i] = c.Do(context.Background(), c.Input)
-		}()
-	}
-	wg.Wait()
+	outs, errs := all(calls)
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("call %d: %v", i, err)

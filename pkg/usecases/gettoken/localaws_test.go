@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -275,17 +274,7 @@ func TestLocalAWS(t *testing.T) {
 		for i := range calls {
 			calls[i] = l.options(cache, func(o *call) { o.Profile = "dev1-eks" })
 		}
-		outs := make([]Output, n)
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i, c := range calls {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				outs[i], errs[i] = c.Do(context.Background(), c.Input)
-			}()
-		}
-		wg.Wait()
+		outs, errs := all(calls)
 		tokens := map[string]bool{}
 		for i := range calls {
 			if errs[i] != nil {
