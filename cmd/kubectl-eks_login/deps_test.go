@@ -70,3 +70,71 @@ func TestKubernetesThroughClientGo(t *testing.T) {
 		}
 	}
 }
+
+const module = "github.com/eks-login/eks-login/"
+
+// commandImportAllowed says whether command package from may import command
+// package to (both under plugin/, without the module path): only the root,
+// which assembles the tree, a parent assembling its own subcommands, and
+// anyone importing cmdutil. Commands share code through pkg/ (the use
+// cases in pkg/usecases), never through another command.
+func commandImportAllowed(from, to string) bool {
+	return to == "plugin/cmdutil" || strings.HasPrefix(to, "plugin/cmdutil/") || from == "plugin/root" || strings.HasPrefix(to, from+"/")
+}
+
+func TestCommandImportRule(t *testing.T) {
+	for _, tt := range []struct {
+		from, to string
+		want     bool
+	}{
+		{"plugin/root", "plugin/login", true},
+		{"plugin/login", "plugin/cmdutil", true},
+		{"plugin/admin/grant", "plugin/cmdutil/adminflags", true},
+		{"plugin/admin", "plugin/admin/grant", true},
+		{"plugin/doctor", "plugin/login", false},
+		{"plugin/doctor", "plugin/token", false},
+		{"plugin/logout", "plugin/login", false},
+		{"plugin/admin/grant", "plugin/admin", false},
+		{"plugin/admin/grant", "plugin/admin/revoke", false},
+		{"plugin/administrator", "plugin/admin", false},
+	} {
+		if got := commandImportAllowed(tt.from, tt.to); got != tt.want {
+			t.Errorf("%s imports %s: allowed %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+// knownCommandImports are imports between commands being removed on
+// another branch; each must still exist, so the list cannot go stale.
+var knownCommandImports = map[string]string{}
+
+// TestCommandsImportNoCommands: no package under plugin/ imports another,
+// in its code or its tests, except as commandImportAllowed says.
+func TestCommandsImportNoCommands(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}} {{join .TestImports \" \"}} {{join .XTestImports \" \"}}", module+"plugin/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(strings.ReplaceAll(line, module, ""))
+		from := fields[0]
+		for _, to := range fields[1:] {
+			edge := from + " -> " + to
+			if !strings.HasPrefix(to, "plugin/") || to == from || commandImportAllowed(from, to) || seen[edge] {
+				continue
+			}
+			seen[edge] = true
+			if why, ok := knownCommandImports[edge]; ok {
+				t.Logf("known, being removed: %s (%s)", edge, why)
+				continue
+			}
+			t.Errorf("%s imports command %s; share the code through pkg/ (a use case in pkg/usecases) instead", from, to)
+		}
+	}
+	for edge := range knownCommandImports {
+		if !seen[edge] {
+			t.Errorf("%s is gone: remove it from knownCommandImports", edge)
+		}
+	}
+}

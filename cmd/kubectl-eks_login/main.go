@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"os"
+	"time"
 
 	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -22,6 +23,8 @@ func main() {
 	f := &cmdutil.Factory{
 		IOStreams:  iostreams.System(os.Getenv),
 		Getenv:     os.Getenv,
+		Environ:    os.Environ,
+		Now:        time.Now,
 		Executable: exe,
 		Version:    version,
 		Commit:     commit,

@@ -4,7 +4,8 @@
 //
 // It asks only when a person may be asked, reads the controlling terminal
 // when standard input is one (kubectl owns stdout, and stdin may be
-// redirected), or standard input otherwise (a code piped to login). It asks
+// redirected), or standard input otherwise (a code piped to login). Whether
+// standard input is a terminal is pkg/iostreams' to say (TTY). It asks
 // once: after a failed read (stdin at its end) every later call fails at
 // once instead of asking again.
 package prompt
@@ -17,8 +18,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-
-	"golang.org/x/term"
 )
 
 // ErrNoCode is the root of every error for a code that could not be had: no
@@ -30,6 +29,9 @@ var ErrNoCode = errors.New("no MFA code")
 type MFA struct {
 	// In is where answers come from when it is not a terminal.
 	In io.Reader
+	// TTY says that In is a terminal (iostreams.IsStdinTTY): the answer is
+	// read from the controlling terminal.
+	TTY bool
 	// Out gets the question (stderr: stdout may belong to kubectl).
 	Out io.Writer
 	// Allowed says whether a person may be asked at all: kubectl's
@@ -89,7 +91,7 @@ func (m *MFA) readLine(serial string) (string, error) {
 	if m.Ask != nil {
 		return m.Ask(serial)
 	}
-	if f, ok := m.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if m.TTY {
 		tty, err := m.openTTY()
 		if err != nil {
 			return "", fmt.Errorf("cannot open the terminal: %w", err)

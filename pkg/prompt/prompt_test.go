@@ -2,6 +2,7 @@ package prompt
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -47,3 +48,27 @@ func TestCode(t *testing.T) {
 		})
 	}
 }
+
+// TestTerminal: when standard input is a terminal (as iostreams says), the
+// answer comes from the controlling terminal, not from In.
+func TestTerminal(t *testing.T) {
+	var out strings.Builder
+	tty := &fakeTTY{Reader: strings.NewReader("654321\n")}
+	m := &MFA{In: strings.NewReader("123456\n"), Out: &out, Allowed: true, TTY: true,
+		OpenTTY: func() (io.ReadWriteCloser, error) { return tty, nil }}
+	code, err := m.Code("arn:aws:iam::123456789012:mfa/me")
+	if err != nil || code != "654321" {
+		t.Errorf("Code = %q, %v; want the terminal's 654321", code, err)
+	}
+	if !tty.closed {
+		t.Error("the terminal was left open")
+	}
+}
+
+type fakeTTY struct {
+	io.Reader
+	closed bool
+}
+
+func (f *fakeTTY) Write(p []byte) (int, error) { return len(p), nil }
+func (f *fakeTTY) Close() error                { f.closed = true; return nil }

@@ -6,12 +6,16 @@ package cmdutil
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/eks-login/eks-login/pkg/env"
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/iostreams"
 )
 
@@ -21,6 +25,10 @@ type Factory struct {
 	IOStreams *iostreams.IOStreams
 	// Getenv reads the environment; tests replace it rather than call Setenv.
 	Getenv func(string) string
+	// Environ lists the environment as NAME=VALUE.
+	Environ func() []string
+	// Now is the clock.
+	Now func() time.Time
 	// Executable is the path of this binary, named in commands we ask people
 	// to run by hand.
 	Executable string
@@ -34,6 +42,29 @@ func (f *Factory) Env(key string) string {
 		return os.Getenv(key)
 	}
 	return f.Getenv(key)
+}
+
+// Environment is the factory's surroundings for a use case. It is the one
+// place where an unset field means the process's own: the variables of the
+// process, time.Now.
+func (f *Factory) Environment() env.Env {
+	e := env.Env{Getenv: f.Env, Environ: f.Environ, Now: f.Now}
+	if e.Environ == nil {
+		e.Environ = os.Environ
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	return e
+}
+
+// Verbose is the --verbose log of a command: lines on w prefixed
+// "eks-login: ", or nothing when on is false.
+func Verbose(w io.Writer, on bool) env.Logf {
+	if !on || w == nil {
+		return nil
+	}
+	return func(format string, args ...any) { fmt.Fprintf(w, "eks-login: "+format+"\n", args...) }
 }
 
 // NoArgs is cobra's NoArgs with the usage exit code and a hint of where the
@@ -69,4 +100,14 @@ func UnknownCommand(cmd *cobra.Command, args []string) error {
 		next = " Run"
 	}
 	return exitcode.Errorf(exitcode.Usage, "%s%s '%s --help' for the list", msg, next, cmd.CommandPath())
+}
+
+// PrintPlan prints a planned edit of a file as a unified diff, or says that
+// the file does not change (the --dry-run of login and logout).
+func PrintPlan(w io.Writer, p *fileplan.File) {
+	if d := p.Diff(); d != "" {
+		fmt.Fprint(w, d)
+	} else {
+		fmt.Fprintf(w, "%s: no change\n", p.Path)
+	}
 }

@@ -58,9 +58,16 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"token", "--bogus"}, "unknown flag: --bogus; see 'kubectl eks-login token --help'"},
 		{[]string{"completion", "tcsh"}, `unknown command "tcsh"`},
 		{[]string{"--cluster"}, "flag needs an argument: --cluster"},
-		{[]string{"admin", "map", "--username", "u"}, "at least one of the flags in the group [role-arn user-arn] is required; see 'kubectl eks-login admin map --help'"},
-		{[]string{"admin", "unmap", "--role-arn", "arn:aws:iam::123456789012:role/R", "--user-arn", "arn:aws:iam::123456789012:user/u"}, "[role-arn user-arn] were all set; see 'kubectl eks-login admin unmap --help'"},
-		{[]string{"admin", "grant", "--cluster", "c", "--role", "r", "--iam-group", "g"}, `required flag(s) "k8s-group", "clusterrole" not set; see 'kubectl eks-login admin grant --help'`},
+		{[]string{"admin", "map", "--username", "u"}, "error: name the IAM principal with --role-arn ARN or --user-arn ARN\n"},
+		{[]string{"admin", "unmap", "--role-arn", "arn:aws:iam::123456789012:role/R", "--user-arn", "arn:aws:iam::123456789012:user/u"}, "error: --role-arn and --user-arn both name the principal; pass one of them\n"},
+		{[]string{"admin", "grant", "--cluster", "c", "--role", "r", "--iam-group", "g"}, "error: --clusterrole is required: the ClusterRole the group is bound to, e.g. view\n"},
+		// login's rules, as the root's action and as the login command
+		{[]string{"--role", "R"}, "error: --cluster is required: the name of the EKS cluster\n"},
+		{[]string{"login", "--role", "R"}, "error: --cluster is required: the name of the EKS cluster\n"},
+		{[]string{"--cluster", "dev"}, "error: name the IAM role with --role-arn ARN or --role NAME\n"},
+		{[]string{"--cluster", "dev", "--role", "R", "--role-arn", "arn:aws:iam::123456789012:role/R"}, "error: --role-arn and --role both name the role; pass one of them\n"},
+		{[]string{"token"}, "error: --cluster-name is required"},
+		{[]string{"logout"}, "error: --cluster is required: the name of the EKS cluster to log out of\n"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -68,6 +75,16 @@ func TestUsageErrors(t *testing.T) {
 		if code := Main(context.Background(), f, tt.args); code != exitcode.Usage || !strings.Contains(out.String(), tt.want) {
 			t.Errorf("%q: exit %d, output %q; want exit %d saying %q", tt.args, code, out.String(), exitcode.Usage, tt.want)
 		}
+	}
+}
+
+// TestRootWithoutFlags: the root without flags shows its help; login's
+// required flags are not the root's.
+func TestRootWithoutFlags(t *testing.T) {
+	var out bytes.Buffer
+	f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &out}, Getenv: func(string) string { return "" }}
+	if code := Main(context.Background(), f, nil); code != 0 || !strings.Contains(out.String(), "Usage:\n  kubectl eks-login") {
+		t.Errorf("exit %d, output:\n%s", code, out.String())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/plugin/admin"
@@ -33,9 +34,9 @@ var subcommands = []struct {
 	name  string
 	build func(*cmdutil.Factory) *cobra.Command
 }{
-	{"logout", logout.NewCmd},
-	{"token", token.NewCmd},
-	{"doctor", doctor.NewCmd},
+	{"logout", func(f *cmdutil.Factory) *cobra.Command { return logout.NewCmd(f, nil) }},
+	{"token", func(f *cmdutil.Factory) *cobra.Command { return token.NewCmd(f, nil) }},
+	{"doctor", func(f *cmdutil.Factory) *cobra.Command { return doctor.NewCmd(f, nil) }},
 	{"admin", admin.NewCmd},
 	{"version", version.NewCmd},
 }
@@ -48,7 +49,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command { return newCmdRoot(f, "") }
 // before every request, and the other commands' flags and completions
 // would be built for nothing (BenchmarkDispatch).
 func newCmdRoot(f *cmdutil.Factory, only string) *cobra.Command {
-	loginCmd := login.NewCmd(f)
+	loginCmd := login.NewCmd(f, nil)
 	cmd := &cobra.Command{
 		Use:   "kubectl-eks_login",
 		Short: "Access to Amazon EKS through IAM roles, and the tokens kubectl needs",
@@ -73,12 +74,10 @@ Run without a command, it logs in: the same as "kubectl eks-login login".`,
 			if cmd.Flags().NFlag() == 0 {
 				return cmd.Help()
 			}
-			return loginCmd.RunE(loginCmd, args)
+			return runLogin(cmd, loginCmd, args)
 		},
 	}
-	// The root's flags are login's own, bound to the same options.
-	cmd.Flags().SortFlags = false
-	cmd.Flags().AddFlagSet(loginCmd.Flags())
+	shareFlags(cmd, loginCmd)
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 	cmd.AddCommand(loginCmd)
 	for _, sub := range subcommands {
@@ -103,6 +102,36 @@ Run without a command, it logs in: the same as "kubectl eks-login login".`,
 	}
 	registerCompletions(cmd, f)
 	return cmd
+}
+
+// shareFlags gives root login's flags, bound to the same options. They are
+// copies without cobra's rules (a required --cluster): root without flags
+// shows its help, and login's rules are checked by runLogin.
+func shareFlags(root, login *cobra.Command) {
+	root.Flags().SortFlags = false
+	login.Flags().VisitAll(func(f *pflag.Flag) {
+		c := *f
+		c.Annotations = nil
+		root.Flags().AddFlag(&c)
+	})
+}
+
+// runLogin runs login as the root's action: the flags given to the root
+// are given to login, whose rules then apply.
+func runLogin(root, login *cobra.Command, args []string) error {
+	root.Flags().Visit(func(f *pflag.Flag) {
+		if lf := login.Flags().Lookup(f.Name); lf != nil {
+			lf.Changed = true
+		}
+	})
+	if err := login.ValidateRequiredFlags(); err != nil {
+		return cmdutil.FlagRuleError(login, err)
+	}
+	if err := login.ValidateFlagGroups(); err != nil {
+		return cmdutil.FlagRuleError(login, err)
+	}
+	login.SetContext(root.Context())
+	return login.RunE(login, args)
 }
 
 var shellExamples = map[string]string{
@@ -131,6 +160,7 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd := newCmdRoot(f, onlyCommand(args))
 	cmd.SetArgs(args)
 	failed, err := cmd.ExecuteContextC(ctx)
+	err = cmdutil.FlagRuleError(failed, err)
 	if err == nil {
 		return exitcode.OK
 	}

@@ -9,20 +9,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
-	"github.com/eks-login/eks-login/plugin/admin/shared"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin grant".
 type Options struct {
-	*shared.Common
+	*adminflags.Common
 	Spec admin.GrantSpec
 }
 
 // NewCmd builds "admin grant"; runF, when not nil, runs instead of the
 // command (tests of the flags).
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{Common: shared.New(f)}
+	o := &Options{Common: adminflags.New(f)}
 	cmd := &cobra.Command{
 		Use:   "grant --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
 		Short: "Give an IAM group access to the cluster: iam, map and bind in one go",
@@ -36,8 +36,8 @@ undoes it.`,
     --k8s-group developers --clusterrole view --username developer \
     --user dev1 --create-users --access-key-file ./dev1.credentials`,
 	}
-	shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { shared.AddGrantFlags(fs, &o.Spec) }, runF, run)
-	shared.MarkRequired(cmd, shared.GrantRequired...)
+	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { adminflags.AddGrantFlags(fs, &o.Spec) }, runF, run)
+	adminflags.MarkRequired(cmd, adminflags.GrantRequired...)
 	return cmd
 }
 
@@ -49,6 +49,6 @@ func run(ctx context.Context, o *Options) error {
 	if err := o.Run(ctx, p.Plan); err != nil {
 		return err
 	}
-	shared.PrintLoginHint(o.IO.Out, o.Spec.IAMSpec, p.RoleARN)
+	adminflags.PrintLoginHint(o.IO.Out, o.Spec.IAMSpec, p.RoleARN)
 	return nil
 }

@@ -9,12 +9,12 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
-	"github.com/eks-login/eks-login/plugin/admin/shared/sharedtest"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
 
 func TestFlags(t *testing.T) {
 	var got *Options
-	err := sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
+	err := adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
 		"--cluster", "my-example", "--role", "R", "--iam-group", "G", "--k8s-group", "developers", "--clusterrole", "view",
 		"-n", "team-a", "--username", "dev", "--mode", "configmap", "--force", "--user", "dev1", "--dry-run")
 	want := admin.GrantSpec{IAMSpec: admin.IAMSpec{Cluster: "my-example", Role: "R", Group: "G", Users: []string{"dev1"}},
@@ -22,7 +22,7 @@ func TestFlags(t *testing.T) {
 	if err != nil || fmt.Sprint(got.Spec) != fmt.Sprint(want) || !got.DryRun {
 		t.Errorf("options %+v (%v)", got, err)
 	}
-	err = sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(*Options) error { return nil }), "--cluster", "c", "--role", "R", "--iam-group", "G")
+	err = adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(*Options) error { return nil }), "--cluster", "c", "--role", "R", "--iam-group", "G")
 	if err == nil || !strings.Contains(err.Error(), `required flag(s) "k8s-group", "clusterrole" not set`) {
 		t.Errorf("missing flags: %v", err)
 	}
@@ -38,7 +38,7 @@ func TestRun(t *testing.T) {
 	fake.NoSuch("GetGroup", "GroupName", "G")
 	fake.IAM("GetUser", admintest.User("dev1", false), "UserName", "dev1")
 	var out bytes.Buffer
-	o := &Options{Common: sharedtest.Common(fake, &out, true), Spec: admin.GrantSpec{IAMSpec: admin.IAMSpec{Cluster: admintest.Cluster, Role: "R", Group: "G", Users: []string{"dev1"}},
+	o := &Options{Common: adminflagstest.Common(fake, &out, true), Spec: admin.GrantSpec{IAMSpec: admin.IAMSpec{Cluster: admintest.Cluster, Role: "R", Group: "G", Users: []string{"dev1"}},
 		K8sGroup: "developers", ClusterRole: "view"}}
 	if err := run(context.Background(), o); err != nil {
 		t.Fatal(err)

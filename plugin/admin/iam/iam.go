@@ -9,20 +9,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
-	"github.com/eks-login/eks-login/plugin/admin/shared"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin iam".
 type Options struct {
-	*shared.Common
+	*adminflags.Common
 	Spec admin.IAMSpec
 }
 
 // NewCmd builds "admin iam"; runF, when not nil, runs instead of the
 // command (tests of the flags).
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{Common: shared.New(f)}
+	o := &Options{Common: adminflags.New(f)}
 	cmd := &cobra.Command{
 		Use:   "iam --cluster NAME --role ROLE --iam-group GROUP [--user USER ...] [flags]",
 		Short: "Create the IAM role, policies and group that let people reach the cluster",
@@ -35,8 +35,8 @@ Users are created only with --create-users, access keys only with
 		Example: `  kubectl eks-login admin iam --cluster my-example --role EKSMyExampleViewer --iam-group Developers \
     --user dev1 --create-users --access-key-file ./dev1.credentials`,
 	}
-	shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { shared.AddIAMFlags(fs, &o.Spec) }, runF, run)
-	shared.MarkRequired(cmd, "cluster", "role", "iam-group")
+	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { adminflags.AddIAMFlags(fs, &o.Spec) }, runF, run)
+	adminflags.MarkRequired(cmd, "cluster", "role", "iam-group")
 	return cmd
 }
 
@@ -48,6 +48,6 @@ func run(ctx context.Context, o *Options) error {
 	if err := o.Run(ctx, p.Plan); err != nil {
 		return err
 	}
-	shared.PrintLoginHint(o.IO.Out, o.Spec, p.RoleARN)
+	adminflags.PrintLoginHint(o.IO.Out, o.Spec, p.RoleARN)
 	return nil
 }

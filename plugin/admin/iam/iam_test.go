@@ -9,18 +9,18 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
-	"github.com/eks-login/eks-login/plugin/admin/shared/sharedtest"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
 
 func TestFlags(t *testing.T) {
 	var got *Options
-	err := sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
+	err := adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
 		"--cluster", "my-example", "--role", "R", "--iam-group", "G", "--user", "a,b", "--create-users", "--access-key-file", "k", "--mfa", "--profile", "p", "--region", "r")
 	want := admin.IAMSpec{Cluster: "my-example", Role: "R", Group: "G", Users: []string{"a", "b"}, CreateUsers: true, AccessKeyFile: "k", MFA: true}
 	if err != nil || fmt.Sprint(got.Spec) != fmt.Sprint(want) || got.Profile != "p" || got.Region != "r" {
 		t.Errorf("options %+v (%v)", got, err)
 	}
-	err = sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(*Options) error { return nil }), "--cluster", "c")
+	err = adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(*Options) error { return nil }), "--cluster", "c")
 	if err == nil || !strings.Contains(err.Error(), `required flag(s) "role", "iam-group" not set`) {
 		t.Errorf("missing flags: %v", err)
 	}
@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 	fake.IAM("GetRolePolicy", "<PolicyDocument>%7B%7D</PolicyDocument>", "RoleName", "R")
 	fake.NoSuch("GetGroup", "GroupName", "G")
 	var out bytes.Buffer
-	o := &Options{Common: sharedtest.Common(fake, &out, true), Spec: admin.IAMSpec{Cluster: admintest.Cluster, Role: "R", Group: "G"}}
+	o := &Options{Common: adminflagstest.Common(fake, &out, true), Spec: admin.IAMSpec{Cluster: admintest.Cluster, Role: "R", Group: "G"}}
 	if err := run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}

@@ -17,13 +17,13 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
-	"github.com/eks-login/eks-login/plugin/admin/shared"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin list".
 type Options struct {
-	*shared.Common
+	*adminflags.Common
 	Cluster string
 	Output  string
 }
@@ -31,7 +31,7 @@ type Options struct {
 // NewCmd builds "admin list"; runF, when not nil, runs instead of the
 // command (tests of the flags).
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{Common: shared.New(f)}
+	o := &Options{Common: adminflags.New(f)}
 	cmd := &cobra.Command{
 		Use:   "list [-o table|json|yaml] [flags]",
 		Short: "List the identity mappings of aws-auth and the access entries, and which one wins",
@@ -43,7 +43,7 @@ aws-auth) or ignored (API mode reads no aws-auth, and aws-auth never matches
 a role named with its path).`,
 		Example: "  kubectl eks-login admin list --cluster my-example\n  kubectl eks-login admin list -o yaml",
 	}
-	return shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
+	return adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
 		fs.StringVar(&o.Cluster, "cluster", "", "The EKS cluster's name, to list its access entries (default: from the kubeconfig context).")
 		fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json or yaml.")
 	}, runF, run)

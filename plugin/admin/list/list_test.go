@@ -11,16 +11,16 @@ import (
 	"github.com/eks-login/eks-login/pkg/golden"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
-	"github.com/eks-login/eks-login/plugin/admin/shared/sharedtest"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
 
 func TestFlags(t *testing.T) {
 	var got *Options
-	err := sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }), "--cluster", "c", "-o", "yaml")
+	err := adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }), "--cluster", "c", "-o", "yaml")
 	if err != nil || got.Cluster != "c" || got.Output != "yaml" {
 		t.Errorf("options %+v (%v)", got, err)
 	}
-	err = sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }))
+	err = adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }))
 	if err != nil || got.Output != "table" {
 		t.Errorf("default output %q (%v)", got.Output, err)
 	}
@@ -49,7 +49,7 @@ func TestOutputs(t *testing.T) {
 	for _, output := range []string{"table", "json", "yaml"} {
 		t.Run(output, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := run(context.Background(), &Options{Common: sharedtest.Common(cluster(t), &out, false), Cluster: admintest.Cluster, Output: output}); err != nil {
+			if err := run(context.Background(), &Options{Common: adminflagstest.Common(cluster(t), &out, false), Cluster: admintest.Cluster, Output: output}); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, "list."+output, out.String())
@@ -63,13 +63,13 @@ func TestNoCluster(t *testing.T) {
 	fake := admintest.New(t)
 	fake.SeedAWSAuth()
 	var out bytes.Buffer
-	if err := run(context.Background(), &Options{Common: sharedtest.Common(fake, &out, false), Output: "table"}); err != nil {
+	if err := run(context.Background(), &Options{Common: adminflagstest.Common(fake, &out, false), Output: "table"}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "The kubeconfig context does not name the EKS cluster (pass --cluster)") || !strings.Contains(out.String(), admintest.NodeRole) {
 		t.Errorf("output:\n%s", out.String())
 	}
-	err := run(context.Background(), &Options{Common: sharedtest.Common(fake, &out, false), Output: "wide"})
+	err := run(context.Background(), &Options{Common: adminflagstest.Common(fake, &out, false), Output: "wide"})
 	if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), `-o must be table, json or yaml, not "wide"`) {
 		t.Errorf("-o wide: %v", err)
 	}

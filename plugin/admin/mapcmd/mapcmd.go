@@ -10,20 +10,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
-	"github.com/eks-login/eks-login/plugin/admin/shared"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin map".
 type Options struct {
-	*shared.Common
+	*adminflags.Common
 	Spec admin.MapSpec
 }
 
 // NewCmd builds "admin map"; runF, when not nil, runs instead of the
 // command (tests of the flags).
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{Common: shared.New(f)}
+	o := &Options{Common: adminflags.New(f)}
 	cmd := &cobra.Command{
 		Use:   "map (--role-arn ARN | --user-arn ARN) --username NAME --group GROUP [flags]",
 		Short: "Map an IAM role or user to a Kubernetes user and groups",
@@ -48,14 +48,14 @@ system:bootstrappers) and system:masters entries are changed only with
   kubectl eks-login admin map --cluster my-example --mode api --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
     --username developer --access-policy view --namespace default --namespace team-a`,
 	}
-	shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
-		shared.AddTargetFlags(cmd, &o.Spec)
+	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
+		adminflags.AddTargetFlags(cmd, &o.Spec)
 		fs.StringVar(&o.Spec.Username, "username", "", "The Kubernetes user name; templates such as developer:{{SessionName}} are filled in at each login.")
 		fs.StringSliceVar(&o.Spec.Groups, "group", nil, "A Kubernetes group for the identity (repeatable).")
 		fs.StringVar(&o.Spec.AccessPolicy, "access-policy", "", "Access entries only: associate the EKS access policy view, edit, admin or cluster-admin.")
 		fs.StringSliceVar(&o.Spec.Namespaces, "namespace", nil, "Access entries only: limit --access-policy to these namespaces (repeatable).")
 	}, runF, run)
-	shared.MarkRequired(cmd, "username")
+	adminflags.MarkRequired(cmd, "username")
 	return cmd
 }
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
-	"github.com/eks-login/eks-login/plugin/admin/shared/sharedtest"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
 
 const viewer = "arn:aws:iam::123456789012:role/EKSMyExampleViewer"
@@ -34,7 +34,7 @@ func TestFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var got *Options
-			err := sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }), tt.args...)
+			err := adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }), tt.args...)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -55,7 +55,7 @@ func TestRun(t *testing.T) {
 		fake := admintest.New(t)
 		fake.SeedAWSAuth()
 		var out bytes.Buffer
-		o := &Options{Common: sharedtest.Common(fake, &out, dry), Spec: admin.MapSpec{RoleARN: viewer, Username: "developer", Mode: admin.ModeConfigMap}}
+		o := &Options{Common: adminflagstest.Common(fake, &out, dry), Spec: admin.MapSpec{RoleARN: viewer, Username: "developer", Mode: admin.ModeConfigMap}}
 		if err := run(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func TestRun(t *testing.T) {
 	}
 	fake := admintest.New(t)
 	var out bytes.Buffer
-	err := run(context.Background(), &Options{Common: sharedtest.Common(fake, &out, false), Spec: admin.MapSpec{RoleARN: viewer}})
+	err := run(context.Background(), &Options{Common: adminflagstest.Common(fake, &out, false), Spec: admin.MapSpec{RoleARN: viewer}})
 	if err == nil || !strings.Contains(err.Error(), "--username is required") {
 		t.Errorf("err = %v", err)
 	}

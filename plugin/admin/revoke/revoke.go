@@ -9,20 +9,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
-	"github.com/eks-login/eks-login/plugin/admin/shared"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin revoke", grant's own.
 type Options struct {
-	*shared.Common
+	*adminflags.Common
 	Spec admin.GrantSpec
 }
 
 // NewCmd builds "admin revoke"; runF, when not nil, runs instead of the
 // command (tests of the flags).
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{Common: shared.New(f)}
+	o := &Options{Common: adminflags.New(f)}
 	cmd := &cobra.Command{
 		Use:   "revoke --cluster NAME --iam-group GROUP --role ROLE --k8s-group GROUP --clusterrole ROLE [flags]",
 		Short: "Undo what grant made, leaving what other things use",
@@ -34,8 +34,8 @@ or role that still has other members or policies is left in place.`,
 		Example: `  kubectl eks-login admin revoke --cluster my-example --iam-group Developers --role EKSMyExampleViewer \
     --k8s-group developers --clusterrole view --user dev1 --create-users --dry-run`,
 	}
-	shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { shared.AddGrantFlags(fs, &o.Spec) }, runF, run)
-	shared.MarkRequired(cmd, shared.GrantRequired...)
+	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { adminflags.AddGrantFlags(fs, &o.Spec) }, runF, run)
+	adminflags.MarkRequired(cmd, adminflags.GrantRequired...)
 	return cmd
 }
 

@@ -9,17 +9,17 @@ import (
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
-	"github.com/eks-login/eks-login/plugin/admin/shared/sharedtest"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
 
 func TestFlags(t *testing.T) {
 	var got *Options
-	err := sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
+	err := adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
 		"--cluster", "my-example", "--role", "R", "--iam-group", "G", "--k8s-group", "developers", "--clusterrole", "view", "--create-users", "--user", "dev1")
 	if err != nil || got.Spec.K8sGroup != "developers" || !got.Spec.CreateUsers || got.Spec.Users[0] != "dev1" || got.Spec.Mode != admin.ModeAuto {
 		t.Errorf("options %+v (%v)", got, err)
 	}
-	err = sharedtest.Parse(NewCmd(sharedtest.Factory(&bytes.Buffer{}), func(*Options) error { return nil }), "--role", "R")
+	err = adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(*Options) error { return nil }), "--role", "R")
 	if err == nil || !strings.Contains(err.Error(), `"cluster"`) {
 		t.Errorf("missing flags: %v", err)
 	}
@@ -35,7 +35,7 @@ func TestRun(t *testing.T) {
 	fake.NoSuch("GetGroup", "GroupName", "G")
 	var out bytes.Buffer
 	spec := admin.GrantSpec{IAMSpec: admin.IAMSpec{Cluster: admintest.Cluster, Role: "R", Group: "G"}, K8sGroup: "developers", ClusterRole: "view"}
-	if err := run(context.Background(), &Options{Common: sharedtest.Common(fake, &out, false), Spec: spec}); err != nil {
+	if err := run(context.Background(), &Options{Common: adminflagstest.Common(fake, &out, false), Spec: spec}); err != nil {
 		t.Fatal(err)
 	}
 	want := "found ClusterRoleBinding developers-view (absent: nothing to remove)\nfound ConfigMap kube-system/aws-auth (unmap arn:aws:iam::123456789012:role/R: absent)\n"
@@ -43,7 +43,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
 	}
 	spec.K8sGroup = ""
-	if err := run(context.Background(), &Options{Common: sharedtest.Common(fake, &out, false), Spec: spec}); exitcode.Of(err) != exitcode.Usage {
+	if err := run(context.Background(), &Options{Common: adminflagstest.Common(fake, &out, false), Spec: spec}); exitcode.Of(err) != exitcode.Usage {
 		t.Errorf("no group: %v", err)
 	}
 }

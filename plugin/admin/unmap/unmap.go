@@ -9,20 +9,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
-	"github.com/eks-login/eks-login/plugin/admin/shared"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin unmap".
 type Options struct {
-	*shared.Common
+	*adminflags.Common
 	Spec admin.MapSpec
 }
 
 // NewCmd builds "admin unmap"; runF, when not nil, runs instead of the
 // command (tests of the flags).
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{Common: shared.New(f)}
+	o := &Options{Common: adminflags.New(f)}
 	cmd := &cobra.Command{
 		Use:   "unmap (--role-arn ARN | --user-arn ARN) [flags]",
 		Short: "Remove the mapping of an IAM role or user",
@@ -30,7 +30,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 access entry. Node-role and system:masters entries are removed only with --force.`,
 		Example: `  kubectl eks-login admin unmap --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer --dry-run`,
 	}
-	return shared.Setup(cmd, o.Common, o, func(*pflag.FlagSet) { shared.AddTargetFlags(cmd, &o.Spec) }, runF, run)
+	return adminflags.Setup(cmd, o.Common, o, func(*pflag.FlagSet) { adminflags.AddTargetFlags(cmd, &o.Spec) }, runF, run)
 }
 
 func run(ctx context.Context, o *Options) error {
