@@ -69,3 +69,66 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		})
 	}
 }
+
+// TestKubectlPluginCompletion: kubectl completes "kubectl eks-login ..." by
+// running kubectl_complete-eks_login from PATH; a link of that name to the
+// binary answers, through real kubectl.
+func TestKubectlPluginCompletion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Skip("no kubectl")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kubectl-eks_login")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if err := os.Symlink(bin, filepath.Join(dir, completionName)); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[profile dev1]\nregion = ap-northeast-2\n\n[profile dev1-eks]\nsource_profile = dev1\n"), 0o600)
+	tests := []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"adm"}, "admin"},
+		{[]string{"token", "--profile", "dev1-"}, "dev1-eks"},
+		{[]string{"admin", "gr"}, "grant"},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command("kubectl", append([]string{"__complete", "eks-login"}, tt.words...)...)
+		cmd.Env = []string{"HOME=" + home, "PATH=" + dir + ":" + os.Getenv("PATH")}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("kubectl __complete %q: %v", tt.words, err)
+		}
+		var got []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if word, _, _ := strings.Cut(line, "\t"); word != "" && !strings.HasPrefix(word, ":") {
+				got = append(got, word)
+			}
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("kubectl __complete eks-login %q offers %q, want [%s]", tt.words, got, tt.want)
+		}
+	}
+}
+
+func TestArgs(t *testing.T) {
+	tests := []struct {
+		argv, want []string
+	}{
+		{[]string{"/usr/local/bin/kubectl-eks_login", "token"}, []string{"token"}},
+		{[]string{"/home/u/bin/kubectl_complete-eks_login", "tok"}, []string{"__complete", "tok"}},
+		{[]string{"kubectl_complete-eks_login.exe", ""}, []string{"__complete", ""}},
+	}
+	for _, tt := range tests {
+		if got := args(tt.argv); strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("args(%q) = %q, want %q", tt.argv, got, tt.want)
+		}
+	}
+}
