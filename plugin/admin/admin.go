@@ -34,6 +34,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/kube"
+	"github.com/eks-login/eks-login/plugin/admin/migrate"
 )
 
 // Common holds the flags and clients every admin subcommand shares.
@@ -88,7 +89,7 @@ for every object, and changes nothing.`,
 		Args: cmdutil.UnknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newMapCmd(f), newUnmapCmd(f), newListCmd(f), newBindCmd(f), newIAMCmd(f), newGrantCmd(f), newRevokeCmd(f))
+	cmd.AddCommand(newMapCmd(f), newUnmapCmd(f), newListCmd(f), newBindCmd(f), newIAMCmd(f), newGrantCmd(f), newRevokeCmd(f), migrate.NewCmd(f, nil))
 	return cmd
 }
 
