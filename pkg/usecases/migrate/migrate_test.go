@@ -252,7 +252,9 @@ func TestRunRefusals(t *testing.T) {
 	}
 }
 
-func seedFake(t *testing.T) *migratetest.Fake { return migratetest.New(t, migrate.ModeConfigMap, seedMapRoles) }
+func seedFake(t *testing.T) *migratetest.Fake {
+	return migratetest.New(t, migrate.ModeConfigMap, seedMapRoles)
+}
 
 // conflictFake has an access entry for the developers' role that differs
 // from its aws-auth mapping, made by someone else.

@@ -23,7 +23,9 @@ func TestFlags(t *testing.T) {
 		{args: []string{"--cluster", "my-example", "--dry-run"}, check: func(o *Options) bool { return o.Cluster == "my-example" && o.DryRun && o.Output == "table" }},
 		{args: []string{"--to", "api", "--yes", "--cleanup", "--force", "-o", "json"}, check: func(o *Options) bool { return o.To == "api" && o.Yes && o.Cleanup && o.Force && o.Output == "json" }},
 		{args: []string{"--rollback", "--profile", "admin", "--region", "ap-northeast-2", "--kubeconfig", "k", "--context", "c"},
-			check: func(o *Options) bool { return o.Rollback && o.Profile == "admin" && o.Region == "ap-northeast-2" && o.Kubeconfig == "k" && o.Context == "c" }},
+			check: func(o *Options) bool {
+				return o.Rollback && o.Profile == "admin" && o.Region == "ap-northeast-2" && o.Kubeconfig == "k" && o.Context == "c"
+			}},
 		{args: []string{"--strict"}, check: func(o *Options) bool { return o.Strict }},
 		{args: []string{"--to", "API_AND_CONFIG_MAP"}, code: exitcode.Usage, msg: "--to takes only api"},
 		{args: []string{"-o", "yaml"}, code: exitcode.Usage, msg: "-o must be table or json"},
