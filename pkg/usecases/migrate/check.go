@@ -150,7 +150,7 @@ func (c *checker) checkAll(ctx context.Context, r *Report, phase string) error {
 	case phaseAPI:
 		advice = "the cluster is in API mode, which EKS cannot undo: fix their access entries with 'kubectl eks-login admin map --mode api'"
 	}
-	return exitcode.Errorf(exitcode.Failure, "%d identities %s are not what aws-auth made them (%s); %s", len(failed), phase, strings.Join(failed, "; "), advice)
+	return exitcode.Errorf(exitcode.Failure, "identities %s that are not what aws-auth made them: %s; %s", phase, strings.Join(failed, "; "), advice)
 }
 
 func (c *checker) check(ctx context.Context, res *Result, phase string) error {
@@ -196,7 +196,7 @@ func (c *checker) checkToken(ctx context.Context, res *Result) (*Identity, strin
 			break
 		}
 		if i+1 >= c.d.attempts() {
-			return seen, fmt.Sprintf("the cluster takes a session of the role for %s, want %s", seen, &want), nil
+			return seen, fmt.Sprintf("a session of the role is %s, want %s", seen, &want), nil
 		}
 		if err := c.d.wait(ctx); err != nil {
 			return nil, "", err

@@ -134,7 +134,7 @@ func run(t *testing.T, f *migratetest.Fake, req migrate.Request, confirm func(st
 	r, err := migrate.Run(context.Background(), d, p)
 	var out bytes.Buffer
 	r.Print(&out)
-	return r, log.String() + "\n" + out.String(), err
+	return r, log.String() + out.String(), err
 }
 
 func yes(string) (bool, error) { return true, nil }

@@ -190,6 +190,7 @@ func (r *Report) Print(w io.Writer) {
 		cleaned = cleaned || res.Check.AfterCleanup != nil
 		inAPI = inAPI || res.Check.InAPI != nil
 	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	head := "PRINCIPAL\tTYPE\tENTRY\tCHECK\tBEFORE (AWS-AUTH)\tAFTER"
 	if cleaned {
