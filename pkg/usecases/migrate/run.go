@@ -153,6 +153,9 @@ func switchMode(ctx context.Context, d *Deps, r *Report, to string) error {
 	if err != nil {
 		return awserr.Explain(err, fmt.Sprintf("cannot switch cluster %s from %s to %s (eks:UpdateClusterConfig)", name, r.Mode, to))
 	}
+	if out.Update == nil {
+		return fmt.Errorf("EKS answered the switch of cluster %s to %s without an update to follow", name, to)
+	}
 	id := aws.ToString(out.Update.Id)
 	for status := out.Update.Status; status != ekstypes.UpdateStatusSuccessful; {
 		if status == ekstypes.UpdateStatusFailed || status == ekstypes.UpdateStatusCancelled {
@@ -164,6 +167,9 @@ func switchMode(ctx context.Context, d *Deps, r *Report, to string) error {
 		u, err := d.EKS.DescribeUpdate(ctx, &eks.DescribeUpdateInput{Name: aws.String(name), UpdateId: aws.String(id)})
 		if err != nil {
 			return awserr.Explain(err, "cannot read update "+id+" of cluster "+name+" (eks:DescribeUpdate)")
+		}
+		if u.Update == nil {
+			return fmt.Errorf("EKS describes update %s of cluster %s as nothing", id, name)
 		}
 		out.Update, status = u.Update, u.Update.Status
 	}

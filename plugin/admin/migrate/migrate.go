@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -129,6 +131,9 @@ func (o *Options) validate() error {
 // Run plans the migration (or the rollback), prints it under --dry-run, and
 // otherwise applies it and prints what it did.
 func Run(ctx context.Context, o *Options) error {
+	// Ctrl-C ends a wait for an update with a message saying how to go on.
+	ctx, cancel := signal.NotifyContext(ctx, os.Interrupt)
+	defer cancel()
 	d, cluster, err := o.deps(ctx)
 	if err != nil {
 		return err
