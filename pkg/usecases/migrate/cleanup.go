@@ -13,6 +13,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 )
 
@@ -34,7 +35,7 @@ func planCleanup(data map[string]string, entries []*Entry) (*Cleanup, error) {
 	if _, err := removeMappings(doc, c.Remove); err != nil {
 		return nil, err
 	}
-	c.Diff = objectDiff("kube-system/aws-auth", shownConfigMap(data), shownConfigMap(doc.Data()))
+	c.Diff = fileplan.ObjectDiff("kube-system/aws-auth", shownConfigMap(data), shownConfigMap(doc.Data()))
 	return c, nil
 }
 

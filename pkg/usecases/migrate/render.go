@@ -7,40 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	yaml "go.yaml.in/yaml/v3"
-
 	"github.com/eks-login/eks-login/pkg/fileplan"
 )
-
-// objectDiff is the unified diff between two renderings of an object; nil
-// stands for "does not exist".
-func objectDiff(name string, old, new any) string {
-	oldName, newName := name, name
-	var a, b []byte
-	if old == nil {
-		oldName = "/dev/null"
-	} else {
-		a = renderYAML(old)
-	}
-	if new == nil {
-		newName = "/dev/null"
-	} else {
-		b = renderYAML(new)
-	}
-	return fileplan.Unified(oldName, newName, a, b)
-}
-
-func renderYAML(v any) []byte {
-	var b strings.Builder
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	enc.CompactSeqIndent()
-	if err := enc.Encode(v); err != nil {
-		return []byte(fmt.Sprintf("%v\n", v))
-	}
-	enc.Close()
-	return []byte(b.String())
-}
 
 // entryView is an access entry as diffs show it.
 type entryView struct {
@@ -149,12 +117,12 @@ func (p *Plan) printDiffs(w io.Writer) {
 	var diffs []string
 	if len(p.ModeChanges) > 0 {
 		last := p.ModeChanges[len(p.ModeChanges)-1].To
-		diffs = append(diffs, objectDiff("cluster/"+p.Cluster+"/accessConfig",
+		diffs = append(diffs, fileplan.ObjectDiff("cluster/"+p.Cluster+"/accessConfig",
 			map[string]string{"authenticationMode": p.Mode}, map[string]string{"authenticationMode": last}))
 	}
 	for _, e := range p.Entries {
 		if e.Action != ActDone {
-			diffs = append(diffs, objectDiff("access-entry/"+e.PrincipalARN, e.existingView(), e.wantView()))
+			diffs = append(diffs, fileplan.ObjectDiff("access-entry/"+e.PrincipalARN, e.existingView(), e.wantView()))
 		}
 	}
 	if p.Cleanup != nil {

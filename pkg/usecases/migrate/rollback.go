@@ -12,6 +12,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 )
 
 // Rollback deletes the access entries migrate created, found by their tag,
@@ -117,7 +118,7 @@ func (rb *Rollback) Print(w io.Writer) {
 			fmt.Fprintf(w, ": shuts it out, %s", e.ShutsOut)
 		}
 		fmt.Fprintln(w)
-		fmt.Fprint(w, objectDiff("access-entry/"+e.PrincipalARN, view(e.PrincipalARN, x.Type, x.Username, x.Groups, x.Policies, true), nil))
+		fmt.Fprint(w, fileplan.ObjectDiff("access-entry/"+e.PrincipalARN, view(e.PrincipalARN, x.Type, x.Username, x.Groups, x.Policies, true), nil))
 	}
 	fmt.Fprintln(w, "dry run: nothing was changed")
 }

@@ -3,7 +3,6 @@ package migrate
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -29,7 +28,7 @@ func (o *Options) deps(ctx context.Context) (*usecase.Deps, string, error) {
 	if err != nil {
 		return nil, "", exitcode.WithCode(exitcode.Input, err)
 	}
-	cluster, regionHint := clusterOf(kcfg)
+	cluster, regionHint := kcfg.EKSCluster()
 	if o.Cluster != "" {
 		cluster = o.Cluster
 	}
@@ -70,24 +69,4 @@ func (o *Options) withUI(d *usecase.Deps) *usecase.Deps {
 	}
 	d.Confirm = o.confirm()
 	return d
-}
-
-// clusterOf tells the EKS cluster's name and region from the context: the
-// exec entry's --cluster-name (aws eks get-token, eks-login token) or
-// --cluster-id (aws-iam-authenticator), or a cluster entry named by its ARN
-// as update-kubeconfig and login write it.
-func clusterOf(cfg *kube.Config) (name, region string) {
-	if arn, err := names.ParseClusterARN("", cfg.ClusterName()); err == nil {
-		name, region = arn.Name, arn.Region
-	}
-	for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
-		if v := cfg.ExecArg(flag); v != "" {
-			name = v
-			break
-		}
-	}
-	if region == "" {
-		region = cfg.ExecArg("--region")
-	}
-	return strings.TrimSpace(name), region
 }
