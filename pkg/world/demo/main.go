@@ -33,7 +33,7 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "build kubectl-eks_login: %v\n%s", err, out)
 		return 1
 	}
-	fmt.Println("Starting the local world: local AWS (IAM, STS, EKS) on the real AWS host names,")
+	fmt.Println("Starting the local world: local AWS (IAM, STS, EKS, EC2) on the real AWS host names,")
 	fmt.Println("etcd, kube-apiserver with RBAC and EKS access policies, aws-iam-authenticator reading")
 	fmt.Println("kube-system/aws-auth and the access entries, and a node group of EC2 instances.")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
