@@ -2,8 +2,10 @@ package fileplan
 
 import (
 	"bytes"
+	"fmt"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // contextLines is how many unchanged lines surround a change in a hunk, as in
@@ -29,4 +31,36 @@ func Unified(oldName, newName string, old, new []byte) string {
 		return "--- " + oldName + "\n+++ " + newName + "\n(the diff could not be computed: " + err.Error() + ")\n"
 	}
 	return out
+}
+
+// ObjectDiff is the unified diff between two objects rendered as YAML (two
+// spaces, lists at their key's column, as kubectl shows objects); nil
+// stands for "does not exist", so a creation diffs from /dev/null and a
+// deletion to it.
+func ObjectDiff(name string, old, new any) string {
+	oldName, newName := name, name
+	var a, b []byte
+	if old == nil {
+		oldName = "/dev/null"
+	} else {
+		a = renderYAML(old)
+	}
+	if new == nil {
+		newName = "/dev/null"
+	} else {
+		b = renderYAML(new)
+	}
+	return Unified(oldName, newName, a, b)
+}
+
+func renderYAML(v any) []byte {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	enc.CompactSeqIndent()
+	if err := enc.Encode(v); err != nil {
+		return []byte(fmt.Sprintf("%v\n", v)) // a plan must still show something true
+	}
+	enc.Close()
+	return b.Bytes()
 }

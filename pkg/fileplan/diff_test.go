@@ -163,3 +163,27 @@ func splitLines(s string) []string {
 	}
 	return lines
 }
+
+func TestObjectDiff(t *testing.T) {
+	type obj struct {
+		Name   string   `yaml:"name"`
+		Groups []string `yaml:"groups,omitempty"`
+	}
+	tests := []struct {
+		name     string
+		old, new any
+		want     string
+	}{
+		{name: "create", new: obj{Name: "a", Groups: []string{"g"}}, want: "--- /dev/null\n+++ x\n@@ -0,0 +1,3 @@\n+name: a\n+groups:\n+- g\n"},
+		{name: "delete", old: obj{Name: "a"}, want: "--- x\n+++ /dev/null\n@@ -1 +0,0 @@\n-name: a\n"},
+		{name: "update", old: map[string]string{"mode": "CONFIG_MAP"}, new: map[string]string{"mode": "API"}, want: "--- x\n+++ x\n@@ -1 +1 @@\n-mode: CONFIG_MAP\n+mode: API\n"},
+		{name: "same", old: obj{Name: "a"}, new: obj{Name: "a"}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ObjectDiff("x", tt.old, tt.new); got != tt.want {
+				t.Errorf("ObjectDiff = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

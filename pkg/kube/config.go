@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/pkg/names"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -175,4 +176,25 @@ func (c *Config) ClusterName() string {
 		return ctx.Cluster
 	}
 	return ""
+}
+
+// EKSCluster tells the EKS cluster's name and region from the context, as
+// the tools that write kubeconfigs leave them: the exec entry's
+// --cluster-name (aws eks get-token, eks-login token) or --cluster-id
+// (aws-iam-authenticator), and --region, or a cluster entry named by its
+// ARN (update-kubeconfig, login). Both are "" when the context does not say.
+func (c *Config) EKSCluster() (name, region string) {
+	if arn, err := names.ParseClusterARN("", c.ClusterName()); err == nil {
+		name, region = arn.Name, arn.Region
+	}
+	for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
+		if v := c.ExecArg(flag); v != "" {
+			name = v
+			break
+		}
+	}
+	if region == "" {
+		region = c.ExecArg("--region")
+	}
+	return name, region
 }

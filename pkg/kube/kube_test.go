@@ -453,3 +453,39 @@ func connectProxy(t *testing.T) *proxyServer {
 	t.Cleanup(p.Close)
 	return p
 }
+
+// TestEKSCluster tells the cluster from the exec entry, or from a cluster
+// entry named by its ARN, as update-kubeconfig and login write them.
+func TestEKSCluster(t *testing.T) {
+	tests := []struct {
+		name, kubeconfig, cluster, region string
+	}{
+		{name: "exec --cluster-name and --region", cluster: "my-example", region: "ap-northeast-2", kubeconfig: `
+contexts: [{name: c, context: {cluster: c, user: u}}]
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token, --cluster-name, my-example, --region, ap-northeast-2]}}}]`},
+		{name: "cluster entry named by its ARN", cluster: "my-example", region: "eu-west-1", kubeconfig: `
+contexts: [{name: c, context: {cluster: "arn:aws:eks:eu-west-1:123456789012:cluster/my-example", user: u}}]
+clusters: [{name: "arn:aws:eks:eu-west-1:123456789012:cluster/my-example", cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]`},
+		{name: "aws-iam-authenticator's -i", cluster: "other", kubeconfig: `
+contexts: [{name: c, context: {cluster: c, user: u}}]
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws-iam-authenticator, args: [token, -i, other]}}}]`},
+		{name: "a client certificate says nothing", kubeconfig: `
+contexts: [{name: c, context: {cluster: c, user: u}}]
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := kube.LoadBytes("kubeconfig", []byte("apiVersion: v1\nkind: Config\ncurrent-context: c"+tt.kubeconfig+"\n"), "c")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name, region := cfg.EKSCluster(); name != tt.cluster || region != tt.region {
+				t.Errorf("EKSCluster = %q, %q; want %q, %q", name, region, tt.cluster, tt.region)
+			}
+		})
+	}
+}

@@ -125,3 +125,20 @@ func (m *MFA) openTTY() (io.ReadWriteCloser, error) {
 	}
 	return os.OpenFile(ttyPath, os.O_RDWR, 0)
 }
+
+// Typed asks question on out and reads one answer from in: the confirmation
+// of a change that cannot be undone, given by typing want (a cluster's
+// name, say). Any other answer is a no; an input that ends without one is
+// an error.
+func Typed(in io.Reader, out io.Writer, question, want string) (bool, error) {
+	fmt.Fprint(out, question)
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	line, err := readAnswer(bufio.NewReader(in))
+	if err != nil {
+		fmt.Fprintln(out)
+		return false, fmt.Errorf("cannot read the answer: %w", err)
+	}
+	return strings.TrimSpace(line) == want, nil
+}

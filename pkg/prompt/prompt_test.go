@@ -72,3 +72,30 @@ type fakeTTY struct {
 
 func (f *fakeTTY) Write(p []byte) (int, error) { return len(p), nil }
 func (f *fakeTTY) Close() error                { f.closed = true; return nil }
+
+func TestTyped(t *testing.T) {
+	tests := []struct {
+		name, in string
+		ok       bool
+		wantErr  string
+	}{
+		{name: "the name", in: "my-example\n", ok: true},
+		{name: "blanks around it", in: "  my-example \r\n", ok: true},
+		{name: "another name", in: "my-exampl\n", ok: false},
+		{name: "yes is not the name", in: "yes\n", ok: false},
+		{name: "nothing typed", in: "\n", ok: false},
+		{name: "input at its end", in: "", wantErr: "the input ended"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			ok, err := Typed(strings.NewReader(tt.in), &out, "Type the cluster's name to confirm: ", "my-example")
+			if ok != tt.ok || (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("Typed = %v, %v; want %v, error %q", ok, err, tt.ok, tt.wantErr)
+			}
+			if !strings.HasPrefix(out.String(), "Type the cluster's name to confirm: ") {
+				t.Errorf("the question was %q", out.String())
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -63,6 +64,11 @@ func (w *World) seedAWS(ctx context.Context, opts Options) error {
 	if _, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("MyExampleEKSNode"), AssumeRolePolicyDocument: aws.String(ec2Trust)}); err != nil {
 		return fmt.Errorf("create the node role: %w", err)
 	}
+	if !opts.AWSOnly {
+		if err := w.seedNodes(ctx, im); err != nil {
+			return err
+		}
+	}
 	eksTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 	clusterRole, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("MyExampleEKSCluster"), AssumeRolePolicyDocument: aws.String(eksTrust)})
 	if err != nil {
@@ -88,6 +94,50 @@ func (w *World) seedAWS(ctx context.Context, opts Options) error {
 		return fmt.Errorf("point the cluster at the API server: %w", err)
 	}
 	return w.AWS.EnforceIAM(ctx, true)
+}
+
+// seedNodes launches the node group's instances with the node role's
+// instance profile, and makes the IAM user through which aws-iam-authenticator
+// looks them up.
+func (w *World) seedNodes(ctx context.Context, im *iam.Client) error {
+	const profile = "MyExampleEKSNode"
+	if _, err := im.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String(profile)}); err != nil {
+		return fmt.Errorf("create the node instance profile: %w", err)
+	}
+	if _, err := im.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String(profile), RoleName: aws.String("MyExampleEKSNode")}); err != nil {
+		return fmt.Errorf("put the node role in its instance profile: %w", err)
+	}
+	for _, name := range SeedNodes {
+		n, err := w.AWS.RunNode(ctx, Region, profile, nodeIP(name))
+		if err != nil {
+			return fmt.Errorf("launch node %s: %w", name, err)
+		}
+		if n.PrivateDNSName != name {
+			return fmt.Errorf("node %s came up as %s", name, n.PrivateDNSName)
+		}
+		w.Nodes = append(w.Nodes, n)
+	}
+	user := WorldInternalUserPrefix + "authenticator"
+	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)}); err != nil {
+		return fmt.Errorf("create the authenticator's IAM user: %w", err)
+	}
+	describe := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}`
+	if _, err := im.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String("DescribeInstances"), PolicyDocument: aws.String(describe)}); err != nil {
+		return fmt.Errorf("let the authenticator describe instances: %w", err)
+	}
+	key, err := im.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	if err != nil {
+		return fmt.Errorf("create the authenticator's access key: %w", err)
+	}
+	w.authnCreds = aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}
+	return nil
+}
+
+// nodeIP is the private IP EC2 named a node after:
+// ip-192-168-10-11.REGION.compute.internal is 192.168.10.11.
+func nodeIP(privateDNSName string) string {
+	host, _, _ := strings.Cut(privateDNSName, ".")
+	return strings.ReplaceAll(strings.TrimPrefix(host, "ip-"), "-", ".")
 }
 
 // newProbe makes one of the world's own IAM users (see access.go), with a key.

@@ -10,7 +10,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/eks-login/eks-login/pkg/token"
 )
 
 // kubeAdmin talks to the world's API server as a member of system:masters,
@@ -164,3 +169,48 @@ var (
 		{"team-a", "api-6f7b8c9d-r4t5y", "nginx:1.27"},
 	}
 )
+
+// Identify asks the API server who a token made from creds is, as a
+// kubelet's or a person's would be: a SelfSubjectReview through the token
+// webhook. An empty username and no error means the token was refused
+// (401 Unauthorized).
+func (w *World) Identify(ctx context.Context, creds aws.Credentials) (username string, groups []string, err error) {
+	tok, err := token.New(ctx, token.Request{Credentials: creds, Region: Region, ClusterName: ClusterName, Now: time.Now()})
+	if err != nil {
+		return "", nil, err
+	}
+	body := strings.NewReader(`{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}`)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.APIServerURL+"/apis/authentication.k8s.io/v1/selfsubjectreviews", body)
+	if err != nil {
+		return "", nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok.Value)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(w.CAData)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized {
+		return "", nil, nil
+	}
+	var review struct {
+		Status struct {
+			UserInfo struct {
+				Username string   `json:"username"`
+				Groups   []string `json:"groups"`
+			} `json:"userInfo"`
+		} `json:"status"`
+	}
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		return "", nil, &KubeStatusError{Code: resp.StatusCode, Body: string(b)}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&review); err != nil {
+		return "", nil, err
+	}
+	return review.Status.UserInfo.Username, review.Status.UserInfo.Groups, nil
+}

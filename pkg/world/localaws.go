@@ -20,6 +20,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // localAWSScript is moto with the gaps that matter to eks-login closed; see
@@ -499,4 +501,42 @@ func (a *LocalAWS) WatchAccess(ctx context.Context, region, name string, after i
 func (a *LocalAWS) ReportAccessApplied(ctx context.Context, region, name string, version int64) error {
 	path := fmt.Sprintf("/access/%s/%s/applied", url.PathEscape(region), url.PathEscape(name))
 	return a.call(ctx, http.MethodPost, path, "application/json", []byte(fmt.Sprintf(`{"version":%d}`, version)), nil)
+}
+
+// Node is an EC2 instance of the seed's node group.
+type Node struct {
+	InstanceID string `json:"instanceId"`
+	// PrivateDNSName is the name EC2 gives it after its private IP, which is
+	// the name of its Node object and of its Kubernetes user
+	// (system:node:NAME).
+	PrivateDNSName string `json:"privateDnsName"`
+}
+
+// RunNode launches an EC2 instance with the private IP ip and the
+// instance profile profile (which must exist), in a VPC of the node group.
+func (a *LocalAWS) RunNode(ctx context.Context, region, profile, ip string) (Node, error) {
+	body, err := json.Marshal(map[string]string{"region": region, "instanceProfile": profile, "privateIp": ip})
+	if err != nil {
+		return Node{}, err
+	}
+	var n Node
+	err = a.call(ctx, http.MethodPost, "/node", "application/json", body, &n)
+	return n, err
+}
+
+// InstanceCredentials are what the instance metadata service gives an
+// instance: credentials of its instance profile's role, in a session named
+// after the instance ID.
+func (a *LocalAWS) InstanceCredentials(ctx context.Context, region, instanceID string) (aws.Credentials, error) {
+	var c struct {
+		AccessKeyID     string `json:"AccessKeyId"`
+		SecretAccessKey string
+		Token           string
+		Expiration      time.Time
+	}
+	if err := a.call(ctx, http.MethodGet, "/imds/"+url.PathEscape(region)+"/"+url.PathEscape(instanceID), "", nil, &c); err != nil {
+		return aws.Credentials{}, err
+	}
+	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.Token,
+		CanExpire: true, Expires: c.Expiration}, nil
 }

@@ -237,3 +237,78 @@ func indentLines(s, prefix string) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
+
+// SeedScenarioMigrate moves the seed's cluster from aws-auth to access
+// entries with eks-login, and shows that nobody's access changed: dev1 (set
+// up by hand in the first part) still lists pods and still may not list
+// nodes, and a node is still its node user. Vars must hold those of
+// MigrationVars.
+func SeedScenarioMigrate() []Step {
+	node := "system:node:" + SeedNodes[0]
+	nodeKubeconfig := `apiVersion: v1
+kind: Config
+clusters:
+- name: ` + ClusterName + `
+  cluster:
+    server: ${API_SERVER}
+    certificate-authority: ${CA_FILE}
+users:
+- name: kubelet
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws
+      args: [eks, get-token, --cluster-name, ` + ClusterName + `, --region, ` + Region + `]
+      env:
+      - {name: AWS_PROFILE, value: node}
+contexts:
+- name: kubelet
+  context: {cluster: ` + ClusterName + `, user: kubelet}
+current-context: kubelet
+`
+	roleARN := "arn:aws:iam::" + AccountID + ":role/EKSMyExampleViewer"
+	return []Step{
+		{Who: "node", Title: "A node's kubelet: credentials of its instance profile from the instance metadata service (a session of the node role named after the instance ID), and aws eks get-token",
+			Files: map[string]string{".kube/config": nodeKubeconfig},
+			Cmd:   []string{"aws", "configure", "set", "aws_access_key_id", "${NODE_KEY_ID}", "--profile", "node"}},
+		{Who: "node", Cmd: []string{"aws", "configure", "set", "aws_secret_access_key", "${NODE_SECRET}", "--profile", "node"}},
+		{Who: "node", Cmd: []string{"aws", "configure", "set", "aws_session_token", "${NODE_SESSION_TOKEN}", "--profile", "node"}},
+		{Who: "node", Title: "aws-auth's node role makes the node its Node user: aws-iam-authenticator asks EC2 for the instance's private DNS name",
+			Cmd: []string{"kubectl", "auth", "whoami"}, Want: []string{node, "system:nodes"}},
+		{Who: "admin", Title: "Admin: the migration's plan: the node role as an EC2_LINUX entry, the developers' role as it is mapped, and a diff per object",
+			Replaces: "eksctl get iamidentitymapping, then an aws eks create-access-entry per mapping, typed by hand from the EKS User Guide",
+			Cmd:      []string{"kubectl", "eks-login", "admin", "migrate", "--cluster", ClusterName, "--dry-run"},
+			Want:     []string{NodeRoleARN, "EC2_LINUX", roleARN, "stop at API_AND_CONFIG_MAP", "dry run: nothing was changed"}},
+		{Who: "admin", Title: "Admin: switch to API_AND_CONFIG_MAP, create the access entries, and check every identity through the cluster",
+			Replaces: "aws eks update-cluster-config, wait, create-access-entry for each mapping, and hoping nobody's identity changed",
+			Cmd:      []string{"kubectl", "eks-login", "admin", "migrate", "--cluster", ClusterName},
+			Want:     []string{"created access entry " + NodeRoleARN + " (EC2_LINUX)", "developer [developers]  developer [developers]", "is in API_AND_CONFIG_MAP"}},
+		{Who: "dev1", Title: "dev1, through the access entry now, lists pods as before", Cmd: []string{"kubectl", "get", "pods", "-A"}, Want: seedPodNames()},
+		{Who: "admin", Title: "Admin: remove the migrated mappings from aws-auth, check again, and switch to API for good (--yes stands for typing the cluster's name)",
+			Replaces: "kubectl edit configmap/aws-auth, and aws eks update-cluster-config --access-config authenticationMode=API",
+			Cmd:      []string{"kubectl", "eks-login", "admin", "migrate", "--cluster", ClusterName, "--cleanup", "--to", "api", "--yes"},
+			Want:     []string{"removed 2 migrated mappings", "from API_AND_CONFIG_MAP to API", "is in API mode"}},
+		{Who: "admin", Title: "The cluster is in API mode: aws-auth no longer counts", Cmd: []string{"aws", "eks", "describe-cluster", "--name", ClusterName, "--query", "cluster.accessConfig.authenticationMode", "--output", "text"},
+			Want: []string{"API"}},
+		{Who: "admin", Title: "Admin: the access entries, as admin list shows them", Cmd: []string{"kubectl", "eks-login", "admin", "list", "--cluster", ClusterName},
+			Want: []string{"access-entry  " + NodeRoleARN, "access-entry  " + roleARN}},
+		{Who: "dev1", Title: "dev1's access is unchanged: pods in every namespace...", Cmd: []string{"kubectl", "get", "pods", "-A"}, Want: seedPodNames()},
+		{Who: "dev1", Title: "...and still no nodes", WantFail: true, Cmd: []string{"kubectl", "get", "nodes"},
+			Want: []string{`User "developer" cannot list resource "nodes"`}},
+		{Who: "node", Title: "The node is still its Node user, now through its EC2_LINUX access entry", Cmd: []string{"kubectl", "auth", "whoami"}, Want: []string{node, "system:nodes"}},
+	}
+}
+
+// MigrationVars are the values SeedScenarioMigrate needs: the API server and
+// its CA, and the first node's instance credentials.
+func (w *World) MigrationVars(ctx context.Context) (Vars, error) {
+	if len(w.Nodes) == 0 {
+		return nil, fmt.Errorf("the world has no nodes")
+	}
+	creds, err := w.NodeCredentials(ctx, w.Nodes[0].InstanceID)
+	if err != nil {
+		return nil, err
+	}
+	return Vars{"API_SERVER": w.APIServerURL, "CA_FILE": w.CAFile, "NODE_KEY_ID": creds.AccessKeyID,
+		"NODE_SECRET": creds.SecretAccessKey, "NODE_SESSION_TOKEN": creds.SessionToken}, nil
+}

@@ -26,6 +26,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // The seed's names.
@@ -89,6 +91,12 @@ type World struct {
 	// who may do anything in the account (the seed's "default" profile).
 	AdminAccessKeyID, AdminSecretAccessKey string
 	AWS                                    *LocalAWS
+	// Nodes are the EC2 instances of the seed's node group, one per
+	// SeedNodes name, launched with the node role's instance profile.
+	Nodes []Node
+
+	// authnCreds let aws-iam-authenticator call ec2:DescribeInstances.
+	authnCreds aws.Credentials
 
 	kube   *kubeAdmin
 	procs  []*process
@@ -271,7 +279,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	}
 	// The flag's backends only pass the authenticator's start-up checks: the
 	// backend mode file, read at once, sets the chain of the cluster's mode.
-	authn, err := w.start("aws-iam-authenticator", env, filepath.Join(bin, "aws-iam-authenticator"), "server",
+	authn, err := w.start("aws-iam-authenticator", w.authenticatorEnv(env), filepath.Join(bin, "aws-iam-authenticator"), "server",
 		"--config", authnConfig,
 		"--cluster-id", ClusterName,
 		"--backend-mode", "DynamicFile",
@@ -326,6 +334,27 @@ func (w *World) Env() []string {
 		"AWS_CA_BUNDLE="+w.CAFile,
 		"AWS_EC2_METADATA_DISABLED=true",
 	)
+}
+
+// authenticatorEnv is the world's environment with what aws-iam-authenticator
+// needs to fill in {{EC2PrivateDNSName}}: its EC2 client (the AWS SDK for Go
+// v1's default session) takes credentials from AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY, and, with instance metadata off, the region from
+// AWS_REGION. On EKS it calls EC2 with the cluster's role; here with a world
+// IAM user allowed ec2:DescribeInstances.
+func (w *World) authenticatorEnv(env []string) []string {
+	return append(append([]string{}, env...),
+		"AWS_REGION="+Region,
+		"AWS_ACCESS_KEY_ID="+w.authnCreds.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY="+w.authnCreds.SecretAccessKey,
+	)
+}
+
+// NodeCredentials are the credentials the instance metadata service gives
+// the node instanceID: a session of the node role named after the instance,
+// as a kubelet's token is made from.
+func (w *World) NodeCredentials(ctx context.Context, instanceID string) (aws.Credentials, error) {
+	return w.AWS.InstanceCredentials(ctx, Region, instanceID)
 }
 
 // Stop ends every server, the API server before etcd, and leaves no process behind.

@@ -12,6 +12,7 @@ import (
 	"github.com/eks-login/eks-login/plugin/admin/iam"
 	"github.com/eks-login/eks-login/plugin/admin/list"
 	"github.com/eks-login/eks-login/plugin/admin/mapcmd"
+	"github.com/eks-login/eks-login/plugin/admin/migrate"
 	"github.com/eks-login/eks-login/plugin/admin/revoke"
 	"github.com/eks-login/eks-login/plugin/admin/unmap"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
@@ -40,6 +41,6 @@ for every object, and changes nothing.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(mapcmd.NewCmd(f, nil), unmap.NewCmd(f, nil), list.NewCmd(f, nil), bind.NewCmd(f, nil),
-		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil))
+		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil), migrate.NewCmd(f, nil))
 	return cmd
 }

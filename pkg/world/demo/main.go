@@ -1,6 +1,7 @@
 // Command demo runs the seed's scenario in a fresh local world and tells it
 // step by step: first the dozen manual steps people do today, then the same
-// outcome with kubectl eks-login. Run it with "make demo".
+// outcome with kubectl eks-login, then the cluster's move from aws-auth to
+// EKS access entries with everyone's access unchanged. Run it with "make demo".
 package main
 
 import (
@@ -32,8 +33,9 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "build kubectl-eks_login: %v\n%s", err, out)
 		return 1
 	}
-	fmt.Println("Starting the local world: local AWS (IAM, STS, EKS) on the real AWS host names,")
-	fmt.Println("etcd, kube-apiserver with RBAC, and aws-iam-authenticator reading kube-system/aws-auth.")
+	fmt.Println("Starting the local world: local AWS (IAM, STS, EKS, EC2) on the real AWS host names,")
+	fmt.Println("etcd, kube-apiserver with RBAC and EKS access policies, aws-iam-authenticator reading")
+	fmt.Println("kube-system/aws-auth and the access entries, and a node group of EC2 instances.")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	w, err := world.Start(ctx, world.Options{Dir: filepath.Join(dir, "world"), Log: os.Stdout})
@@ -47,7 +49,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	for _, name := range []string{"dev1", "dev2"} {
+	for _, name := range []string{"dev1", "dev2", "node"} {
 		if people[name], err = w.NewPerson(dir, name, pluginDir); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -63,6 +65,16 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "\nThe scenario failed: %v\n", err)
 		return 1
 	}
-	fmt.Println("\nDone: every stage behaved as the seed describes, by hand and with eks-login.")
+	fmt.Println("\n######## Part 3: the cluster moves from aws-auth to EKS access entries, and nobody's access changes ########")
+	vars, err := w.MigrationVars(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := world.RunScenario(ctx, people, world.SeedScenarioMigrate(), vars, os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "\nThe scenario failed: %v\n", err)
+		return 1
+	}
+	fmt.Println("\nDone: every stage behaved as the seed describes, by hand and with eks-login, and after the move to access entries.")
 	return 0
 }

@@ -28,6 +28,11 @@ moto runs in-process; this file closes the gaps that matter to eks-login:
     accounts; permission sets provisioned into an account as IAM Identity
     Center does it (POST /eks-login-world/permission-set), whose
     AWSReservedSSO_ roles GetRoleCredentials hands out.
+12. The seed's nodes are EC2 instances (moto's EC2, which aws-iam-authenticator
+    asks for {{EC2PrivateDNSName}}) with the node role's instance profile
+    (POST /eks-login-world/node); GET /eks-login-world/imds/REGION/INSTANCE
+    answers as the instance metadata service does, with the role's
+    credentials in a session named after the instance ID.
 
 Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
      [--ready-file F] [--verbose]
@@ -41,6 +46,7 @@ import datetime
 import hashlib
 import hmac
 import io
+import ipaddress
 import json
 import logging
 import os
@@ -65,6 +71,7 @@ from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from moto.core.utils import utcnow
 from moto.account import urls as account_urls
 from moto.account.responses import AccountResponse
+from moto.ec2.models import ec2_backends
 from moto.eks import urls as eks_urls
 from moto.eks.exceptions import (
     InvalidParameterException,
@@ -80,7 +87,7 @@ from moto.sts.models import sts_backends
 from moto.sts.responses import TokenResponse
 from moto.utilities.utils import get_partition
 
-SERVICES = ("iam", "sts", "eks", "account")
+SERVICES = ("iam", "sts", "eks", "account", "ec2")
 # Services that speak REST-JSON and name the common errors as EKS does.
 REST_JSON_SERVICES = ("eks", "account")
 CONTROL = "/eks-login-world"
@@ -1568,6 +1575,57 @@ AccountResponse._determine_resource = account_resource
 account_urls.url_paths["{0}/listRegions$"] = AccountResponse.dispatch
 
 
+# ---------------------------------------------------------------------- EC2
+
+# The seed's node group: EC2 instances in a VPC of their own, launched with
+# the node role's instance profile. EC2 names an instance's private DNS name
+# after its private IP (ip-192-168-10-11.REGION.compute.internal), which
+# aws-iam-authenticator reads with ec2:DescribeInstances to fill in
+# {{EC2PrivateDNSName}}. An instance gets its role's credentials from the
+# instance metadata service: a session of the role named after the instance
+# ID, which is what lets the authenticator find the instance.
+
+NODE_VPC_CIDR = "192.168.0.0/16"
+NODE_AMI = "ami-0eks0login0node0"  # moto checks AMIs only when asked to
+IMDS_TTL = 6 * 3600  # seconds, as EC2 hands out instance profile credentials
+
+
+def run_node(spec: dict) -> dict:
+    """Launches one node: POST /eks-login-world/node {"region",
+    "instanceProfile", "privateIp"} -> {"instanceId", "privateDnsName"}."""
+    region, profile, ip = spec["region"], spec["instanceProfile"], spec["privateIp"]
+    ec2 = ec2_backends[spec.get("account") or default_account()][region]
+    vpc = next(iter(ec2.describe_vpcs(filters={"cidr": [NODE_VPC_CIDR]})), None) or ec2.create_vpc(NODE_VPC_CIDR)
+    cidr = str(ipaddress.ip_network(ip + "/24", strict=False))
+    subnet = next(iter(ec2.describe_subnets(filters={"vpc-id": [vpc.id], "cidr-block": [cidr]})), None) \
+        or ec2.create_subnet(vpc.id, cidr)
+    reservation = ec2.run_instances(NODE_AMI, 1, None, [], region_name=region, subnet_id=subnet.id,
+                                    private_ip=ip, instance_type="m5.large", is_instance_type_default=False)
+    instance = reservation.instances[0]
+    ec2.associate_iam_instance_profile(instance_id=instance.id, iam_instance_profile_name=profile)
+    return {"instanceId": instance.id, "privateDnsName": instance.private_dns_name}
+
+
+def instance_credentials(region: str, instance_id: str, account: str | None = None) -> dict:
+    """What the instance metadata service answers at
+    /latest/meta-data/iam/security-credentials/ROLE for a running instance."""
+    account = account or default_account()
+    association = ec2_backends[account][region].iam_instance_profile_associations.get(instance_id)
+    if association is None:
+        raise KeyError(f"instance {instance_id} in {region} has no instance profile")
+    roles = association.iam_instance_profile.roles
+    if not roles:
+        raise KeyError(f"the instance profile of {instance_id} holds no role")
+    partition = get_partition(region)
+    role = sts_backends[account][partition].assume_role(
+        region_name=region, role_session_name=instance_id, role_arn=roles[0].arn,
+        policy=None, duration=IMDS_TTL, external_id=None)
+    expiration = role.expiration.replace(tzinfo=datetime.timezone.utc)
+    return {"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": role.access_key_id,
+            "SecretAccessKey": role.secret_access_key, "Token": role.session_token,
+            "Expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 # --------------------------------------------------------------- the server
 
 VERBOSE = False
@@ -1665,6 +1723,17 @@ class LocalAWS:
             if session is None:
                 return respond_json(start, 404, {"error": f"no SSO session {name!r}"})
             return respond_json(start, 200, session)
+        if path == "/node" and method == "POST":
+            try:
+                return respond_json(start, 200, run_node(json.loads(text)))
+            except (ValueError, KeyError, TypeError) as e:
+                return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path.startswith("/imds/") and method == "GET":
+            parts = path[len("/imds/"):].split("/")
+            try:
+                return respond_json(start, 200, instance_credentials(*parts))
+            except (KeyError, TypeError) as e:
+                return respond_json(start, 404, {"error": f"{type(e).__name__}: {e}"})
         if path == "/calls" and method == "GET":
             return respond_json(start, 200, CALLS.snapshot())
         if path == "/calls/reset" and method == "POST":

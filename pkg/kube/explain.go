@@ -1,0 +1,39 @@
+package kube
+
+import (
+	"errors"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/eks-login/eks-login/pkg/exitcode"
+)
+
+// Explain gives an API server error met while doing something its exit
+// code and a hint of what to do: Unauthorized (7) and Forbidden (8) ask for
+// a context with cluster-admin access, a conflict (9) asks for a new run, no
+// answer is a network failure (6) and a failing exec plugin a credentials
+// one (4). An error that has an exit code already keeps it.
+func Explain(err error, doing string) error {
+	if err == nil {
+		return nil
+	}
+	var te *TransportError
+	var ee *ExecError
+	switch {
+	case apierrors.IsUnauthorized(err):
+		return exitcode.Errorf(exitcode.Unauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
+	case apierrors.IsForbidden(err):
+		return exitcode.Errorf(exitcode.Forbidden, "%s: RBAC forbids it; use a context with cluster-admin access (--context): %w", doing, err)
+	case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
+		return exitcode.Errorf(exitcode.Conflict, "%s: someone else changed it meanwhile; run the command again to plan from what is there now: %w", doing, err)
+	case errors.As(err, &te):
+		return exitcode.Errorf(exitcode.Network, "%s: %w", doing, err)
+	case errors.As(err, &ee):
+		return exitcode.Errorf(exitcode.Credentials, "%s: %w", doing, err)
+	}
+	if exitcode.Of(err) != exitcode.Failure {
+		return err
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
