@@ -94,8 +94,8 @@ func (e accessEntry) entryStep(cur *ekstypes.AccessEntry, s MapSpec) (*plan.Step
 		return &plan.Step{Verb: plan.Create, Object: e.title(), Diff: plan.Diff(e.diffName(), nil, want),
 			Apply: func(ctx context.Context) error {
 				_, err := e.eks.CreateAccessEntry(ctx, &eks.CreateAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal),
-					Username: aws.String(s.Username), KubernetesGroups: s.Groups})
-				return awserr.Explain(err, "cannot create the "+e.title()+" (eks:CreateAccessEntry)")
+					Username: aws.String(s.Username), KubernetesGroups: s.Groups, Tags: map[string]string{CreatedByTag: createdByValue}})
+				return awserr.Explain(err, "cannot create the "+e.title()+" (eks:CreateAccessEntry, eks:TagResource)")
 			}}, nil
 	}
 	if t := aws.ToString(cur.Type); t != "" && t != "STANDARD" && !s.Force {

@@ -16,8 +16,8 @@ import (
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
-// CreatedByTag marks the IAM roles and users eks-login creates, so revoke
-// deletes only those.
+// CreatedByTag marks the IAM roles and users and the EKS access entries
+// eks-login creates, so revoke and apply --prune delete only those.
 const CreatedByTag = "eks-login:created-by"
 
 // CreatedGroupPath marks the IAM groups eks-login creates, which take no

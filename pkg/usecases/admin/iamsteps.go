@@ -13,8 +13,11 @@ import (
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
+// createdByValue is CreatedByTag's value on what eks-login creates.
+const createdByValue = "kubectl eks-login admin"
+
 func createdByTags() []iamtypes.Tag {
-	return []iamtypes.Tag{{Key: aws.String(CreatedByTag), Value: aws.String("kubectl eks-login admin")}}
+	return []iamtypes.Tag{{Key: aws.String(CreatedByTag), Value: aws.String(createdByValue)}}
 }
 
 // roleSteps plans the role and its describe policy. It returns the ARN of
