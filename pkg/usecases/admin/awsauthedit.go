@@ -3,9 +3,9 @@ package admin
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
