@@ -92,3 +92,30 @@ func files(t *testing.T, dir string) []string {
 	}
 	return paths
 }
+
+// TestMarshalRoundTrip: what Marshal writes (export's output) parses back
+// to the same file, defaults and all.
+func TestMarshalRoundTrip(t *testing.T) {
+	for _, path := range files(t, "good") {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := Marshal(f, []string{"exported", ""})
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := Parse("out.yaml", data)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, data)
+			}
+			back.Path = f.Path
+			a, _ := json.Marshal(f)
+			b, _ := json.Marshal(back)
+			if string(a) != string(b) {
+				t.Errorf("round trip differs:\n%s\n%s", a, b)
+			}
+		})
+	}
+}

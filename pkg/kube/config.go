@@ -176,3 +176,25 @@ func (c *Config) ClusterName() string {
 	}
 	return ""
 }
+
+// Contexts lists the context names of the kubeconfig src names (its
+// Context is ignored), as kubectl merges them.
+func Contexts(src Source) ([]string, error) {
+	getenv := src.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: src.Kubeconfig}
+	if src.Kubeconfig == "" {
+		rules.Precedence = kubeconfigFiles(getenv)
+	}
+	raw, err := rules.Load()
+	if err != nil {
+		return nil, &ConfigError{Files: rules.GetLoadingPrecedence(), Err: err}
+	}
+	names := make([]string, 0, len(raw.Contexts))
+	for name := range raw.Contexts {
+		names = append(names, name)
+	}
+	return names, nil
+}

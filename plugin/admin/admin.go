@@ -7,7 +7,10 @@ package admin
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/eks-login/eks-login/plugin/admin/apply"
 	"github.com/eks-login/eks-login/plugin/admin/bind"
+	"github.com/eks-login/eks-login/plugin/admin/diff"
+	"github.com/eks-login/eks-login/plugin/admin/export"
 	"github.com/eks-login/eks-login/plugin/admin/grant"
 	"github.com/eks-login/eks-login/plugin/admin/iam"
 	"github.com/eks-login/eks-login/plugin/admin/list"
@@ -41,5 +44,6 @@ for every object, and changes nothing.`,
 	}
 	cmd.AddCommand(mapcmd.NewCmd(f, nil), unmap.NewCmd(f, nil), list.NewCmd(f, nil), bind.NewCmd(f, nil),
 		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil))
+	cmd.AddCommand(apply.NewCmd(f, nil), diff.NewCmd(f, nil), export.NewCmd(f, nil))
 	return cmd
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/eks-login/eks-login/plugin/admin/shared/sharedtest"
 )
 
-// TestSubcommands: admin assembles its seven subcommands, and alone prints
+// TestSubcommands: admin assembles its ten subcommands, and alone prints
 // its help.
 func TestSubcommands(t *testing.T) {
 	var out bytes.Buffer
@@ -18,7 +18,7 @@ func TestSubcommands(t *testing.T) {
 	for _, c := range cmd.Commands() {
 		names = append(names, c.Name())
 	}
-	if len(names) != 7 {
+	if len(names) != 10 {
 		t.Errorf("subcommands: %v", names)
 	}
 	cmd.SetOut(&out)

@@ -50,6 +50,9 @@ type Admin struct {
 	IAM    IAMAPI
 	EKS    EKSAPI
 	STS    STSAPI
+	// KubeContexts, when set (tests), is the API server client of each
+	// kubeconfig context that apply, diff and export reach a cluster by.
+	KubeContexts map[string]*kube.Client
 	// Notes receives remarks beside the plan, such as the reason aws-auth
 	// is edited rather than access entries; nil discards them.
 	Notes io.Writer
