@@ -167,7 +167,9 @@ var Signs = map[string]string{Create: "+", Update: "~", Delete: "-"}
 type Counts struct{ Create, Update, Delete int }
 
 // Add adds o's counts to c.
-func (c *Counts) Add(o Counts) { c.Create, c.Update, c.Delete = c.Create+o.Create, c.Update+o.Update, c.Delete+o.Delete }
+func (c *Counts) Add(o Counts) {
+	c.Create, c.Update, c.Delete = c.Create+o.Create, c.Update+o.Update, c.Delete+o.Delete
+}
 
 // Total is the number of changes.
 func (c Counts) Total() int { return c.Create + c.Update + c.Delete }
