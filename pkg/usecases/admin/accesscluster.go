@@ -88,7 +88,7 @@ func merge(a, b awsauth.Change) awsauth.Change {
 	if b == awsauth.Unchanged || b == awsauth.Absent {
 		return a
 	}
-	if a == awsauth.Unchanged {
+	if a == awsauth.Unchanged || a == b {
 		return b
 	}
 	return awsauth.Updated
@@ -124,7 +124,9 @@ func (t *target) accessEntrySteps(ctx context.Context, p *plan.Plan, w clusterWa
 			return nil, fmt.Errorf("team %s: %w", m.team, err)
 		}
 		if step.Verb == plan.Create {
-			step.Apply = retryPropagation(step.Apply)
+			step.Apply = retryPropagation(step.Apply, func() {
+				t.note("EKS does not see role %s yet (IAM is eventually consistent); trying again", m.arn)
+			})
 		}
 		p.Add(step)
 	}
@@ -184,13 +186,14 @@ var propagationBackoff = wait.Backoff{Steps: 8, Duration: 500 * time.Millisecond
 
 // retryPropagation retries apply while EKS says the principal does not
 // exist, as AWS advises for IAM's eventual consistency.
-func retryPropagation(apply func(context.Context) error) func(context.Context) error {
+func retryPropagation(apply func(context.Context) error, retrying func()) func(context.Context) error {
 	return func(ctx context.Context) error {
 		var last error
 		err := wait.ExponentialBackoffWithContext(ctx, propagationBackoff, func(ctx context.Context) (bool, error) {
 			last = apply(ctx)
 			var ipe *ekstypes.InvalidParameterException
 			if errors.As(last, &ipe) && strings.Contains(ipe.ErrorMessage(), "principalArn") {
+				retrying()
 				return false, nil
 			}
 			return true, last
