@@ -15,42 +15,6 @@ import (
 	. "github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
 )
 
-// accessFile is one team (role R, group G, member dev1, group developers)
-// with view on the fake cluster, mapped as mapping says.
-func accessFile(t *testing.T, mapping string) *accessfile.File {
-	t.Helper()
-	f, err := accessfile.Parse("access.yaml", []byte(`apiVersion: eks-login/v1alpha1
-kind: Access
-clusters:
-  - {name: `+Cluster+`, region: `+Region+`, mapping: `+mapping+`}
-teams:
-  - name: dev
-    iamGroup: G
-    role: {name: R}
-    members: [dev1]
-    kubernetes: {username: "dev:{{SessionName}}", groups: [developers]}
-    access:
-      - cluster: `+Cluster+`
-        clusterRoles: [{clusterRole: view}]
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-// iamAsDeclared stubs IAM holding the team exactly as the file declares it.
-func iamAsDeclared(f *Fake) {
-	f.CallerIdentity()
-	f.IAM("GetRole", Role("/", "R", Trust, true), "RoleName", "R")
-	f.IAM("GetRolePolicy", "<RoleName>R</RoleName><PolicyName>eks-login-describe-cluster-my-example</PolicyName><PolicyDocument>"+
-		policy("eks:DescribeCluster", ClusterARN)+"</PolicyDocument>", "RoleName", "R")
-	f.IAM("GetGroup", Group("/eks-login/", "G", "dev1"), "GroupName", "G")
-	f.IAM("GetGroupPolicy", "<GroupName>G</GroupName><PolicyName>eks-login-assume-R</PolicyName><PolicyDocument>"+
-		policy("sts:AssumeRole", RoleARN("/", "R"))+"</PolicyDocument>", "GroupName", "G")
-	f.IAM("GetUser", User("dev1", false), "UserName", "dev1")
-}
-
 func planAccess(t *testing.T, f *Fake, file *accessfile.File, prune bool) *admin.AccessPlan {
 	t.Helper()
 	f.Admin.KubeContexts = map[string]*kube.Client{Cluster: f.Admin.Kube}
@@ -79,8 +43,8 @@ func TestApplyIdempotent(t *testing.T) {
 	f := New(t)
 	f.SeedAWSAuth()
 	f.Cluster(admin.AuthConfigMap)
-	iamAsDeclared(f)
-	p := planAccess(t, f, accessFile(t, "aws-auth"), false)
+	f.IAMAsDeclared()
+	p := planAccess(t, f, AccessFile(t, "aws-auth"), false)
 	if p.IAM.Changes() {
 		t.Errorf("IAM as declared plans changes: %+v", p.IAM.Steps)
 	}
@@ -98,9 +62,9 @@ func TestApplyIdempotent(t *testing.T) {
 	if !strings.Contains(ann, admin.ManagedMappingsAnnotation+`:["`+RoleARN("/", "R")+`"]`) {
 		t.Errorf("aws-auth does not list the mapping as eks-login's: %s", ann)
 	}
-	iamAsDeclared(f)
+	f.IAMAsDeclared()
 	f.Cluster(admin.AuthConfigMap)
-	if again := planAccess(t, f, accessFile(t, "aws-auth"), false); again.Changes() || again.Drift() {
+	if again := planAccess(t, f, AccessFile(t, "aws-auth"), false); again.Changes() || again.Drift() {
 		t.Errorf("a second plan changes something: %+v", again.Clusters[0].Plan.Steps)
 	}
 }
@@ -129,10 +93,10 @@ func TestPruneOwnership(t *testing.T) {
 	f.Kube.Put(crbs+"old-edit", binding("old-edit", true))
 	f.Kube.Put(crbs+"hand-edit", binding("hand-edit", false))
 	f.Cluster(admin.AuthConfigMap)
-	iamAsDeclared(f)
+	f.IAMAsDeclared()
 	pruneStubs(f)
 
-	p := planAccess(t, f, accessFile(t, "aws-auth"), true)
+	p := planAccess(t, f, AccessFile(t, "aws-auth"), true)
 	if u := p.Clusters[0].Unmanaged; len(u) != 1 || !strings.Contains(u[0], byHand) {
 		t.Errorf("unmanaged mappings: %q, want the one made by hand", u)
 	}
@@ -188,10 +152,8 @@ func pruneStubs(f *Fake) {
 func TestAccessEntriesPrune(t *testing.T) {
 	f := New(t)
 	f.Cluster(admin.AuthAPIAndConfigMap)
-	iamAsDeclared(f)
-	f.IAM("ListRolePolicies", Members("PolicyNames", "eks-login-describe-cluster-my-example"), "RoleName", "R")
-	f.IAM("ListAttachedRolePolicies", Members("AttachedPolicies"), "RoleName", "R")
-	f.IAM("ListGroups", Members("Groups"), "PathPrefix", "/eks-login/")
+	f.IAMAsDeclared()
+	f.NothingToPrune()
 	r, tagged, hand := RoleARN("/", "R"), RoleARN("/", "Tagged"), RoleARN("/", "Hand")
 	f.EKSNotFound("GET", EntryPath(r, ""))
 	f.EKS("GET", "/clusters/"+Cluster+"/access-entries", http.StatusOK, map[string]any{"accessEntries": []string{r, tagged, hand, NodeRole}})
@@ -208,7 +170,7 @@ func TestAccessEntriesPrune(t *testing.T) {
 	f.EKS("POST", "/clusters/"+Cluster+"/access-entries", http.StatusOK, Entry(r, "STANDARD", "dev:{{SessionName}}", "developers"))
 	f.EKS("DELETE", EntryPath(tagged, ""), http.StatusOK, map[string]any{})
 
-	p := planAccess(t, f, accessFile(t, "access-entry"), true)
+	p := planAccess(t, f, AccessFile(t, "access-entry"), true)
 	if u := p.Clusters[0].Unmanaged; len(u) != 1 || !strings.Contains(u[0], hand) {
 		t.Errorf("unmanaged entries: %q, want the one made by hand", u)
 	}

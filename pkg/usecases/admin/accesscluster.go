@@ -76,7 +76,11 @@ func (t *target) awsAuthSteps(ctx context.Context, p *plan.Plan, w clusterWant, 
 		unmanaged = unmanagedMappings(d, managed, declared)
 		return change, nil
 	}
-	step, err := t.awsAuthStep(ctx, fmt.Sprintf("%d mappings of the access file", len(w.mappings)), edit)
+	what := fmt.Sprintf("%d mappings of the access file", len(w.mappings))
+	if len(w.mappings) == 1 {
+		what = "the access file's mapping"
+	}
+	step, err := t.awsAuthStep(ctx, what, edit)
 	if err != nil {
 		return nil, err
 	}
