@@ -316,4 +316,3 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 		}
 	}
 }
-
