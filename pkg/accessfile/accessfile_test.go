@@ -119,3 +119,22 @@ func TestMarshalRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMEExample: the README's example access file is the one the tests
+// validate (testdata/good/three-teams.yaml), but for its schema line, which
+// points at the published schema instead of the one beside it.
+func TestREADMEExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("testdata/good/three-teams.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(example), "\n")
+	want := "```yaml\n# yaml-language-server: $schema=" + SchemaURL + "\n" + body + "```\n"
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md's example is not testdata/good/three-teams.yaml with the schema line\n%s", want)
+	}
+}
