@@ -48,8 +48,9 @@ type secondFiles struct {
 }
 
 // startSecondAPIServer starts the second cluster's API server and its
-// authorizer; the rest waits until the first cluster is ready
-// (finishSecond), so both API servers come up at once.
+// authorizer, once the first API server is ready; the rest waits until the
+// first cluster is ready (finishSecond), and meanwhile the API server
+// starts.
 func (w *World) startSecondAPIServer(ca *certAuthority, bin string, f secondFiles) error {
 	s := &secondCluster{dir: filepath.Join(w.Dir, SecondClusterName), started: time.Now()}
 	w.second = s

@@ -238,11 +238,6 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.SecondCluster {
-		if err := w.startSecondAPIServer(ca, bin, secondFiles{apiCert, apiKey, saPub, saKey, adminCert, adminKey}); err != nil {
-			return nil, err
-		}
-	}
 	if err := w.seedAWS(ctx, opts); err != nil {
 		return nil, fmt.Errorf("seed the local AWS: %w", err)
 	}
@@ -253,6 +248,13 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		return nil, err
 	}
 	fmt.Fprintf(w.log, "world: kube-apiserver ready after %v\n", time.Since(start).Round(time.Millisecond))
+	if opts.SecondCluster {
+		// Started once the first is up: two API servers starting at once on
+		// two cores take longer in all than one after the other.
+		if err := w.startSecondAPIServer(ca, bin, secondFiles{apiCert, apiKey, saPub, saKey, adminCert, adminKey}); err != nil {
+			return nil, err
+		}
+	}
 	kcm, err := w.start("kube-controller-manager", env, filepath.Join(bin, "kube-controller-manager"),
 		"--kubeconfig", w.AdminKubeconfig,
 		// Only ClusterRole aggregation: it fills the built-in view/edit/admin roles.
