@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eks-login/eks-login/pkg/accessfile"
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/httpmock"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
@@ -184,6 +185,55 @@ func TestAccessEntriesPrune(t *testing.T) {
 	for _, req := range f.Requests() {
 		if req.Method == "POST" && strings.HasSuffix(req.URL.Path, "/access-entries") && !strings.Contains(string(req.Body), `"eks-login:created-by"`) {
 			t.Errorf("the access entry was created without eks-login's tag: %s", req.Body)
+		}
+	}
+}
+
+// TestOneClusterFails: a cluster that cannot be read does not stop the
+// others; the summary says what happened where, and the error carries the
+// failure's exit code.
+func TestOneClusterFails(t *testing.T) {
+	f := New(t)
+	f.SeedAWSAuth()
+	f.Cluster(admin.AuthConfigMap)
+	f.IAMAsDeclared()
+	brokenARN := "arn:aws:eks:" + Region + ":" + Account + ":cluster/broken"
+	f.IAM("GetRolePolicy", "<RoleName>R</RoleName><PolicyName>eks-login-describe-cluster-broken</PolicyName><PolicyDocument>"+
+		Policy("eks:DescribeCluster", brokenARN)+"</PolicyDocument>", "PolicyName", "eks-login-describe-cluster-broken")
+	f.Register(httpmock.REST("GET", "/clusters/broken"), httpmock.AWSJSONError(http.StatusNotFound, "ResourceNotFoundException", "No cluster found for name: broken."))
+	file, err := accessfile.Parse("access.yaml", []byte(`apiVersion: eks-login/v1alpha1
+kind: Access
+clusters:
+  - {name: `+Cluster+`, region: `+Region+`}
+  - {name: broken, region: `+Region+`}
+teams:
+  - name: dev
+    iamGroup: G
+    role: {name: R}
+    members: [dev1]
+    kubernetes: {username: "dev:{{SessionName}}", groups: [developers]}
+    access:
+      - {cluster: `+Cluster+`, clusterRoles: [{clusterRole: view}]}
+      - {cluster: broken, clusterRoles: [{clusterRole: view}]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Admin.KubeContexts = map[string]*kube.Client{Cluster: f.Admin.Kube, "broken": f.Admin.Kube}
+	p, err := f.Admin.PlanAccess(context.Background(), admin.AccessSpec{File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = f.Admin.ApplyAccess(context.Background(), p, admin.ApplyRun{Out: &out})
+	p.Summary(&out)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 clusters failed") || exitcode.Of(err) == exitcode.OK {
+		t.Errorf("error %v", err)
+	}
+	for _, want := range []string{"my-example: created ClusterRoleBinding developers-view", "cluster my-example (eu-west-1): 2 changes made",
+		"cluster broken (eu-west-1): not planned: cannot describe EKS cluster broken"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
 }
