@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -73,8 +74,13 @@ func (a *Admin) env(k string) string {
 	return a.Source.Getenv(k)
 }
 
+// notesMu keeps notes whole when clusters are worked on in parallel.
+var notesMu sync.Mutex
+
 func (a *Admin) note(format string, args ...any) {
 	if a.Notes != nil {
+		notesMu.Lock()
+		defer notesMu.Unlock()
 		fmt.Fprintf(a.Notes, "note: "+format+"\n", args...)
 	}
 }

@@ -53,9 +53,14 @@ Each cluster is reached through the kubeconfig context of the file's
 'context', or else the one named after the cluster or its ARN (as login and
 aws eks update-kubeconfig write them). --kubeconfig and --context override
 it when --cluster names one cluster.`,
-		Example: `  kubectl eks-login admin apply -f access.yaml --dry-run
+		Example: `  # The plan for every cluster of the file, changing nothing
+  kubectl eks-login admin apply -f access.yaml --dry-run
+
+  # Apply it, deleting what eks-login made that the file no longer declares
   kubectl eks-login admin apply -f access.yaml --prune
-  kubectl eks-login admin apply -f access.yaml --cluster analytics --context admin@analytics`,
+
+  # One cluster only, through a context of its own
+  kubectl eks-login admin apply -f access.yaml --cluster my-example --context admin@my-example`,
 	}
 	shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
 		shared.AddAccessFlags(fs, &o.AccessFlags)

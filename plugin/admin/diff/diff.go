@@ -38,7 +38,10 @@ Exit codes: 0 when everything matches, 1 on drift (as diff(1) exits 1 on a
 difference), and the usual codes of 2 and more when the comparison could
 not be made (10 for a failure none of them names).`,
 		Example: `  # In CI or cron: fail when someone changed access by hand
-  kubectl eks-login admin diff -f access.yaml || alert "access drifted"`,
+  kubectl eks-login admin diff -f access.yaml || alert "access drifted"
+
+  # Only cluster my-example
+  kubectl eks-login admin diff -f access.yaml --cluster my-example`,
 	}
 	shared.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { shared.AddAccessFlags(fs, &o.AccessFlags) }, runF, run)
 	shared.MarkRequired(cmd, "filename")
