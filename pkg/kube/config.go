@@ -77,14 +77,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // alone, or the KUBECONFIG list merged (the first file to name an entry
 // wins), or ~/.kube/config.
 func Load(src Source) (*Config, error) {
-	getenv := src.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: src.Kubeconfig}
-	if src.Kubeconfig == "" {
-		rules.Precedence = kubeconfigFiles(getenv)
-	}
+	rules := src.loadingRules()
 	files := rules.GetLoadingPrecedence()
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: src.Context})
 	return finish(cc, files, src.Context)
@@ -180,14 +173,7 @@ func (c *Config) ClusterName() string {
 // Contexts lists the context names of the kubeconfig src names (its
 // Context is ignored), as kubectl merges them.
 func Contexts(src Source) ([]string, error) {
-	getenv := src.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: src.Kubeconfig}
-	if src.Kubeconfig == "" {
-		rules.Precedence = kubeconfigFiles(getenv)
-	}
+	rules := src.loadingRules()
 	raw, err := rules.Load()
 	if err != nil {
 		return nil, &ConfigError{Files: rules.GetLoadingPrecedence(), Err: err}
@@ -197,4 +183,18 @@ func Contexts(src Source) ([]string, error) {
 		names = append(names, name)
 	}
 	return names, nil
+}
+
+// loadingRules are kubectl's: the explicit file alone, or the KUBECONFIG
+// list, or ~/.kube/config.
+func (src Source) loadingRules() *clientcmd.ClientConfigLoadingRules {
+	getenv := src.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: src.Kubeconfig}
+	if src.Kubeconfig == "" {
+		rules.Precedence = kubeconfigFiles(getenv)
+	}
+	return rules
 }

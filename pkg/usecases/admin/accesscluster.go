@@ -140,46 +140,42 @@ func (t *target) accessEntrySteps(ctx context.Context, p *plan.Plan, w clusterWa
 // undeclaredEntries plans deleting eks-login's entries that the file does
 // not declare (with prune), and returns those someone else made.
 func (t *target) undeclaredEntries(ctx context.Context, p *plan.Plan, declared map[string]bool, prune bool) ([]string, error) {
+	principals, err := t.listEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var unmanaged []string
+	for _, principal := range principals {
+		if declared[principal] {
+			continue
+		}
+		e, cur, err := t.readAccessEntry(ctx, principal, t.info)
+		switch {
+		case err != nil:
+			return nil, err
+		case cur == nil || protectedEntry(cur):
+		case cur.Tags[CreatedByTag] == "":
+			unmanaged = append(unmanaged, fmt.Sprintf("access entry %s maps to user %s, groups [%s]: not in the access file, not created by eks-login (left alone)",
+				principal, aws.ToString(cur.Username), strings.Join(cur.KubernetesGroups, ", ")))
+		case prune:
+			p.Add(e.deleteStep(cur, "created by eks-login; not in the access file"))
+		}
+	}
+	return unmanaged, nil
+}
+
+// listEntries lists the principals of the cluster's access entries.
+func (t *target) listEntries(ctx context.Context) ([]string, error) {
+	var out []string
 	pages := eks.NewListAccessEntriesPaginator(t.EKS, &eks.ListAccessEntriesInput{ClusterName: aws.String(t.info.Name)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, awserr.Explain(err, "cannot list the access entries of cluster "+t.info.Name+" (eks:ListAccessEntries)")
 		}
-		for _, principal := range page.AccessEntries {
-			if declared[principal] {
-				continue
-			}
-			e, cur, err := t.readAccessEntry(ctx, principal, t.info)
-			if err != nil || cur == nil || protectedEntry(cur) {
-				if err != nil {
-					return nil, err
-				}
-				continue
-			}
-			switch {
-			case cur.Tags[CreatedByTag] == "":
-				unmanaged = append(unmanaged, fmt.Sprintf("access entry %s maps to user %s, groups [%s]: not in the access file, not created by eks-login (left alone)",
-					principal, aws.ToString(cur.Username), strings.Join(cur.KubernetesGroups, ", ")))
-			case prune:
-				p.Add(e.pruneStep(cur))
-			}
-		}
+		out = append(out, page.AccessEntries...)
 	}
-	return unmanaged, nil
-}
-
-func (e accessEntry) pruneStep(cur *ekstypes.AccessEntry) *plan.Step {
-	return &plan.Step{Verb: plan.Delete, Object: e.title(), Note: "created by eks-login; not in the access file",
-		Diff: plan.Diff(e.diffName(), entryView(e.principal, aws.ToString(cur.Username), cur.KubernetesGroups), nil),
-		Apply: func(ctx context.Context) error {
-			_, err := e.eks.DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal)})
-			if isNotFound(err) {
-				return nil
-			}
-			return awserr.Explain(err, "cannot delete the "+e.title()+" (eks:DeleteAccessEntry)")
-		}}
+	return out, nil
 }
 
 // propagationBackoff bounds the wait for a role just created to be known

@@ -8,12 +8,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/eks-login/eks-login/pkg/accessfile"
 	"github.com/eks-login/eks-login/pkg/awsauth"
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/kube"
 )
 
@@ -134,24 +132,21 @@ func readAWSAuthDoc(ctx context.Context, k *kube.Client, f func(*awsauth.Doc)) e
 }
 
 func (t *target) entryMappings(ctx context.Context) ([]exported, error) {
+	principals, err := t.listEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []exported
-	pages := eks.NewListAccessEntriesPaginator(t.EKS, &eks.ListAccessEntriesInput{ClusterName: aws.String(t.info.Name)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, awserr.Explain(err, "cannot list the access entries of cluster "+t.info.Name+" (eks:ListAccessEntries)")
+	for _, principal := range principals {
+		if key, err := awsauth.KeyFor(principal); err != nil || key != awsauth.KeyRoles {
+			continue
 		}
-		for _, principal := range page.AccessEntries {
-			if key, err := awsauth.KeyFor(principal); err != nil || key != awsauth.KeyRoles {
-				continue
-			}
-			_, cur, err := t.readAccessEntry(ctx, principal, t.info)
-			if err != nil {
-				return nil, err
-			}
-			if cur != nil && !protectedEntry(cur) {
-				out = append(out, exported{roleARN: principal, username: aws.ToString(cur.Username), groups: cur.KubernetesGroups})
-			}
+		_, cur, err := t.readAccessEntry(ctx, principal, t.info)
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil && !protectedEntry(cur) {
+			out = append(out, exported{roleARN: principal, username: aws.ToString(cur.Username), groups: cur.KubernetesGroups})
 		}
 	}
 	return out, nil
