@@ -237,3 +237,25 @@ teams:
 		}
 	}
 }
+
+// TestIAMRetry: a group just created may not be found by the next call
+// (IAM is eventually consistent): adding its member is tried again.
+func TestIAMRetry(t *testing.T) {
+	f := New(t)
+	f.SeedAWSAuth()
+	f.Cluster(admin.AuthConfigMap)
+	f.CallerIdentity()
+	f.IAM("GetRole", Role("/", "R", Trust, true), "RoleName", "R")
+	f.IAM("GetRolePolicy", "<RoleName>R</RoleName><PolicyName>eks-login-describe-cluster-my-example</PolicyName><PolicyDocument>"+
+		Policy("eks:DescribeCluster", ClusterARN)+"</PolicyDocument>", "RoleName", "R")
+	f.NoSuch("GetGroup", "GroupName", "G")
+	f.IAM("GetUser", User("dev1", false), "UserName", "dev1")
+	f.IAM("CreateGroup", Group("/eks-login/", "G"), "GroupName", "G")
+	f.IAM("PutGroupPolicy", "", "GroupName", "G")
+	f.NoSuch("AddUserToGroup", "GroupName", "G")
+	f.IAM("AddUserToGroup", "", "GroupName", "G")
+	p := planAccess(t, f, AccessFile(t, "aws-auth"), false)
+	if out := applyAccess(t, f, p); !strings.Contains(out, "updated IAM group G (add member dev1)") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -43,7 +43,7 @@ func (a *Admin) ApplyAccess(ctx context.Context, p *AccessPlan, run ApplyRun) er
 		}
 		var out bytes.Buffer
 		total := cp.Plan.Counts().Total()
-		cp.ApplyErr = applySteps(ctx, cp.Plan, &out, cp.Name+": ", func(f func(context.Context) error) func(context.Context) error { return f })
+		cp.ApplyErr = applySteps(ctx, cp.Plan, &out, cp.Name+": ", func(s *plan.Step) func(context.Context) error { return s.Apply })
 		cp.Done = total - remaining(cp)
 		if run.Finished != nil {
 			run.Finished(cp)
@@ -55,12 +55,12 @@ func (a *Admin) ApplyAccess(ctx context.Context, p *AccessPlan, run ApplyRun) er
 
 // applySteps applies the plan's changes in order and stops at the first
 // failure, counting and printing the steps done.
-func applySteps(ctx context.Context, p *plan.Plan, w io.Writer, prefix string, wrap func(func(context.Context) error) func(context.Context) error) error {
+func applySteps(ctx context.Context, p *plan.Plan, w io.Writer, prefix string, wrap func(*plan.Step) func(context.Context) error) error {
 	for _, s := range p.Steps {
 		if s.Apply == nil {
 			continue
 		}
-		if err := wrap(s.Apply)(ctx); err != nil {
+		if err := wrap(s)(ctx); err != nil {
 			fmt.Fprintf(w, "%sfailed to %s %s: %v\n", prefix, s.Verb, s.Object, err)
 			return err
 		}
@@ -77,12 +77,22 @@ func remaining(cp *ClusterPlan) int { return cp.Plan.Counts().Total() }
 // eventually consistent.
 var iamPropagationBackoff = wait.Backoff{Steps: 6, Duration: 500 * time.Millisecond, Factor: 2, Cap: 8 * time.Second}
 
-func retryIAMPropagation(apply func(context.Context) error) func(context.Context) error {
+// retryIAMPropagation retries a step that creates or changes something
+// while IAM answers NoSuchEntity for what the plan made just before it; a
+// deletion meeting NoSuchEntity has nothing to wait for.
+func retryIAMPropagation(s *plan.Step) func(context.Context) error {
+	apply := s.Apply
+	if s.Verb == plan.Delete {
+		return apply
+	}
 	return func(ctx context.Context) error {
 		var last error
 		err := wait.ExponentialBackoffWithContext(ctx, iamPropagationBackoff, func(ctx context.Context) (bool, error) {
 			last = apply(ctx)
-			return !noSuchEntity(last), last
+			if noSuchEntity(last) {
+				return false, nil // not there yet: again
+			}
+			return true, last
 		})
 		if wait.Interrupted(err) {
 			return last
