@@ -118,6 +118,11 @@ func TestAccessAsCode(t *testing.T) {
 	if out := admin.apply(ctx, t, "teams-changed.yaml", "--prune"); !strings.Contains(out, "Plan: 0 to create, 0 to update, 0 to delete.") {
 		t.Errorf("a second pruning apply plans changes:\n%s", out)
 	}
+	// One cluster of the file, through a context given on the command line.
+	out = admin.apply(ctx, t, "teams-changed.yaml", "--cluster", world.SecondClusterARN, "--context", analytics, "--dry-run")
+	if !strings.Contains(out, "cluster analytics (ap-northeast-2, access-entry): no changes") || strings.Contains(out, "cluster my-example") {
+		t.Errorf("apply --cluster analytics:\n%s", out)
+	}
 	exportAndDiff(ctx, t, admin)
 }
 
