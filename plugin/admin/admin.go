@@ -28,7 +28,9 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Long: `Give people access to an EKS cluster through an IAM role, as the cluster's
 administrator. "grant" does the whole setup at once: the IAM role, group and
 policies, the role's mapping to a Kubernetes user and group, and the RBAC
-binding of that group. The other commands do one part each.
+binding of that group. The other commands do one part each. "apply -f FILE"
+does it for every team and cluster an access file declares, "diff" shows
+where they drifted from it, and "export" writes one from what is there.
 
 Every command takes --dry-run, which prints what would change with a diff
 for every object, and changes nothing.`,

@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -31,6 +32,11 @@ type ApplyRun struct {
 // with the exit code of the first failure.
 func (a *Admin) ApplyAccess(ctx context.Context, p *AccessPlan, run ApplyRun) error {
 	if err := applySteps(ctx, p.IAM, run.Out, "", retryIAMPropagation); err != nil {
+		for _, cp := range p.Clusters {
+			if cp.Err == nil && cp.Plan != nil && cp.Plan.Changes() {
+				cp.ApplyErr = errors.New("not changed: IAM failed first")
+			}
+		}
 		return fmt.Errorf("IAM: %w; no cluster was changed", err)
 	}
 	forEach(len(p.Clusters), run.Parallel, func(i int) {
