@@ -33,55 +33,55 @@ const (
 
 // File is an access file.
 type File struct {
-	Path       string    `json:"-"`
-	APIVersion string    `json:"apiVersion"`
-	Kind       string    `json:"kind"`
-	Clusters   []Cluster `json:"clusters"`
-	Teams      []Team    `json:"teams"`
+	Path       string    `json:"-" yaml:"-"`
+	APIVersion string    `json:"apiVersion" yaml:"apiVersion"`
+	Kind       string    `json:"kind" yaml:"kind"`
+	Clusters   []Cluster `json:"clusters" yaml:"clusters"`
+	Teams      []Team    `json:"teams" yaml:"teams"`
 }
 
 // Cluster is a cluster the file manages.
 type Cluster struct {
-	Name    string `json:"name,omitempty"`
-	Region  string `json:"region,omitempty"`
-	ARN     string `json:"arn,omitempty"`
-	Context string `json:"context,omitempty"`
-	Mapping string `json:"mapping,omitempty"`
+	Name    string `json:"name,omitempty" yaml:"name,omitempty"`
+	Region  string `json:"region,omitempty" yaml:"region,omitempty"`
+	ARN     string `json:"arn,omitempty" yaml:"arn,omitempty"`
+	Context string `json:"context,omitempty" yaml:"context,omitempty"`
+	Mapping string `json:"mapping,omitempty" yaml:"mapping,omitempty"`
 }
 
 // Team is an IAM group whose members may assume one role, mapped to one
 // Kubernetes identity, with the cluster roles it gets on each cluster.
 type Team struct {
-	Name       string   `json:"name"`
-	IAMGroup   string   `json:"iamGroup"`
-	Role       Role     `json:"role"`
-	Members    []string `json:"members,omitempty"`
-	Kubernetes Identity `json:"kubernetes"`
-	Access     []Grant  `json:"access,omitempty"`
+	Name       string   `json:"name" yaml:"name"`
+	IAMGroup   string   `json:"iamGroup" yaml:"iamGroup"`
+	Role       Role     `json:"role" yaml:"role"`
+	Members    []string `json:"members,omitempty" yaml:"members,omitempty"`
+	Kubernetes Identity `json:"kubernetes" yaml:"kubernetes"`
+	Access     []Grant  `json:"access,omitempty" yaml:"access,omitempty"`
 }
 
 // Role is the team's IAM role.
 type Role struct {
-	Name       string `json:"name"`
-	RequireMFA bool   `json:"requireMFA,omitempty"`
+	Name       string `json:"name" yaml:"name"`
+	RequireMFA bool   `json:"requireMFA,omitempty" yaml:"requireMFA,omitempty"`
 }
 
 // Identity is who the role is in Kubernetes.
 type Identity struct {
-	Username string   `json:"username"`
-	Groups   []string `json:"groups"`
+	Username string   `json:"username" yaml:"username"`
+	Groups   []string `json:"groups" yaml:"groups"`
 }
 
 // Grant is what a team gets on one cluster.
 type Grant struct {
-	Cluster      string          `json:"cluster"`
-	ClusterRoles []ClusterRoleOn `json:"clusterRoles"`
+	Cluster      string          `json:"cluster" yaml:"cluster"`
+	ClusterRoles []ClusterRoleOn `json:"clusterRoles" yaml:"clusterRoles"`
 }
 
 // ClusterRoleOn is a cluster role bound cluster-wide, or in namespaces.
 type ClusterRoleOn struct {
-	ClusterRole string   `json:"clusterRole"`
-	Namespaces  []string `json:"namespaces,omitempty"`
+	ClusterRole string   `json:"clusterRole" yaml:"clusterRole"`
+	Namespaces  []string `json:"namespaces,omitempty" yaml:"namespaces,omitempty"`
 }
 
 // Error is a mistake in an access file, at a line, in a field.
@@ -144,4 +144,43 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// SchemaURL is where editors find the published schema; Marshal names it in
+// the yaml-language-server modeline that VS Code's YAML extension and other
+// editors read.
+const SchemaURL = "https://raw.githubusercontent.com/eks-login/eks-login/main/pkg/accessfile/access.schema.json"
+
+// Marshal writes f as an access file: the schema modeline, the comment
+// lines of header, then the YAML, with the default mapping (auto) left out.
+func Marshal(f *File, header []string) ([]byte, error) {
+	out := *f
+	out.APIVersion, out.Kind = APIVersion, Kind
+	out.Clusters = slices.Clone(f.Clusters)
+	for i := range out.Clusters {
+		c := &out.Clusters[i]
+		if c.Mapping == MappingAuto {
+			c.Mapping = ""
+		}
+		if c.ARN != "" { // the ARN says both
+			c.Name, c.Region = "", ""
+		}
+	}
+	if out.Teams == nil {
+		out.Teams = []Team{}
+	}
+	var b strings.Builder
+	b.WriteString("# yaml-language-server: $schema=" + SchemaURL + "\n")
+	for _, h := range header {
+		b.WriteString(strings.TrimRight("# "+h, " ") + "\n")
+	}
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&out); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
 }

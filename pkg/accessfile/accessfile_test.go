@@ -92,3 +92,49 @@ func files(t *testing.T, dir string) []string {
 	}
 	return paths
 }
+
+// TestMarshalRoundTrip: what Marshal writes (export's output) parses back
+// to the same file, defaults and all.
+func TestMarshalRoundTrip(t *testing.T) {
+	for _, path := range files(t, "good") {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := Marshal(f, []string{"exported", ""})
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := Parse("out.yaml", data)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, data)
+			}
+			back.Path = f.Path
+			a, _ := json.Marshal(f)
+			b, _ := json.Marshal(back)
+			if string(a) != string(b) {
+				t.Errorf("round trip differs:\n%s\n%s", a, b)
+			}
+		})
+	}
+}
+
+// TestREADMEExample: the README's example access file is the one the tests
+// validate (testdata/good/three-teams.yaml), but for its schema line, which
+// points at the published schema instead of the one beside it.
+func TestREADMEExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("testdata/good/three-teams.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(example), "\n")
+	want := "```yaml\n# yaml-language-server: $schema=" + SchemaURL + "\n" + body + "```\n"
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md's example is not testdata/good/three-teams.yaml with the schema line\n%s", want)
+	}
+}

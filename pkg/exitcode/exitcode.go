@@ -22,6 +22,9 @@ const (
 	Unauthorized = 7 // the cluster does not know who we are (no mapping)
 	Forbidden    = 8 // the cluster knows us but RBAC says no
 	Conflict     = 9 // refused to overwrite something without --yes or --force
+	// Incomplete is admin diff's failure that none of the codes above
+	// names: diff exits 1 on drift, as diff(1) does on a difference.
+	Incomplete = 10
 )
 
 // Error is an error that knows the process's exit code.

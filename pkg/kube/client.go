@@ -41,7 +41,8 @@ var (
 var codecs = sync.OnceValue(func() serializer.CodecFactory {
 	scheme := runtime.NewScheme()
 	scheme.AddKnownTypes(corev1.SchemeGroupVersion, &corev1.ConfigMap{})
-	scheme.AddKnownTypes(rbacv1.SchemeGroupVersion, &rbacv1.ClusterRoleBinding{}, &rbacv1.RoleBinding{})
+	scheme.AddKnownTypes(rbacv1.SchemeGroupVersion, &rbacv1.ClusterRoleBinding{}, &rbacv1.RoleBinding{},
+		&rbacv1.ClusterRoleBindingList{}, &rbacv1.RoleBindingList{})
 	scheme.AddKnownTypes(authenticationv1.SchemeGroupVersion, &authenticationv1.SelfSubjectReview{})
 	scheme.AddKnownTypes(authenticationv1beta1.SchemeGroupVersion, &authenticationv1beta1.SelfSubjectReview{})
 	scheme.AddKnownTypes(authorizationv1.SchemeGroupVersion, &authorizationv1.SelfSubjectAccessReview{})
@@ -101,6 +102,17 @@ func (c *Client) request(verb string, r Resource, namespace string) *rest.Reques
 // into into.
 func (c *Client) Get(ctx context.Context, r Resource, namespace, name string, into runtime.Object) error {
 	return c.objectErr(ctx, c.request("GET", r, namespace).Name(name).Do(ctx).Into(into))
+}
+
+// List reads the objects of r in namespace ("" for every namespace, or for
+// cluster-wide kinds) that carry the labels of selector ("key=value,...";
+// "" for all) into into, a list kind.
+func (c *Client) List(ctx context.Context, r Resource, namespace, selector string, into runtime.Object) error {
+	req := c.request("GET", r, namespace)
+	if selector != "" {
+		req = req.Param("labelSelector", selector)
+	}
+	return c.objectErr(ctx, req.Do(ctx).Into(into))
 }
 
 // Create creates obj and reads the server's copy back into it.

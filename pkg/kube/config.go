@@ -78,14 +78,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // alone, or the KUBECONFIG list merged (the first file to name an entry
 // wins), or ~/.kube/config.
 func Load(src Source) (*Config, error) {
-	getenv := src.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: src.Kubeconfig}
-	if src.Kubeconfig == "" {
-		rules.Precedence = kubeconfigFiles(getenv)
-	}
+	rules := src.loadingRules()
 	files := rules.GetLoadingPrecedence()
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: src.Context})
 	return finish(cc, files, src.Context)
@@ -197,4 +190,33 @@ func (c *Config) EKSCluster() (name, region string) {
 		region = c.ExecArg("--region")
 	}
 	return name, region
+}
+
+// Contexts lists the context names of the kubeconfig src names (its
+// Context is ignored), as kubectl merges them.
+func Contexts(src Source) ([]string, error) {
+	rules := src.loadingRules()
+	raw, err := rules.Load()
+	if err != nil {
+		return nil, &ConfigError{Files: rules.GetLoadingPrecedence(), Err: err}
+	}
+	names := make([]string, 0, len(raw.Contexts))
+	for name := range raw.Contexts {
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// loadingRules are kubectl's: the explicit file alone, or the KUBECONFIG
+// list, or ~/.kube/config.
+func (src Source) loadingRules() *clientcmd.ClientConfigLoadingRules {
+	getenv := src.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: src.Kubeconfig}
+	if src.Kubeconfig == "" {
+		rules.Precedence = kubeconfigFiles(getenv)
+	}
+	return rules
 }

@@ -159,3 +159,56 @@ func render(v any) []byte {
 	enc.Close()
 	return []byte(b.String())
 }
+
+// Signs are the marks of PrintChanges, as Terraform's plans have them.
+var Signs = map[string]string{Create: "+", Update: "~", Delete: "-"}
+
+// Counts are how many objects a plan creates, changes and deletes.
+type Counts struct{ Create, Update, Delete int }
+
+// Add adds o's counts to c.
+func (c *Counts) Add(o Counts) {
+	c.Create, c.Update, c.Delete = c.Create+o.Create, c.Update+o.Update, c.Delete+o.Delete
+}
+
+// Total is the number of changes.
+func (c Counts) Total() int { return c.Create + c.Update + c.Delete }
+
+// Counts counts the plan's changes.
+func (p *Plan) Counts() Counts {
+	var c Counts
+	for _, s := range p.Steps {
+		switch {
+		case s.Apply == nil:
+		case s.Verb == Create:
+			c.Create++
+		case s.Verb == Delete:
+			c.Delete++
+		default:
+			c.Update++
+		}
+	}
+	return c
+}
+
+// PrintChanges writes the steps that change something, Terraform-style: a
+// sign per object (+ create, ~ update, - delete), then its diff, each line
+// after prefix. Steps found as wanted are left out.
+func (p *Plan) PrintChanges(w io.Writer, prefix string) {
+	for _, s := range p.Steps {
+		if s.Apply == nil {
+			continue
+		}
+		line := Signs[s.Verb] + " " + s.Object
+		if s.Note != "" {
+			line += " (" + s.Note + ")"
+		}
+		fmt.Fprintln(w, prefix+line)
+		if s.Diff != "" {
+			fmt.Fprint(w, indent(s.Diff, prefix+"    "))
+		}
+	}
+}
+
+// Line is how an applied step is reported: "created X (note)".
+func (s *Step) Line() string { return s.line(false) }

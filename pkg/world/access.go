@@ -82,6 +82,7 @@ type accessSync struct {
 	lastErr               error
 	applyTimeout          time.Duration
 	dynamicFile, modeFile string
+	addr                  string // the authenticator's host:port
 }
 
 func newAccessSync(w *World, authnDir string) (*accessSync, error) {
@@ -92,7 +93,7 @@ func newAccessSync(w *World, authnDir string) (*accessSync, error) {
 	return &accessSync{
 		aws: w.AWS, authz: w.authz, dir: authnDir, accessProbe: w.probes[0], modeProbe: w.probes[1],
 		client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second},
-		log:    w.log, region: Region, cluster: ClusterName, applyTimeout: 20 * time.Second,
+		log:    w.log, region: Region, cluster: ClusterName, applyTimeout: 20 * time.Second, addr: authenticatorAddr,
 		dynamicFile: filepath.Join(authnDir, "access-entries.json"), modeFile: filepath.Join(authnDir, "backend-mode.json"),
 	}, nil
 }
@@ -228,7 +229,7 @@ func (s *accessSync) authenticate(ctx context.Context, p probe) (string, error) 
 	}
 	body, _ := json.Marshal(map[string]any{"apiVersion": "authentication.k8s.io/v1beta1", "kind": "TokenReview",
 		"spec": map[string]string{"token": tok.Value}})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+authenticatorAddr+"/authenticate", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+s.addr+"/authenticate", bytes.NewReader(body))
 	if err != nil {
 		return "", err
 	}

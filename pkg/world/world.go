@@ -70,6 +70,13 @@ type Options struct {
 	// server runs (the cluster's endpoint answers nothing) and
 	// AdminKubeconfig is empty. It starts in about two seconds instead of ten.
 	AWSOnly bool
+	// SecondCluster starts a second cluster, SecondClusterName, with
+	// servers of its own (see second.go), for tests of access across
+	// clusters. It adds a few seconds to the start.
+	SecondCluster bool
+	// SecondClusterAuthenticationMode is the second cluster's mode at the
+	// start; empty means API_AND_CONFIG_MAP.
+	SecondClusterAuthenticationMode string
 }
 
 // World is a running world. All fields are read-only.
@@ -105,6 +112,7 @@ type World struct {
 	// probes are the world's own IAM users that ask the authenticator what
 	// it enforces (access.go): the access probe, then the mode probe.
 	probes [2]probe
+	second *secondCluster
 	log    io.Writer
 	once   sync.Once
 }
@@ -173,16 +181,7 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 	if err := os.MkdirAll(authnDir, 0o700); err != nil {
 		return nil, err
 	}
-	// aws-iam-authenticator serves with cert.pem/key.pem from its state dir
-	// when they exist; ours are signed by the world CA.
-	authnCert, authnKey, err := ca.issue(authnDir, "serving", leafSpec{commonName: "aws-iam-authenticator", ips: loopback, dnsNames: []string{"localhost"}})
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Rename(authnCert, filepath.Join(authnDir, "cert.pem")); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(authnKey, filepath.Join(authnDir, "key.pem")); err != nil {
+	if err := w.authenticatorCerts(ca, authnDir); err != nil {
 		return nil, err
 	}
 	awsCert, awsKey, err := ca.issue(pki, "aws", leafSpec{commonName: "amazonaws.com", dnsNames: awsHostNames()})
@@ -257,6 +256,13 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		return nil, err
 	}
 	fmt.Fprintf(w.log, "world: kube-apiserver ready after %v\n", time.Since(start).Round(time.Millisecond))
+	if opts.SecondCluster {
+		// Started once the first is up: two API servers starting at once on
+		// two cores take longer in all than one after the other.
+		if err := w.startSecondAPIServer(ca, bin, secondFiles{apiCert, apiKey, saPub, saKey, adminCert, adminKey}); err != nil {
+			return nil, err
+		}
+	}
 	kcm, err := w.start("kube-controller-manager", env, filepath.Join(bin, "kube-controller-manager"),
 		"--kubeconfig", w.AdminKubeconfig,
 		// Only ClusterRole aggregation: it fills the built-in view/edit/admin roles.
@@ -305,6 +311,13 @@ func Start(ctx context.Context, opts Options) (w *World, err error) {
 		return nil, err
 	}
 	w.access.follow(access.Version)
+	if opts.SecondCluster {
+		ready := time.Now()
+		if err := w.finishSecond(ctx, bin, opts.SecondClusterAuthenticationMode); err != nil {
+			return nil, fmt.Errorf("start the second cluster: %w", err)
+		}
+		fmt.Fprintf(w.log, "world: second cluster %s ready %v after the first\n", SecondClusterName, time.Since(ready).Round(time.Millisecond))
+	}
 	fmt.Fprintf(w.log, "world: ready after %v (logs in %s)\n", time.Since(start).Round(time.Millisecond), w.Dir)
 	return w, nil
 }
@@ -364,6 +377,9 @@ func (w *World) Stop() error {
 		if w.access != nil {
 			w.access.stop()
 		}
+		if w.second != nil && w.second.access != nil {
+			w.second.access.stop()
+		}
 		for i := len(w.procs) - 1; i >= 0; i-- {
 			if err := w.procs[i].stop(10 * time.Second); err != nil {
 				errs = append(errs, err)
@@ -371,6 +387,11 @@ func (w *World) Stop() error {
 		}
 		if w.authz != nil {
 			if err := w.authz.stop(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if w.second != nil && w.second.authz != nil {
+			if err := w.second.authz.stop(); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -402,15 +423,21 @@ func (w *World) startAuthorizer(ca *certAuthority, pki string) (string, error) {
 	if w.authz, err = newAccessAuthorizer(); err != nil {
 		return "", err
 	}
+	return w.serveAuthorizer(ca, w.authz, pki, authorizerAddr)
+}
+
+// serveAuthorizer serves authz at addr with a certificate in dir, and
+// writes the API server's authorization configuration there.
+func (w *World) serveAuthorizer(ca *certAuthority, authz *accessAuthorizer, pki, addr string) (string, error) {
 	cert, key, err := ca.issue(pki, "authorizer", leafSpec{commonName: "eks-access-policies", ips: []net.IP{net.ParseIP("127.0.0.1")}})
 	if err != nil {
 		return "", err
 	}
-	if err := w.authz.serve(authorizerAddr, cert, key); err != nil {
+	if err := authz.serve(addr, cert, key); err != nil {
 		return "", err
 	}
 	kubeconfig := filepath.Join(pki, "authorizer.kubeconfig")
-	if err := os.WriteFile(kubeconfig, []byte(webhookConfig("eks-access-policies", "https://"+authorizerAddr+"/authorize", w.CAFile)), 0o600); err != nil {
+	if err := os.WriteFile(kubeconfig, []byte(webhookConfig("eks-access-policies", "https://"+addr+"/authorize", w.CAFile)), 0o600); err != nil {
 		return "", err
 	}
 	config := filepath.Join(pki, "authorization.yaml")
@@ -447,10 +474,16 @@ func httpOK(client *http.Client, url string) func(context.Context) error {
 }
 
 func adminKubeconfig(server, caFile, certFile, keyFile string) string {
+	return adminKubeconfigFor(ClusterName, server, caFile, certFile, keyFile)
+}
+
+// adminKubeconfigFor reaches cluster at server as its creator, with a
+// system:masters client certificate; its context is admin@CLUSTER.
+func adminKubeconfigFor(cluster, server, caFile, certFile, keyFile string) string {
 	return `apiVersion: v1
 kind: Config
 clusters:
-- name: ` + ClusterName + `
+- name: ` + cluster + `
   cluster:
     server: ` + server + `
     certificate-authority: ` + caFile + `
@@ -460,12 +493,55 @@ users:
     client-certificate: ` + certFile + `
     client-key: ` + keyFile + `
 contexts:
-- name: admin@` + ClusterName + `
+- name: admin@` + cluster + `
   context:
-    cluster: ` + ClusterName + `
+    cluster: ` + cluster + `
     user: admin
-current-context: admin@` + ClusterName + `
+current-context: admin@` + cluster + `
 `
+}
+
+// authenticatorCerts issues aws-iam-authenticator's serving certificate
+// into its state folder: it serves with cert.pem/key.pem from there when
+// they exist; ours are signed by the world CA.
+func (w *World) authenticatorCerts(ca *certAuthority, authnDir string) error {
+	cert, key, err := ca.issue(authnDir, "serving", leafSpec{commonName: "aws-iam-authenticator", ips: []net.IP{net.ParseIP("127.0.0.1")}, dnsNames: []string{"localhost"}})
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(cert, filepath.Join(authnDir, "cert.pem")); err != nil {
+		return err
+	}
+	return os.Rename(key, filepath.Join(authnDir, "key.pem"))
+}
+
+// startAuthenticator starts an aws-iam-authenticator for clusterID as EKS
+// runs it (see access.go), waits until it enforces the cluster's access, and
+// has s follow every later change.
+func (w *World) startAuthenticator(ctx context.Context, s *accessSync, bin, clusterID, kubeconfig, authnDir, port string) error {
+	access, err := s.first(ctx)
+	if err != nil {
+		return fmt.Errorf("read the access entries of %s: %w", clusterID, err)
+	}
+	config := filepath.Join(authnDir, "config.yaml")
+	if err := os.WriteFile(config, []byte(s.authenticatorConfig()), 0o600); err != nil {
+		return err
+	}
+	authn, err := w.start("aws-iam-authenticator-"+clusterID, w.Env(), filepath.Join(bin, "aws-iam-authenticator"), "server",
+		"--config", config, "--cluster-id", clusterID, "--backend-mode", "DynamicFile",
+		"--kubeconfig", kubeconfig, "--state-dir", authnDir,
+		"--generate-kubeconfig", filepath.Join(authnDir, "webhook.kubeconfig"), "--kubeconfig-pregenerated=true",
+		"--address", "127.0.0.1", "--port", port)
+	if err != nil {
+		return err
+	}
+	authn.hardStop = true // it ignores SIGTERM
+	s.authn = authn
+	if err := s.confirm(ctx, access); err != nil {
+		return err
+	}
+	s.follow(access.Version)
+	return nil
 }
 
 // webhookConfig is the kubeconfig by which the API server reaches a webhook
@@ -527,7 +603,8 @@ func moduleRoot() (string, error) {
 }
 
 // worldPorts are every port the world's servers listen on.
-var worldPorts = []string{"127.0.0.1:443", "127.0.0.1:2379", "127.0.0.1:2380", "127.0.0.1:2381", "127.0.0.1:6443", "127.0.0.1:10257", "127.0.0.1:21362", "127.0.0.1:21363", authorizerAddr}
+var worldPorts = []string{"127.0.0.1:443", "127.0.0.1:2379", "127.0.0.1:2380", "127.0.0.1:2381", "127.0.0.1:6443", "127.0.0.1:10257", "127.0.0.1:21362", "127.0.0.1:21363", authorizerAddr,
+	secondAPIServerAddr, "127.0.0.1:" + secondKCMPort, secondAuthenticatorAddr, secondAuthorizerAddr}
 
 // CheckStopped verifies that Stop left nothing behind: every server process
 // has been reaped and no port of the world still accepts connections.

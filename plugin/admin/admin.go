@@ -7,7 +7,10 @@ package admin
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/eks-login/eks-login/plugin/admin/apply"
 	"github.com/eks-login/eks-login/plugin/admin/bind"
+	"github.com/eks-login/eks-login/plugin/admin/diff"
+	"github.com/eks-login/eks-login/plugin/admin/export"
 	"github.com/eks-login/eks-login/plugin/admin/grant"
 	"github.com/eks-login/eks-login/plugin/admin/iam"
 	"github.com/eks-login/eks-login/plugin/admin/list"
@@ -26,7 +29,9 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Long: `Give people access to an EKS cluster through an IAM role, as the cluster's
 administrator. "grant" does the whole setup at once: the IAM role, group and
 policies, the role's mapping to a Kubernetes user and group, and the RBAC
-binding of that group. The other commands do one part each.
+binding of that group. The other commands do one part each. "apply -f FILE"
+does it for every team and cluster an access file declares, "diff" shows
+where they drifted from it, and "export" writes one from what is there.
 
 Every command takes --dry-run, which prints what would change with a diff
 for every object, and changes nothing.`,
@@ -42,5 +47,6 @@ for every object, and changes nothing.`,
 	}
 	cmd.AddCommand(mapcmd.NewCmd(f, nil), unmap.NewCmd(f, nil), list.NewCmd(f, nil), bind.NewCmd(f, nil),
 		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil), migrate.NewCmd(f, nil))
+	cmd.AddCommand(apply.NewCmd(f, nil), diff.NewCmd(f, nil), export.NewCmd(f, nil))
 	return cmd
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
 
-// TestSubcommands: admin assembles its eight subcommands, and alone prints
+// TestSubcommands: admin assembles its eleven subcommands, and alone prints
 // its help.
 func TestSubcommands(t *testing.T) {
 	var out bytes.Buffer
@@ -16,7 +16,7 @@ func TestSubcommands(t *testing.T) {
 	for _, c := range cmd.Commands() {
 		names = append(names, c.Name())
 	}
-	if len(names) != 8 {
+	if len(names) != 11 {
 		t.Errorf("subcommands: %v", names)
 	}
 	cmd.SetOut(&out)

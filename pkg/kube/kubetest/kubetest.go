@@ -28,6 +28,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -289,7 +290,9 @@ var verbs = map[string]string{http.MethodGet: "get", http.MethodPost: "create", 
 func (s *API) store(w http.ResponseWriter, r *http.Request, user User) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	resource, name := parts[len(parts)-1], ""
-	if r.Method != http.MethodPost {
+	if r.Method == http.MethodGet && collections[resource] {
+		name = resource // a list: the collection's own path
+	} else if r.Method != http.MethodPost {
 		resource, name = parts[len(parts)-2], parts[len(parts)-1]
 	}
 	verb := verbs[r.Method]
@@ -300,6 +303,10 @@ func (s *API) store(w http.ResponseWriter, r *http.Request, user User) {
 	path := r.URL.Path
 	switch r.Method {
 	case http.MethodGet:
+		if collections[parts[len(parts)-1]] {
+			s.list(w, r, resource)
+			return
+		}
 		if obj, ok := s.objects[path]; ok {
 			writeJSON(w, http.StatusOK, obj)
 			return
@@ -361,6 +368,53 @@ func (s *API) store(w http.ResponseWriter, r *http.Request, user User) {
 	}
 	s.put(path, obj)
 	writeJSON(w, http.StatusOK, s.objects[path])
+}
+
+// collections are the kinds the fake lists (GET of the collection's path,
+// all namespaces or one, with an optional labelSelector of key=value pairs).
+var collections = map[string]bool{"configmaps": true, "clusterrolebindings": true, "rolebindings": true}
+
+var listKinds = map[string]string{"configmaps": "ConfigMapList", "clusterrolebindings": "ClusterRoleBindingList", "rolebindings": "RoleBindingList"}
+
+// list answers GET of a collection: the objects stored under it (in every
+// namespace when the path names none), filtered by labelSelector.
+func (s *API) list(w http.ResponseWriter, r *http.Request, resource string) {
+	prefix, namespaced := r.URL.Path+"/", strings.Contains(r.URL.Path, "/namespaces/")
+	want := map[string]string{}
+	for _, kv := range strings.Split(r.URL.Query().Get("labelSelector"), ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			want[k] = v
+		}
+	}
+	items := []any{}
+	for path, obj := range s.objects {
+		inside := strings.HasPrefix(path, prefix)
+		if !namespaced && !inside { // every namespace: .../namespaces/NS/RESOURCE/NAME
+			base := strings.TrimSuffix(r.URL.Path, "/"+resource)
+			inside = strings.HasPrefix(path, base+"/namespaces/") && strings.Contains(path, "/"+resource+"/")
+		}
+		if inside && hasLabels(obj, want) {
+			items = append(items, obj)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return fmt.Sprint(items[i]) < fmt.Sprint(items[j]) })
+	group := "v1"
+	if resource != "configmaps" {
+		group = "rbac.authorization.k8s.io/v1"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"apiVersion": group, "kind": listKinds[resource],
+		"metadata": map[string]any{"resourceVersion": strconv.Itoa(s.version)}, "items": items})
+}
+
+func hasLabels(obj map[string]any, want map[string]string) bool {
+	meta, _ := obj["metadata"].(map[string]any)
+	labels, _ := meta["labels"].(map[string]any)
+	for k, v := range want {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // Status writes a metav1.Status error answer, as the API server does.

@@ -94,8 +94,8 @@ func (e accessEntry) entryStep(cur *ekstypes.AccessEntry, s MapSpec) (*plan.Step
 		return &plan.Step{Verb: plan.Create, Object: e.title(), Diff: plan.Diff(e.diffName(), nil, want),
 			Apply: func(ctx context.Context) error {
 				_, err := e.eks.CreateAccessEntry(ctx, &eks.CreateAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal),
-					Username: aws.String(s.Username), KubernetesGroups: s.Groups})
-				return awserr.Explain(err, "cannot create the "+e.title()+" (eks:CreateAccessEntry)")
+					Username: aws.String(s.Username), KubernetesGroups: s.Groups, Tags: map[string]string{CreatedByTag: createdByValue}})
+				return awserr.Explain(err, "cannot create the "+e.title()+" (eks:CreateAccessEntry, eks:TagResource)")
 			}}, nil
 	}
 	if t := aws.ToString(cur.Type); t != "" && t != "STANDARD" && !s.Force {
@@ -193,7 +193,12 @@ func (a *Admin) deleteAccessEntryStep(ctx context.Context, s MapSpec, c *cluster
 	if protectedEntry(cur) && !s.Force {
 		return nil, exitcode.Errorf(exitcode.Conflict, "the %s lets nodes or cluster admins in (type %s, username %s); refusing to remove it without --force", e.title(), aws.ToString(cur.Type), aws.ToString(cur.Username))
 	}
-	return &plan.Step{Verb: plan.Delete, Object: e.title(), Note: "with its access policies",
+	return e.deleteStep(cur, "with its access policies"), nil
+}
+
+// deleteStep plans deleting the entry read as cur.
+func (e accessEntry) deleteStep(cur *ekstypes.AccessEntry, note string) *plan.Step {
+	return &plan.Step{Verb: plan.Delete, Object: e.title(), Note: note,
 		Diff: plan.Diff(e.diffName(), entryView(e.principal, aws.ToString(cur.Username), cur.KubernetesGroups), nil),
 		Apply: func(ctx context.Context) error {
 			_, err := e.eks.DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal)})
@@ -201,5 +206,5 @@ func (a *Admin) deleteAccessEntryStep(ctx context.Context, s MapSpec, c *cluster
 				return nil
 			}
 			return awserr.Explain(err, "cannot delete the "+e.title()+" (eks:DeleteAccessEntry)")
-		}}, nil
+		}}
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -50,6 +51,9 @@ type Admin struct {
 	IAM    IAMAPI
 	EKS    EKSAPI
 	STS    STSAPI
+	// KubeContexts, when set (tests), is the API server client of each
+	// kubeconfig context that apply, diff and export reach a cluster by.
+	KubeContexts map[string]*kube.Client
 	// Notes receives remarks beside the plan, such as the reason aws-auth
 	// is edited rather than access entries; nil discards them.
 	Notes io.Writer
@@ -70,8 +74,13 @@ func (a *Admin) env(k string) string {
 	return a.Source.Getenv(k)
 }
 
+// notesMu keeps notes whole when clusters are worked on in parallel.
+var notesMu sync.Mutex
+
 func (a *Admin) note(format string, args ...any) {
 	if a.Notes != nil {
+		notesMu.Lock()
+		defer notesMu.Unlock()
 		fmt.Fprintf(a.Notes, "note: "+format+"\n", args...)
 	}
 }

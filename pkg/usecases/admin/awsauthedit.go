@@ -2,8 +2,10 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -28,9 +30,51 @@ const (
 // writers through at once; the jitter spreads a burst's writers apart.
 var writeBackoff = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.05, Jitter: 1}
 
-// awsAuthEdit changes the parsed aws-auth data; it runs again on a fresh copy
-// after a conflict, so it must only depend on the doc.
-type awsAuthEdit func(*awsauth.Doc) (awsauth.Change, error)
+// awsAuthEdit changes the parsed aws-auth data and the set of mappings
+// eks-login manages there; it runs again on a fresh copy after a conflict,
+// so it must only depend on those.
+type awsAuthEdit func(*awsauth.Doc, Managed) (awsauth.Change, error)
+
+// ManagedMappingsAnnotation on aws-auth lists, as a JSON array, the ARNs of
+// the mappings eks-login added (map, grant, apply). apply --prune removes
+// only those; a mapping someone added by hand is not in it and is never
+// pruned.
+const ManagedMappingsAnnotation = "eks-login/managed-mappings"
+
+// Managed is the set of ARNs in ManagedMappingsAnnotation.
+type Managed map[string]bool
+
+func parseManaged(annotations map[string]string) Managed {
+	m := Managed{}
+	var arns []string
+	if json.Unmarshal([]byte(annotations[ManagedMappingsAnnotation]), &arns) == nil {
+		for _, a := range arns {
+			m[a] = true
+		}
+	}
+	return m
+}
+
+func (m Managed) String() string {
+	arns := slices.Sorted(maps.Keys(m))
+	b, _ := json.Marshal(arns)
+	return string(b)
+}
+
+// setAnnotation writes m into annotations, or takes the annotation away when
+// m is empty; it reports whether that changed them.
+func (m Managed) setAnnotation(meta *metav1.ObjectMeta) bool {
+	old, had := meta.Annotations[ManagedMappingsAnnotation]
+	if len(m) == 0 {
+		delete(meta.Annotations, ManagedMappingsAnnotation)
+		return had
+	}
+	if meta.Annotations == nil {
+		meta.Annotations = map[string]string{}
+	}
+	meta.Annotations[ManagedMappingsAnnotation] = m.String()
+	return old != m.String()
+}
 
 type awsAuthResult struct {
 	Change   awsauth.Change
@@ -72,12 +116,17 @@ func editAWSAuthOnce(ctx context.Context, k *kube.Client, edit awsAuthEdit, writ
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	change, err := edit(doc)
+	managed := parseManaged(cm.Annotations)
+	change, err := edit(doc, managed)
 	if err != nil {
 		return nil, inputErr(err)
 	}
 	newData := doc.Data()
-	res := &awsAuthResult{Change: change, Existed: existed, Old: shown(data), New: shown(newData)}
+	res := &awsAuthResult{Change: change, Existed: existed, Old: shown(data, cm.Annotations), New: shown(newData, nil)}
+	if managed.setAnnotation(&cm.ObjectMeta) && (change == awsauth.Unchanged || change == awsauth.Absent) {
+		change, res.Change = awsauth.Updated, "annotation "+ManagedMappingsAnnotation+" updated"
+	}
+	res.New = shown(newData, cm.Annotations)
 	if !existed {
 		res.Old = nil
 	}
@@ -99,18 +148,18 @@ func editAWSAuthOnce(ctx context.Context, k *kube.Client, edit awsAuthEdit, writ
 	return res, nil
 }
 
-// shown is aws-auth as a diff shows it: what the edit changes, without the
-// server's bookkeeping.
-func shown(data map[string]string) map[string]any {
+// shown is aws-auth as a diff shows it: what the edit changes (its data,
+// and eks-login's annotation), without the server's bookkeeping.
+func shown(data, annotations map[string]string) map[string]any {
 	d := map[string]any{}
 	for k, v := range data {
 		d[k] = v
 	}
-	return map[string]any{
-		"apiVersion": "v1", "kind": "ConfigMap",
-		"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
-		"data":     d,
+	meta := map[string]any{"name": "aws-auth", "namespace": "kube-system"}
+	if v, ok := annotations[ManagedMappingsAnnotation]; ok {
+		meta["annotations"] = map[string]any{ManagedMappingsAnnotation: v}
 	}
+	return map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": d}
 }
 
 // awsAuthStep plans an edit of aws-auth: it computes the edit on the current

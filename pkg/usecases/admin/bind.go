@@ -142,9 +142,17 @@ func getBinding(ctx context.Context, k *kube.Client, b Binding) (*bindingObject,
 	return &cur, nil
 }
 
-// createBinding creates the binding as bind wants it.
+// ManagedByLabel marks the RBAC bindings eks-login creates (bind, grant,
+// apply), with the value ManagedByValue: apply --prune removes only those.
+const (
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	ManagedByValue = "eks-login"
+)
+
+// createBinding creates the binding as bind wants it, marked as eks-login's.
 func createBinding(ctx context.Context, k *kube.Client, b Binding) error {
 	obj := b.newObject()
+	obj.meta.Labels = map[string]string{ManagedByLabel: ManagedByValue}
 	*obj.roleRef, *obj.subjects = b.wantRoleRef(), b.wantSubjects()
 	return kubeErr(k.Create(ctx, b.resource(), b.Namespace, obj.obj), "cannot create "+b.title())
 }

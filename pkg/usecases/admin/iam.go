@@ -5,19 +5,14 @@ import (
 	"encoding/json"
 	"net/url"
 	"reflect"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
-// CreatedByTag marks the IAM roles and users eks-login creates, so revoke
-// deletes only those.
+// CreatedByTag marks the IAM roles and users and the EKS access entries
+// eks-login creates, so revoke and apply --prune delete only those.
 const CreatedByTag = "eks-login:created-by"
 
 // CreatedGroupPath marks the IAM groups eks-login creates, which take no
@@ -92,23 +87,12 @@ func (a *Admin) loadIAMEnv(ctx context.Context, cluster string) (*iamEnv, error)
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.stsClient(ctx)
+	env, err := a.accountEnv(ctx)
 	if err != nil {
 		return nil, err
 	}
-	who, err := st.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, awserr.Explain(err, "cannot tell which AWS account the credentials belong to (sts:GetCallerIdentity)")
-	}
-	im, err := a.iamClient(ctx)
-	if err != nil {
-		return nil, err
-	}
-	partition := "aws"
-	if p := strings.SplitN(aws.ToString(who.Arn), ":", 3); len(p) == 3 {
-		partition = p[1]
-	}
-	return &iamEnv{iam: im, account: aws.ToString(who.Account), partition: partition, clusterARN: info.ARN, lockDir: a.lockDir()}, nil
+	env.clusterARN = info.ARN
+	return env, nil
 }
 
 // PlanIAM reads IAM and plans what is missing: the role trusting the

@@ -13,8 +13,11 @@ import (
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
+// createdByValue is CreatedByTag's value on what eks-login creates.
+const createdByValue = "kubectl eks-login admin"
+
 func createdByTags() []iamtypes.Tag {
-	return []iamtypes.Tag{{Key: aws.String(CreatedByTag), Value: aws.String("kubectl eks-login admin")}}
+	return []iamtypes.Tag{{Key: aws.String(CreatedByTag), Value: aws.String(createdByValue)}}
 }
 
 // roleSteps plans the role and its describe policy. It returns the ARN of
@@ -43,22 +46,7 @@ func (env *iamEnv) roleSteps(ctx context.Context, p *plan.Plan, s IAMSpec) (stri
 		}
 		p.Add(&plan.Step{Verb: plan.Keep, Object: object, Note: note})
 	}
-	r, name := aws.String(s.Role), aws.String(s.rolePolicyName())
-	step, err := inlinePolicyStep(ctx, inlinePolicy{
-		object: object + " policy " + s.rolePolicyName(), diffName: "iam/role/" + s.Role + "/policy/" + s.rolePolicyName() + ".json",
-		what: "eks:DescribeCluster on " + env.clusterARN, want: allow("eks:DescribeCluster", env.clusterARN), action: "iam:PutRolePolicy",
-		get: func(ctx context.Context) (*string, error) {
-			out, err := im.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: r, PolicyName: name})
-			if err != nil {
-				return nil, err
-			}
-			return out.PolicyDocument, nil
-		},
-		put: func(ctx context.Context, doc string) error {
-			_, err := im.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: r, PolicyName: name, PolicyDocument: aws.String(doc)})
-			return err
-		},
-	}, found != "")
+	step, err := env.describePolicyStep(ctx, s.Role, s.Cluster, env.clusterARN, found != "")
 	if err != nil {
 		return "", err
 	}

@@ -1631,6 +1631,48 @@ def instance_credentials(region: str, instance_id: str, account: str | None = No
 VERBOSE = False
 
 
+# ------------------------------------------------ IAM eventual consistency
+
+# IAM is eventually consistent: AWS documents that a change "might not be
+# immediately visible" to other services, and EKS refuses an access entry for
+# a role it cannot see yet with InvalidParameterException ("The specified
+# principalArn is invalid"). With a delay set (POST
+# /eks-login-world/iam-propagation-delay {"seconds": S}), EKS does not see an
+# IAM role or user until S seconds after its creation, so a client that
+# creates a role and at once maps it meets what it meets on AWS. Off (0) by
+# default; tests of the retry turn it on.
+IAM_PROPAGATION = {"seconds": 0.0}
+IAM_PROPAGATION_LOCK = threading.Lock()
+
+_principal_id_consistent = _principal_id
+
+
+def _principal_id_eventually(cluster: Cluster, m: re.Match, principal: str) -> str:
+    with IAM_PROPAGATION_LOCK:
+        delay = IAM_PROPAGATION["seconds"]
+    if delay > 0:
+        iam = iam_backends[m.group("account")][m.group("partition")]
+        for p in (iam.roles.values() if m.group("kind") == "role" else iam.users.values()):
+            created = p.create_date.replace(tzinfo=None)
+            if p.arn == principal and (utcnow().replace(tzinfo=None) - created).total_seconds() < delay:
+                raise InvalidParameterException(clusterName=cluster.name,
+                                                message=f"The specified principalArn is invalid: {principal} does not exist")
+    return _principal_id_consistent(cluster, m, principal)
+
+
+# create_access_entry finds _principal_id by name when it runs.
+_principal_id = _principal_id_eventually
+
+
+def set_iam_propagation_delay(spec: dict) -> dict:
+    seconds = float(spec["seconds"])
+    if not 0 <= seconds <= 60:
+        raise ValueError("seconds must be between 0 and 60")
+    with IAM_PROPAGATION_LOCK:
+        IAM_PROPAGATION["seconds"] = seconds
+    return {"seconds": seconds}
+
+
 def log(msg: str) -> None:
     if VERBOSE:
         print(f"localaws: {msg}", file=sys.stderr, flush=True)
@@ -1711,8 +1753,9 @@ class LocalAWS:
                 return respond_json(start, 200, SSO.put(json.loads(text)))
             except (ValueError, KeyError, TypeError) as e:
                 return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
-        if path in ("/permission-set", "/region-opt-status") and method == "POST":
-            setter = PERMISSION_SETS.provision if path == "/permission-set" else set_region_opt_status
+        if path in ("/permission-set", "/region-opt-status", "/iam-propagation-delay") and method == "POST":
+            setter = {"/permission-set": PERMISSION_SETS.provision, "/region-opt-status": set_region_opt_status,
+                      "/iam-propagation-delay": set_iam_propagation_delay}[path]
             try:
                 return respond_json(start, 200, setter(json.loads(text)))
             except (ValueError, KeyError, TypeError) as e:
