@@ -398,6 +398,29 @@ func TestWhoAmIFallsBackToBeta(t *testing.T) {
 	}
 }
 
+// TestReview: a SubjectAccessReview carries the user, groups, extra and
+// attributes, and returns the server's status with its reason.
+func TestReview(t *testing.T) {
+	s := kubetest.New(t)
+	s.Handle("POST /apis/authorization.k8s.io/v1/subjectaccessreviews", func(w http.ResponseWriter, r *http.Request) {
+		var req authorizationv1.SubjectAccessReview
+		json.NewDecoder(r.Body).Decode(&req)
+		a := req.Spec.ResourceAttributes
+		allowed := req.Kind == "SubjectAccessReview" && req.Spec.User == "dev:{{SessionName}}" && strings.Join(req.Spec.Groups, ",") == "devs,system:authenticated" &&
+			strings.Join(req.Spec.Extra["principalId"], ",") == "AROADEV" && a != nil && a.Verb == "get" && a.Resource == "secrets" && a.Namespace == "kube-system"
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
+			"status": map[string]any{"allowed": allowed, "reason": "asked " + req.Spec.User}})
+	})
+	c, _ := kube.New(s.RESTConfig("admin-token"))
+	st, err := c.Review(context.Background(), authorizationv1.SubjectAccessReviewSpec{User: "dev:{{SessionName}}", Groups: []string{"devs", "system:authenticated"},
+		Extra:              map[string]authorizationv1.ExtraValue{"principalId": {"AROADEV"}},
+		ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "get", Resource: "secrets", Namespace: "kube-system"}})
+	if err != nil || !st.Allowed || st.Reason != "asked dev:{{SessionName}}" {
+		t.Fatalf("Review: %+v, %v", st, err)
+	}
+}
+
 // TestExecArg reads the exec entry's flags for the admin's cluster guess.
 func TestExecArg(t *testing.T) {
 	s := kubetest.New(t)
