@@ -19,9 +19,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/pkg/names"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -77,6 +79,13 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // alone, or the KUBECONFIG list merged (the first file to name an entry
 // wins), or ~/.kube/config.
 func Load(src Source) (*Config, error) {
+	rules := src.rules()
+	files := rules.GetLoadingPrecedence()
+	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: src.Context})
+	return finish(cc, files, src.Context)
+}
+
+func (src Source) rules() *clientcmd.ClientConfigLoadingRules {
 	getenv := src.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -85,9 +94,39 @@ func Load(src Source) (*Config, error) {
 	if src.Kubeconfig == "" {
 		rules.Precedence = kubeconfigFiles(getenv)
 	}
-	files := rules.GetLoadingPrecedence()
-	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: src.Context})
-	return finish(cc, files, src.Context)
+	return rules
+}
+
+// ContextsFor lists, sorted, the contexts of src's kubeconfig that reach the
+// EKS cluster named cluster: named after it; or whose cluster entry is
+// named after it or by its ARN (as update-kubeconfig and login write it);
+// or whose user's exec entry names it (--cluster-name, --cluster,
+// --cluster-id, -i).
+func ContextsFor(src Source, cluster string) ([]string, error) {
+	rules := src.rules()
+	raw, err := rules.Load()
+	if err != nil {
+		return nil, &ConfigError{Files: rules.GetLoadingPrecedence(), Err: err}
+	}
+	var out []string
+	for name, ctx := range raw.Contexts {
+		c := &Config{Raw: *raw, Context: name}
+		arn, _ := names.ParseClusterARN("", ctx.Cluster)
+		if name == cluster || ctx.Cluster == cluster || arn.Name == cluster || c.execNames(cluster) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (c *Config) execNames(cluster string) bool {
+	for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
+		if c.ExecArg(flag) == cluster {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadBytes reads a context of a kubeconfig given as the content of the

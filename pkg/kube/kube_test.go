@@ -476,3 +476,47 @@ func connectProxy(t *testing.T) *proxyServer {
 	t.Cleanup(p.Close)
 	return p
 }
+
+// TestContextsFor: the contexts that reach an EKS cluster, by the context's
+// name, its cluster entry's name or ARN, or its exec entry's flag.
+func TestContextsFor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(path, []byte(`apiVersion: v1
+kind: Config
+clusters:
+- name: arn:aws:eks:eu-west-1:123456789012:cluster/prod
+  cluster: {server: "https://prod.example"}
+- name: staging
+  cluster: {server: "https://staging.example"}
+- name: other
+  cluster: {server: "https://other.example"}
+users:
+- name: exec-dev
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kubectl-eks_login, args: [token, --cluster-name=dev]}
+- name: plain
+  user: {token: x}
+contexts:
+- name: prod-admin
+  context: {cluster: "arn:aws:eks:eu-west-1:123456789012:cluster/prod", user: plain}
+- name: staging-admin
+  context: {cluster: staging, user: plain}
+- name: dev
+  context: {cluster: other, user: plain}
+- name: dev-through-exec
+  context: {cluster: other, user: exec-dev}
+- name: elsewhere
+  context: {cluster: other, user: plain}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for cluster, want := range map[string]string{"prod": "prod-admin", "staging": "staging-admin", "dev": "dev,dev-through-exec", "gone": ""} {
+		got, err := kube.ContextsFor(kube.Source{Kubeconfig: path, Getenv: noEnv}, cluster)
+		if err != nil || strings.Join(got, ",") != want {
+			t.Errorf("ContextsFor(%s) = %v, %v; want %s", cluster, got, err, want)
+		}
+	}
+	if _, err := kube.ContextsFor(kube.Source{Kubeconfig: filepath.Join(t.TempDir(), "none"), Getenv: noEnv}, "prod"); err == nil {
+		t.Error("a missing kubeconfig: no error")
+	}
+}

@@ -7,6 +7,7 @@ package admin
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/eks-login/eks-login/plugin/admin/accessreport"
 	"github.com/eks-login/eks-login/plugin/admin/bind"
 	"github.com/eks-login/eks-login/plugin/admin/grant"
 	"github.com/eks-login/eks-login/plugin/admin/iam"
@@ -14,6 +15,7 @@ import (
 	"github.com/eks-login/eks-login/plugin/admin/mapcmd"
 	"github.com/eks-login/eks-login/plugin/admin/revoke"
 	"github.com/eks-login/eks-login/plugin/admin/unmap"
+	"github.com/eks-login/eks-login/plugin/admin/whocan"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
@@ -27,11 +29,15 @@ administrator. "grant" does the whole setup at once: the IAM role, group and
 policies, the role's mapping to a Kubernetes user and group, and the RBAC
 binding of that group. The other commands do one part each.
 
-Every command takes --dry-run, which prints what would change with a diff
-for every object, and changes nothing.`,
+Every command that changes something takes --dry-run, which prints what
+would change with a diff for every object, and changes nothing. "who-can"
+and "access-report" audit: from the IAM person to what Kubernetes allows.`,
 		Example: `  # Everything the developers need to view the cluster my-example:
   kubectl eks-login admin grant --cluster my-example --iam-group Developers \
     --role EKSMyExampleViewer --k8s-group developers --clusterrole view --user dev1
+
+  # Who may read the secrets of kube-system, from IAM user to RBAC:
+  kubectl eks-login admin who-can get secrets -n kube-system --cluster my-example
 
   # Only the mapping of the role, in aws-auth:
   kubectl eks-login admin map --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
@@ -40,6 +46,6 @@ for every object, and changes nothing.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(mapcmd.NewCmd(f, nil), unmap.NewCmd(f, nil), list.NewCmd(f, nil), bind.NewCmd(f, nil),
-		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil))
+		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil), whocan.NewCmd(f, nil), accessreport.NewCmd(f, nil))
 	return cmd
 }

@@ -135,20 +135,20 @@ func identityLabel(p Principal) []string {
 
 // accessLabel lists what the identity may do, one line per object.
 func accessLabel(checks []Check, answers []Answer) []string {
-	lines := Compact(checks, answers)
+	lines := Compact(checks, func(i int) bool { return i < len(answers) && answers[i].Allowed })
 	if len(lines) == 0 {
 		return []string{"none of the checks"}
 	}
 	return lines
 }
 
-// Compact writes the allowed checks one line per object, its verbs
+// Compact writes the checks allowed one line per object, its verbs
 // together: "get,list secrets", "create pods/exec".
-func Compact(checks []Check, answers []Answer) []string {
+func Compact(checks []Check, allowed func(i int) bool) []string {
 	var lines []string
 	var verbs []string
 	for i, c := range checks {
-		if i < len(answers) && answers[i].Allowed {
+		if allowed(i) {
 			verbs = append(verbs, c.Verb)
 		}
 		if last := i == len(checks)-1; last || checks[i+1].What() != c.What() {

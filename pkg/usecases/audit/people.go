@@ -2,6 +2,7 @@ package audit
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/eks-login/eks-login/pkg/iampolicy"
 )
@@ -66,4 +67,68 @@ func (a *Audit) Who(check int) []Reach {
 		}
 	}
 	return out
+}
+
+// Way is how the reach goes, for a table: the person's IAM groups, the
+// roles on the way, and the principal: "group Platform → role/Admin".
+func (r Reach) Way() string {
+	switch {
+	case r.Person == nil:
+		return "no one may become " + shortARN(r.Principal)
+	case r.Person.Kind == KindUser && r.Person.ARN == r.Principal:
+		return "mapped as itself"
+	}
+	var steps []string
+	if len(r.Person.Groups) > 0 {
+		steps = append(steps, "group "+strings.Join(r.Person.Groups, ", group "))
+	}
+	for _, t := range r.Person.Through {
+		steps = append(steps, shortARN(t))
+	}
+	return strings.Join(append(steps, shortARN(r.Principal)), " → ")
+}
+
+// String is the identity for a table: the username, its groups in
+// parentheses, an access entry's access policies in brackets.
+func (i Identity) String() string {
+	s := i.Username
+	if len(i.Groups) > 0 {
+		s += " (" + strings.Join(i.Groups, ", ") + ")"
+	}
+	if len(i.AccessPolicies) > 0 {
+		s += " [" + strings.Join(i.AccessPolicies, ", ") + "]"
+	}
+	return s
+}
+
+// Notes are what a table of reaches cannot show: why a way is conditional,
+// the principals no one may become or that IAM does not know, that
+// templated usernames were asked as written, and what IAM could not read.
+func (a *Audit) Notes(reaches []Reach) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	templatedUser := false
+	for _, r := range reaches {
+		if r.Person != nil && r.Decision == iampolicy.Conditional {
+			add(r.Person.Short() + " is conditional: " + strings.Join(r.Person.Conditions, "; "))
+		}
+		templatedUser = templatedUser || r.Identity.Templated
+	}
+	for _, c := range a.Clusters {
+		for _, p := range c.Principals {
+			if p.Note != "" && slices.ContainsFunc(reaches, func(r Reach) bool { return r.Principal == p.ARN }) {
+				add(p.Short() + " on " + c.Name + ": " + p.Note)
+			}
+		}
+	}
+	if templatedUser {
+		add("usernames with a template such as {{SessionName}} were asked about as written: a binding of one filled-in name (such as platform:alice) is not counted")
+	}
+	return append(out, a.Problems...)
 }
