@@ -5,12 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/golden"
+	"github.com/eks-login/eks-login/pkg/httpmock"
 	"github.com/eks-login/eks-login/pkg/iampolicy"
+	"github.com/eks-login/eks-login/pkg/usecases/admin/admintest"
 	"github.com/eks-login/eks-login/pkg/usecases/audit"
 	"github.com/eks-login/eks-login/pkg/usecases/audit/audittest"
 )
@@ -160,4 +165,70 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "report.mmd", mermaid.String())
+}
+
+// TestMapAccounts: aws-auth's mapAccounts lets every user and role of the
+// account in as its own ARN (a role's canonical one, without its path),
+// with no group, unless a mapping of its own names it; another account's
+// principals are named, not read.
+func TestMapAccounts(t *testing.T) {
+	f := audittest.New(t)
+	f.Kube.Put(admintest.AWSAuthPath, admintest.ConfigMap(map[string]any{
+		"mapRoles":    "- rolearn: " + audittest.ARN("role/PlatformAdmin") + "\n  username: platform:{{SessionName}}\n  groups: [platform-admins]\n",
+		"mapAccounts": "- \"" + audittest.Account + "\"\n- \"210987654321\"\n",
+	}))
+	a, err := f.Auditor().Run(context.Background(), []audit.Check{{Verb: "get", Resource: "pods"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range a.Clusters[0].Principals {
+		got = append(got, fmt.Sprintf("%s %s %s %d", p.Source, p.Short(), p.Identity, len(p.Assumers)))
+	}
+	want := []string{
+		"aws-auth role/PlatformAdmin platform:{{SessionName}} (platform-admins) 1",
+		"aws-auth mapAccounts user/alice " + audittest.ARN("user/alice") + " 1",
+		"aws-auth mapAccounts user/bob " + audittest.ARN("user/bob") + " 1",
+		"aws-auth mapAccounts user/cibot " + audittest.ARN("user/cibot") + " 1",
+		"aws-auth mapAccounts user/dave " + audittest.ARN("user/dave") + " 1",
+		"aws-auth mapAccounts user/erin " + audittest.ARN("user/erin") + " 1",
+		"aws-auth mapAccounts user/frank " + audittest.ARN("user/frank") + " 1",
+		// Deployer and Auditor have access entries of their own, and
+		// PlatformAdmin a mapping.
+		"aws-auth mapAccounts role/CIRunner " + audittest.ARN("role/CIRunner") + " 2",
+		"aws-auth mapAccounts role/Developer " + audittest.ARN("role/Developer") + " 1",
+		"aws-auth mapAccounts account 210987654321  0",
+		"access-entry role/audit/Auditor auditor:{{SessionName}} [AmazonEKSAdminPolicy(kube-system)] 1",
+		"access-entry role/Deployer arn:aws:sts::123456789012:assumed-role/Deployer/{{SessionName}} (deployers) 3",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("principals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestIAMUnreadable: IAM's refusal is AWS's AccessDenied, with the
+// permission to ask for.
+func TestIAMUnreadable(t *testing.T) {
+	f := admintest.New(t)
+	f.Register(httpmock.AWSQuery("GetAccountAuthorizationDetails"), httpmock.AWSQueryError(http.StatusForbidden, "AccessDenied", "User: arn:aws:iam::123456789012:user/viewer is not authorized to perform: iam:GetAccountAuthorizationDetails"))
+	_, err := (&audit.Auditor{IAM: f.Admin.IAM, Targets: []audit.Target{{Name: admintest.Cluster, Admin: f.Admin}}}).Run(context.Background(), nil)
+	if exitcode.Of(err) != exitcode.AccessDenied || !strings.Contains(err.Error(), "iam:GetAccountAuthorizationDetails, which AWS's SecurityAudit policy allows") {
+		t.Errorf("%v (exit %d)", err, exitcode.Of(err))
+	}
+}
+
+// TestREADMEShowsTheGraph: the README's rendered graph is the report's
+// Mermaid golden file, so it cannot drift from what the command prints.
+func TestREADMEShowsTheGraph(t *testing.T) {
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := os.ReadFile("testdata/report.mmd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```mermaid\n"+string(graph)+"```\n") {
+		t.Error("README.md's mermaid block differs from testdata/report.mmd; copy the file into it")
+	}
 }
