@@ -217,105 +217,135 @@ func same(t *testing.T, what string, got, want []string) {
 func TestWhoCanGetSecretsInKubeSystem(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	adm := newAdmin(t)
-	adm.run(ctx, t, "aws", "eks", "update-cluster-config", "--name", world.ClusterName, "--access-config", "authenticationMode=API_AND_CONFIG_MAP")
-	adm.run(ctx, t, "kubectl", "create", "secret", "generic", secret, "-n", "kube-system", "--from-literal=key=value")
-	adm.run(ctx, t, "kubectl", "create", "clusterrole", "secret-reader", "--verb=get,list", "--resource=secrets")
+	s := setUp(ctx, t)
+	t.Run("who-can names exactly the people who can", func(t *testing.T) { s.check(ctx, t) })
+	t.Run("a Deny in an identity policy removes a person", func(t *testing.T) {
+		s.adm.run(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "dave", "--policy-name", "no-platform", "--policy-document",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"`+arn("role/EKSPlatformAdmin")+`"}]}`)
+		s.want = slices.DeleteFunc(s.want, func(w string) bool { return strings.HasPrefix(w, arn("user/dave")+" ") })
+		s.check(ctx, t)
+	})
+	t.Run("a condition shows as conditional, and MFA meets it", func(t *testing.T) { s.meetCondition(ctx, t) })
+	t.Run("access-report's table agrees with the trials", func(t *testing.T) {
+		out := s.adm.eksLogin(ctx, t, "access-report")
+		t.Logf("admin$ kubectl eks-login admin access-report\n%s", out)
+		allowed, conditional := reportRows(t, out)
+		same(t, "the report's allowed ways to get secrets in kube-system", allowed, shortWays(s.want))
+		same(t, "the report's conditional ways", conditional, shortWays(s.conditional))
+	})
+}
 
-	keys := adm.Path("people-credentials")
-	adm.eksLogin(ctx, t, "grant", "--iam-group", "Platform", "--role", "EKSPlatformAdmin", "--k8s-group", "platform-admins", "--clusterrole", "cluster-admin",
-		"--user", "alice", "--user", "dave", "--create-users", "--access-key-file", keys, "--mode", "configmap")
-	adm.eksLogin(ctx, t, "grant", "--iam-group", "Developers", "--role", "EKSDeveloper", "--k8s-group", "developers", "--clusterrole", "view",
-		"--user", "bob", "--user", "carol", "--create-users", "--access-key-file", keys, "--mode", "configmap")
-	adm.eksLogin(ctx, t, "grant", "--iam-group", "SecretReaders", "--role", "EKSSecretReader", "--k8s-group", "secret-readers", "--clusterrole", "secret-reader",
-		"-n", "kube-system", "--user", "carol", "--mode", "api")
+// scene is the world as setUp leaves it: the people, the principals the
+// mappings name, and the ways (PERSON -> PRINCIPAL) that should let each
+// person read the secret, unconditionally or under a condition.
+type scene struct {
+	adm               admin
+	erin, frank       person
+	auditor           string
+	people            []person
+	principals        []principal
+	want, conditional []string
+}
 
-	erin := userByHand(ctx, t, adm, "erin")
-	auditor := arn("role/EKSAuditor")
-	adm.run(ctx, t, "aws", "iam", "create-role", "--role-name", "EKSAuditor", "--assume-role-policy-document",
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+arn("root")+`"},"Action":"sts:AssumeRole"}]}`)
-	adm.run(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "erin", "--policy-name", "audit-with-mfa", "--policy-document",
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+auditor+`","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)
-	adm.run(ctx, t, "aws", "eks", "create-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", auditor, "--username", "auditor:{{SessionName}}")
-	adm.run(ctx, t, "aws", "eks", "associate-access-policy", "--cluster-name", world.ClusterName, "--principal-arn", auditor,
-		"--policy-arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", "--access-scope", "type=namespace,namespaces=kube-system")
+func setUp(ctx context.Context, t *testing.T) *scene {
+	t.Helper()
+	s := &scene{adm: newAdmin(t), auditor: arn("role/EKSAuditor")}
+	s.adm.run(ctx, t, "aws", "eks", "update-cluster-config", "--name", world.ClusterName, "--access-config", "authenticationMode=API_AND_CONFIG_MAP")
+	s.adm.run(ctx, t, "kubectl", "create", "secret", "generic", secret, "-n", "kube-system", "--from-literal=key=value")
+	s.adm.run(ctx, t, "kubectl", "create", "clusterrole", "secret-reader", "--verb=get,list", "--resource=secrets")
+	s.grant(ctx, t)
+	s.auditorByHand(ctx, t)
+	s.frank = userByHand(ctx, t, s.adm, "frank")
+	s.adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--user-arn", s.frank.arn, "--username", "frank")
+	s.adm.run(ctx, t, "kubectl", "create", "rolebinding", "frank-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "frank")
 
-	frank := userByHand(ctx, t, adm, "frank")
-	adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--user-arn", frank.arn, "--username", "frank")
-	adm.run(ctx, t, "kubectl", "create", "rolebinding", "frank-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "frank")
-
-	granted, err := os.ReadFile(keys)
+	granted, err := os.ReadFile(s.adm.Path("people-credentials"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	people := []person{{Person: adm.Person, arn: arn("user/admin"), profile: "default"}, erin, frank}
+	s.people = []person{{Person: s.adm.Person, arn: arn("user/admin"), profile: "default"}, s.erin, s.frank}
 	for _, name := range []string{"alice", "bob", "carol", "dave"} {
-		people = append(people, newPerson(t, name, string(granted)))
+		s.people = append(s.people, newPerson(t, name, string(granted)))
 	}
-	principals := []principal{{arn("role/EKSPlatformAdmin")}, {arn("role/EKSDeveloper")}, {arn("role/EKSSecretReader")}, {auditor}, {frank.arn}}
-	want := []string{
+	s.principals = []principal{{arn("role/EKSPlatformAdmin")}, {arn("role/EKSDeveloper")}, {arn("role/EKSSecretReader")}, {s.auditor}, {s.frank.arn}}
+	s.want = []string{
 		arn("user/admin") + " -> " + arn("role/EKSPlatformAdmin"),
 		arn("user/admin") + " -> " + arn("role/EKSSecretReader"),
-		arn("user/admin") + " -> " + auditor,
+		arn("user/admin") + " -> " + s.auditor,
 		arn("user/alice") + " -> " + arn("role/EKSPlatformAdmin"),
 		arn("user/carol") + " -> " + arn("role/EKSSecretReader"),
 		arn("user/dave") + " -> " + arn("role/EKSPlatformAdmin"),
-		frank.arn + " -> " + frank.arn,
+		s.frank.arn + " -> " + s.frank.arn,
 	}
-	slices.Sort(want)
-	erinAudits := []string{erin.arn + " -> " + auditor}
+	slices.Sort(s.want)
+	s.conditional = []string{s.erin.arn + " -> " + s.auditor}
+	return s
+}
 
-	t.Run("who-can names exactly the people who can", func(t *testing.T) {
-		allowed, conditional := whoCan(ctx, t, adm)
-		tried := trials(ctx, t, people, principals)
-		same(t, "who-can's allowed ways", allowed, tried)
-		same(t, "the ways that work", tried, want)
-		same(t, "who-can's conditional ways", conditional, erinAudits)
-	})
+// grant gives Platform, Developers and SecretReaders their roles with
+// eks-login, the first two in aws-auth, the third as an access entry; the
+// users' keys go to one file, which each of them gets.
+func (s *scene) grant(ctx context.Context, t *testing.T) {
+	keys := s.adm.Path("people-credentials")
+	s.adm.eksLogin(ctx, t, "grant", "--iam-group", "Platform", "--role", "EKSPlatformAdmin", "--k8s-group", "platform-admins", "--clusterrole", "cluster-admin",
+		"--user", "alice", "--user", "dave", "--create-users", "--access-key-file", keys, "--mode", "configmap")
+	s.adm.eksLogin(ctx, t, "grant", "--iam-group", "Developers", "--role", "EKSDeveloper", "--k8s-group", "developers", "--clusterrole", "view",
+		"--user", "bob", "--user", "carol", "--create-users", "--access-key-file", keys, "--mode", "configmap")
+	s.adm.eksLogin(ctx, t, "grant", "--iam-group", "SecretReaders", "--role", "EKSSecretReader", "--k8s-group", "secret-readers", "--clusterrole", "secret-reader",
+		"-n", "kube-system", "--user", "carol", "--mode", "api")
+}
 
-	t.Run("a Deny in an identity policy removes a person", func(t *testing.T) {
-		adm.run(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "dave", "--policy-name", "no-platform", "--policy-document",
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"`+arn("role/EKSPlatformAdmin")+`"}]}`)
-		want = slices.DeleteFunc(want, func(s string) bool { return strings.HasPrefix(s, arn("user/dave")+" ") })
-		allowed, conditional := whoCan(ctx, t, adm)
-		tried := trials(ctx, t, people, principals)
-		same(t, "who-can's allowed ways", allowed, tried)
-		same(t, "the ways that work", tried, want)
-		same(t, "who-can's conditional ways", conditional, erinAudits)
-	})
+// auditorByHand makes EKSAuditor and erin with the AWS CLI: an access entry
+// with AmazonEKSAdminPolicy in kube-system, which erin may take with MFA.
+func (s *scene) auditorByHand(ctx context.Context, t *testing.T) {
+	s.erin = userByHand(ctx, t, s.adm, "erin")
+	s.adm.run(ctx, t, "aws", "iam", "create-role", "--role-name", "EKSAuditor", "--assume-role-policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+arn("root")+`"},"Action":"sts:AssumeRole"}]}`)
+	s.adm.run(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "erin", "--policy-name", "audit-with-mfa", "--policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+s.auditor+`","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)
+	s.adm.run(ctx, t, "aws", "eks", "create-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", s.auditor, "--username", "auditor:{{SessionName}}")
+	s.adm.run(ctx, t, "aws", "eks", "associate-access-policy", "--cluster-name", world.ClusterName, "--principal-arn", s.auditor,
+		"--policy-arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", "--access-scope", "type=namespace,namespaces=kube-system")
+}
 
-	t.Run("a condition shows as conditional, and MFA meets it", func(t *testing.T) {
-		if ok, why := try(ctx, t, erin, principal{auditor}); ok || !strings.Contains(why, "AccessDenied") {
-			t.Errorf("erin without MFA: %v %s", ok, why)
-		}
-		serial := adm.run(ctx, t, "aws", "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "erin", "--outfile", adm.Path("erin-mfa.png"),
-			"--bootstrap-method", "QRCodePNG", "--query", "VirtualMFADevice.SerialNumber", "--output", "text")
-		out, err := erin.Run(ctx, "aws", "sts", "assume-role", "--profile", "erin", "--role-arn", auditor, "--role-session-name", "erin",
-			"--serial-number", strings.TrimSpace(serial), "--token-code", "123456", "--query", "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]", "--output", "text")
-		creds := strings.Fields(out)
-		if err != nil || len(creds) != 3 {
-			t.Fatalf("erin's AssumeRole with MFA: %v\n%s", err, out)
-		}
-		if ok, why := tryToken(ctx, t, erin, nil, "AWS_ACCESS_KEY_ID="+creds[0], "AWS_SECRET_ACCESS_KEY="+creds[1], "AWS_SESSION_TOKEN="+creds[2]); !ok {
-			t.Errorf("erin's role session with MFA: %s", why)
-		}
-	})
+// check holds who-can's answer to the trials, and both to what the setup
+// means.
+func (s *scene) check(ctx context.Context, t *testing.T) {
+	allowed, conditional := whoCan(ctx, t, s.adm)
+	tried := trials(ctx, t, s.people, s.principals)
+	same(t, "who-can's allowed ways", allowed, tried)
+	same(t, "the ways that work", tried, s.want)
+	same(t, "who-can's conditional ways", conditional, s.conditional)
+}
 
-	t.Run("access-report's table agrees with the trials", func(t *testing.T) {
-		out := adm.eksLogin(ctx, t, "access-report")
-		t.Logf("admin$ kubectl eks-login admin access-report\n%s", out)
-		allowed, conditional := reportRows(t, out)
-		short := func(ways []string) []string {
-			var s []string
-			for _, w := range ways {
-				s = append(s, shortWay(w))
-			}
-			slices.Sort(s)
-			return s
-		}
-		same(t, "the report's allowed ways to get secrets in kube-system", allowed, short(want))
-		same(t, "the report's conditional ways", conditional, short(erinAudits))
-	})
+// meetCondition: erin's conditional way is refused without MFA, and works
+// with it (the AWS CLI's AssumeRole with a code, then a token of that
+// session).
+func (s *scene) meetCondition(ctx context.Context, t *testing.T) {
+	if ok, why := try(ctx, t, s.erin, principal{s.auditor}); ok || !strings.Contains(why, "AccessDenied") {
+		t.Errorf("erin without MFA: %v %s", ok, why)
+	}
+	serial := s.adm.run(ctx, t, "aws", "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "erin", "--outfile", s.adm.Path("erin-mfa.png"),
+		"--bootstrap-method", "QRCodePNG", "--query", "VirtualMFADevice.SerialNumber", "--output", "text")
+	out, err := s.erin.Run(ctx, "aws", "sts", "assume-role", "--profile", "erin", "--role-arn", s.auditor, "--role-session-name", "erin",
+		"--serial-number", strings.TrimSpace(serial), "--token-code", "123456", "--query", "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]", "--output", "text")
+	creds := strings.Fields(out)
+	if err != nil || len(creds) != 3 {
+		t.Fatalf("erin's AssumeRole with MFA: %v\n%s", err, out)
+	}
+	if ok, why := tryToken(ctx, t, s.erin, nil, "AWS_ACCESS_KEY_ID="+creds[0], "AWS_SECRET_ACCESS_KEY="+creds[1], "AWS_SESSION_TOKEN="+creds[2]); !ok {
+		t.Errorf("erin's role session with MFA: %s", why)
+	}
+}
+
+// shortWays are ways as the report's table names them, sorted.
+func shortWays(ways []string) []string {
+	var out []string
+	for _, w := range ways {
+		out = append(out, shortWay(w))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // shortWay is "PERSON -> PRINCIPAL" as the report's table names them.
