@@ -232,3 +232,39 @@ func TestREADMEShowsTheGraph(t *testing.T) {
 		t.Error("README.md's mermaid block differs from testdata/report.mmd; copy the file into it")
 	}
 }
+
+// TestTwoClusters: IAM is read once; each cluster answers for its own
+// mappings, and the graph draws each in its own box.
+func TestTwoClusters(t *testing.T) {
+	f := audittest.New(t)
+	other := admintest.New(t) // a second API server and EKS cluster, "staging"
+	other.Kube.Put(admintest.AWSAuthPath, admintest.ConfigMap(map[string]any{
+		"mapRoles": "- rolearn: " + audittest.ARN("role/PlatformAdmin") + "\n  username: platform:{{SessionName}}\n  groups: [platform-viewers]\n"}))
+	other.Register(httpmock.REST("GET", "/clusters/staging"), httpmock.JSONResponse(http.StatusOK, map[string]any{
+		"cluster": map[string]any{"name": "staging", "arn": "arn:aws:eks:eu-west-1:123456789012:cluster/staging", "accessConfig": map[string]any{"authenticationMode": "CONFIG_MAP"}}}))
+	other.Kube.Handle("POST /apis/authorization.k8s.io/v1/subjectaccessreviews", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","status":{"allowed":false}}`)
+	})
+	auditor := f.Auditor()
+	auditor.Targets = append(auditor.Targets, audit.Target{Name: "staging", Admin: other.Admin})
+	a, err := auditor.Run(context.Background(), []audit.Check{{Verb: "get", Resource: "secrets", Namespace: "kube-system"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range a.Reaches() {
+		if r.Person != nil && r.Person.Short() == "user/alice" {
+			got = append(got, fmt.Sprintf("%s %s %v", r.Cluster, r.Identity, r.Allowed))
+		}
+	}
+	want := []string{"my-example platform:{{SessionName}} (platform-admins) [get secrets in kube-system]", "staging platform:{{SessionName}} (platform-viewers) []"}
+	if !slices.Equal(got, want) {
+		t.Errorf("alice's ways: %q, want %q", got, want)
+	}
+	var dot bytes.Buffer
+	if err := a.WriteDot(&dot); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "two-clusters.dot", dot.String())
+}
