@@ -116,8 +116,7 @@ func tryToken(ctx context.Context, t *testing.T, p person, flags []string, env .
 	if err := json.Unmarshal([]byte(out), &cred); err != nil || cred.Status.Token == "" {
 		t.Fatalf("the token command's output is not an ExecCredential: %v", err)
 	}
-	out, err = p.Run(ctx, "kubectl", "--kubeconfig", emptyKubeconfig(t), "--server", suite.World.APIServerURL, "--certificate-authority", suite.World.CAFile,
-		"--token", cred.Status.Token, "get", "secret", secret, "-n", "kube-system", "-o", "name")
+	out, err = p.Run(ctx, "kubectl", "--kubeconfig", tokenKubeconfig(t, cred.Status.Token), "get", "secret", secret, "-n", "kube-system", "-o", "name")
 	if err != nil {
 		if !strings.Contains(out, `cannot get resource "secrets"`) {
 			t.Errorf("%s: kubectl failed otherwise than Forbidden: %v\n%s", p.Name, err, out)
@@ -127,12 +126,26 @@ func tryToken(ctx context.Context, t *testing.T, p person, flags []string, env .
 	return true, ""
 }
 
-// emptyKubeconfig is a kubeconfig with nothing in it, so that kubectl uses
-// the token alone (the admin's holds a client certificate).
-func emptyKubeconfig(t *testing.T) string {
+// tokenKubeconfig is a kubeconfig of the cluster with token as its only
+// credential (the admin's own holds a client certificate), so that the
+// token stays out of command lines and errors.
+func tokenKubeconfig(t *testing.T, token string) string {
 	t.Helper()
-	path := filepath.Join(suite.Dir, "empty.kubeconfig")
-	if err := os.WriteFile(path, []byte("apiVersion: v1\nkind: Config\n"), 0o600); err != nil {
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	config := `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: "` + suite.World.APIServerURL + `", certificate-authority: "` + suite.World.CAFile + `"}
+users:
+- name: u
+  user: {token: "` + token + `"}
+contexts:
+- name: c
+  context: {cluster: c, user: u}
+current-context: c
+`
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
