@@ -45,7 +45,7 @@ var codecs = sync.OnceValue(func() serializer.CodecFactory {
 		&rbacv1.ClusterRoleBindingList{}, &rbacv1.RoleBindingList{})
 	scheme.AddKnownTypes(authenticationv1.SchemeGroupVersion, &authenticationv1.SelfSubjectReview{})
 	scheme.AddKnownTypes(authenticationv1beta1.SchemeGroupVersion, &authenticationv1beta1.SelfSubjectReview{})
-	scheme.AddKnownTypes(authorizationv1.SchemeGroupVersion, &authorizationv1.SelfSubjectAccessReview{})
+	scheme.AddKnownTypes(authorizationv1.SchemeGroupVersion, &authorizationv1.SelfSubjectAccessReview{}, &authorizationv1.SubjectAccessReview{})
 	scheme.AddUnversionedTypes(metav1.Unversioned, &metav1.Status{})
 	scheme.AddKnownTypes(metav1.SchemeGroupVersion, &metav1.DeleteOptions{})
 	return serializer.NewCodecFactory(scheme)
@@ -211,6 +211,18 @@ func (c *Client) CanI(ctx context.Context, attrs authorizationv1.ResourceAttribu
 	review := &authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &attrs}}
 	err := c.wrap(c.rest.Post().AbsPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews").Body(review).Do(ctx).Into(review))
 	return review.Status.Allowed, err
+}
+
+// Review asks whether the user spec describes may do what it describes: a
+// SubjectAccessReview, which the API server answers with every authorizer
+// it has (webhooks too), as it would that user's own request. The caller
+// needs create on subjectaccessreviews (cluster-admin has it).
+func (c *Client) Review(ctx context.Context, spec authorizationv1.SubjectAccessReviewSpec) (authorizationv1.SubjectAccessReviewStatus, error) {
+	// The answer goes into an object of its own: decoding into the one sent
+	// would write into spec's maps, which callers asking in parallel share.
+	answer := &authorizationv1.SubjectAccessReview{}
+	err := c.wrap(c.rest.Post().AbsPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").Body(&authorizationv1.SubjectAccessReview{Spec: spec}).Do(ctx).Into(answer))
+	return answer.Status, err
 }
 
 // TransportError is a request that got no answer: DNS, connection, proxy,

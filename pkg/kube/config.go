@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
@@ -82,6 +83,38 @@ func Load(src Source) (*Config, error) {
 	files := rules.GetLoadingPrecedence()
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: src.Context})
 	return finish(cc, files, src.Context)
+}
+
+// ContextsFor lists, sorted, the contexts of src's kubeconfig that reach the
+// EKS cluster named cluster: named after it; or whose cluster entry is
+// named after it or by its ARN (as update-kubeconfig and login write it);
+// or whose user's exec entry names it (--cluster-name, --cluster,
+// --cluster-id, -i).
+func ContextsFor(src Source, cluster string) ([]string, error) {
+	rules := src.loadingRules()
+	raw, err := rules.Load()
+	if err != nil {
+		return nil, &ConfigError{Files: rules.GetLoadingPrecedence(), Err: err}
+	}
+	var out []string
+	for name, ctx := range raw.Contexts {
+		c := &Config{Raw: *raw, Context: name}
+		arn, _ := names.ParseClusterARN("", ctx.Cluster)
+		if name == cluster || ctx.Cluster == cluster || arn.Name == cluster || c.execNames(cluster) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (c *Config) execNames(cluster string) bool {
+	for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
+		if c.ExecArg(flag) == cluster {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadBytes reads a context of a kubeconfig given as the content of the

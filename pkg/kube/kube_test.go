@@ -398,6 +398,29 @@ func TestWhoAmIFallsBackToBeta(t *testing.T) {
 	}
 }
 
+// TestReview: a SubjectAccessReview carries the user, groups, extra and
+// attributes, and returns the server's status with its reason.
+func TestReview(t *testing.T) {
+	s := kubetest.New(t)
+	s.Handle("POST /apis/authorization.k8s.io/v1/subjectaccessreviews", func(w http.ResponseWriter, r *http.Request) {
+		var req authorizationv1.SubjectAccessReview
+		json.NewDecoder(r.Body).Decode(&req)
+		a := req.Spec.ResourceAttributes
+		allowed := req.Kind == "SubjectAccessReview" && req.Spec.User == "dev:{{SessionName}}" && strings.Join(req.Spec.Groups, ",") == "devs,system:authenticated" &&
+			strings.Join(req.Spec.Extra["principalId"], ",") == "AROADEV" && a != nil && a.Verb == "get" && a.Resource == "secrets" && a.Namespace == "kube-system"
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
+			"status": map[string]any{"allowed": allowed, "reason": "asked " + req.Spec.User}})
+	})
+	c, _ := kube.New(s.RESTConfig("admin-token"))
+	st, err := c.Review(context.Background(), authorizationv1.SubjectAccessReviewSpec{User: "dev:{{SessionName}}", Groups: []string{"devs", "system:authenticated"},
+		Extra:              map[string]authorizationv1.ExtraValue{"principalId": {"AROADEV"}},
+		ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "get", Resource: "secrets", Namespace: "kube-system"}})
+	if err != nil || !st.Allowed || st.Reason != "asked dev:{{SessionName}}" {
+		t.Fatalf("Review: %+v, %v", st, err)
+	}
+}
+
 // TestExecArg reads the exec entry's flags for the admin's cluster guess.
 func TestExecArg(t *testing.T) {
 	s := kubetest.New(t)
@@ -487,5 +510,49 @@ users: [{name: u, user: {token: t}}]`},
 				t.Errorf("EKSCluster = %q, %q; want %q, %q", name, region, tt.cluster, tt.region)
 			}
 		})
+	}
+}
+
+// TestContextsFor: the contexts that reach an EKS cluster, by the context's
+// name, its cluster entry's name or ARN, or its exec entry's flag.
+func TestContextsFor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(path, []byte(`apiVersion: v1
+kind: Config
+clusters:
+- name: arn:aws:eks:eu-west-1:123456789012:cluster/prod
+  cluster: {server: "https://prod.example"}
+- name: staging
+  cluster: {server: "https://staging.example"}
+- name: other
+  cluster: {server: "https://other.example"}
+users:
+- name: exec-dev
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kubectl-eks_login, args: [token, --cluster-name=dev]}
+- name: plain
+  user: {token: x}
+contexts:
+- name: prod-admin
+  context: {cluster: "arn:aws:eks:eu-west-1:123456789012:cluster/prod", user: plain}
+- name: staging-admin
+  context: {cluster: staging, user: plain}
+- name: dev
+  context: {cluster: other, user: plain}
+- name: dev-through-exec
+  context: {cluster: other, user: exec-dev}
+- name: elsewhere
+  context: {cluster: other, user: plain}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for cluster, want := range map[string]string{"prod": "prod-admin", "staging": "staging-admin", "dev": "dev,dev-through-exec", "gone": ""} {
+		got, err := kube.ContextsFor(kube.Source{Kubeconfig: path, Getenv: noEnv}, cluster)
+		if err != nil || strings.Join(got, ",") != want {
+			t.Errorf("ContextsFor(%s) = %v, %v; want %s", cluster, got, err, want)
+		}
+	}
+	if _, err := kube.ContextsFor(kube.Source{Kubeconfig: filepath.Join(t.TempDir(), "none"), Getenv: noEnv}, "prod"); err == nil {
+		t.Error("a missing kubeconfig: no error")
 	}
 }

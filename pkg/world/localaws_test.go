@@ -473,6 +473,34 @@ func TestLocalAWS(t *testing.T) {
 		}
 	})
 
+	// GetAccountAuthorizationDetails, as who-can reads IAM: every document
+	// URL-encoded, trust policies too, and managed policies named.
+	t.Run("GetAccountAuthorizationDetails", func(t *testing.T) {
+		im := iam.NewFromConfig(httpConfig(la, seed.admin))
+		p := must(im.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("Describe"), PolicyDocument: policy(`{"Effect":"Allow","Action":"eks:Describe*","Resource":"*"}`)}))(t).Policy
+		must(im.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(viewerRole), PolicyArn: p.Arn}))(t)
+		out := must(im.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{}))(t)
+		var trust string
+		for _, r := range out.RoleDetailList {
+			if aws.ToString(r.RoleName) == viewerRole {
+				trust = aws.ToString(r.AssumeRolePolicyDocument)
+			}
+		}
+		if decoded, err := url.PathUnescape(trust); err != nil || !strings.HasPrefix(trust, "%7B") || !strings.Contains(decoded, `"arn:aws:iam::`+testAccount+`:root"`) {
+			t.Errorf("the viewer role's trust policy: %q (%v)", trust, err)
+		}
+		var names []string
+		for _, mp := range out.Policies {
+			names = append(names, aws.ToString(mp.PolicyName)+" "+aws.ToString(mp.PolicyId))
+			if doc := aws.ToString(mp.PolicyVersionList[0].Document); !strings.HasPrefix(doc, "%7B") {
+				t.Errorf("managed policy %s's document is not URL-encoded: %q", aws.ToString(mp.Arn), doc)
+			}
+		}
+		if len(names) != 1 || !strings.HasPrefix(names[0], "Describe ") || names[0] == "Describe " {
+			t.Errorf("managed policies: %q", names)
+		}
+	})
+
 	// eks-login reads profiles through config.LoadDefaultConfig. A profile's
 	// role_arn AssumeRole ignores AWS_ENDPOINT_URL, so it needs
 	// AWS_ENDPOINT_URL_STS as well.

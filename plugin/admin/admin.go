@@ -7,6 +7,7 @@ package admin
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/eks-login/eks-login/plugin/admin/accessreport"
 	"github.com/eks-login/eks-login/plugin/admin/apply"
 	"github.com/eks-login/eks-login/plugin/admin/bind"
 	"github.com/eks-login/eks-login/plugin/admin/diff"
@@ -18,6 +19,7 @@ import (
 	"github.com/eks-login/eks-login/plugin/admin/migrate"
 	"github.com/eks-login/eks-login/plugin/admin/revoke"
 	"github.com/eks-login/eks-login/plugin/admin/unmap"
+	"github.com/eks-login/eks-login/plugin/admin/whocan"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
@@ -33,11 +35,15 @@ binding of that group. The other commands do one part each. "apply -f FILE"
 does it for every team and cluster an access file declares, "diff" shows
 where they drifted from it, and "export" writes one from what is there.
 
-Every command takes --dry-run, which prints what would change with a diff
-for every object, and changes nothing.`,
+Every command that changes something takes --dry-run, which prints what
+would change with a diff for every object, and changes nothing. "who-can"
+and "access-report" audit: from the IAM person to what Kubernetes allows.`,
 		Example: `  # Everything the developers need to view the cluster my-example:
   kubectl eks-login admin grant --cluster my-example --iam-group Developers \
     --role EKSMyExampleViewer --k8s-group developers --clusterrole view --user dev1
+
+  # Who may read the secrets of kube-system, from IAM user to RBAC:
+  kubectl eks-login admin who-can get secrets -n kube-system --cluster my-example
 
   # Only the mapping of the role, in aws-auth:
   kubectl eks-login admin map --role-arn arn:aws:iam::123456789012:role/EKSMyExampleViewer \
@@ -48,5 +54,6 @@ for every object, and changes nothing.`,
 	cmd.AddCommand(mapcmd.NewCmd(f, nil), unmap.NewCmd(f, nil), list.NewCmd(f, nil), bind.NewCmd(f, nil),
 		iam.NewCmd(f, nil), grant.NewCmd(f, nil), revoke.NewCmd(f, nil), migrate.NewCmd(f, nil))
 	cmd.AddCommand(apply.NewCmd(f, nil), diff.NewCmd(f, nil), export.NewCmd(f, nil))
+	cmd.AddCommand(whocan.NewCmd(f, nil), accessreport.NewCmd(f, nil))
 	return cmd
 }

@@ -148,6 +148,13 @@ func (a *Admin) globalConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, err
 }
 
+// KubeClient is the API server client of the chosen context, for use cases
+// beside these (the audit's SubjectAccessReviews).
+func (a *Admin) KubeClient() (*kube.Client, error) { return a.kube() }
+
+// IAMClient is the IAM client of the chosen profile.
+func (a *Admin) IAMClient(ctx context.Context) (IAMAPI, error) { return a.iamClient(ctx) }
+
 func (a *Admin) iamClient(ctx context.Context) (IAMAPI, error) {
 	if a.IAM == nil {
 		cfg, err := a.globalConfig(ctx)

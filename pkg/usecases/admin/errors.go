@@ -13,6 +13,10 @@ import (
 	"github.com/eks-login/eks-login/pkg/kube"
 )
 
+// KubeError gives an API server error the exit code and advice the admin
+// commands give theirs, for use cases beside them.
+func KubeError(err error, doing string) error { return kubeErr(err, doing) }
+
 // kubeErr turns an API server error into one with the right exit code and a
 // hint about what to do.
 func kubeErr(err error, doing string) error {

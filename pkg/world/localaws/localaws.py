@@ -33,6 +33,9 @@ moto runs in-process; this file closes the gaps that matter to eks-login:
     (POST /eks-login-world/node); GET /eks-login-world/imds/REGION/INSTANCE
     answers as the instance metadata service does, with the role's
     credentials in a session named after the instance ID.
+13. GetAccountAuthorizationDetails answers as IAM does: trust policies
+    URL-encoded like every other document, and managed policies with their
+    PolicyName.
 
 Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
      [--ready-file F] [--verbose]
@@ -68,6 +71,7 @@ from moto import settings
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.responses import ActionResult, BaseResponse, EmptyResult
+from moto.core.serialize import url_encode
 from moto.core.utils import utcnow
 from moto.account import urls as account_urls
 from moto.account.responses import AccountResponse
@@ -81,7 +85,8 @@ from moto.eks.exceptions import (
 from moto.eks.models import Cluster, eks_backends
 from moto.eks.responses import EKSResponse
 from moto.iam import access_control
-from moto.iam.models import get_account_id_from, iam_backends
+from moto.iam.models import ManagedPolicy, get_account_id_from, iam_backends
+from moto.iam.responses import IamResponse
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.sts.models import sts_backends
 from moto.sts.responses import TokenResponse
@@ -571,6 +576,18 @@ def counted_call_action(self: BaseResponse) -> Any:
 
 
 BaseResponse.call_action = counted_call_action
+
+# ---------------------------------------------------------------------- IAM
+
+# IAM's API reference: every policy document of GetAccountAuthorizationDetails
+# is URL-encoded (RFC 3986); moto encodes the inline and managed ones but
+# not the roles' trust policies. Its list of managed policies also lacks
+# their PolicyName, which the serializer reads from an attribute of that
+# name (and, once one such attribute is there, PolicyId from its own).
+IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER[
+    "GetAccountAuthorizationDetailsResponse.RoleDetailList.RoleDetail.AssumeRolePolicyDocument"] = url_encode
+ManagedPolicy.policy_name = property(lambda self: self.name)
+ManagedPolicy.policy_id = property(lambda self: self.id)
 
 # ---------------------------------------------------------------------- STS
 

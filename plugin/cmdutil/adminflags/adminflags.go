@@ -34,15 +34,21 @@ type Common struct {
 	// Admin builds the use cases from the flags; tests replace it with one
 	// over a fake.
 	Admin func() *admin.Admin
+	// AdminAt builds them for another kubeconfig context (the audit's
+	// clusters, each through its own).
+	AdminAt func(context string) *admin.Admin
+	// Getenv reads the environment (KUBECONFIG, HOME).
+	Getenv func(string) string
 }
 
 // New is the Common of one command, reading the flags when it builds the
 // use cases.
 func New(f *cmdutil.Factory) *Common {
-	c := &Common{IO: f.IOStreams}
-	c.Admin = func() *admin.Admin {
-		return admin.New(admin.Source{Kubeconfig: c.Kubeconfig, Context: c.Context, Profile: c.Profile, Region: c.Region, Getenv: f.Env}, c.IO.ErrOut)
+	c := &Common{IO: f.IOStreams, Getenv: f.Env}
+	c.AdminAt = func(context string) *admin.Admin {
+		return admin.New(admin.Source{Kubeconfig: c.Kubeconfig, Context: context, Profile: c.Profile, Region: c.Region, Getenv: f.Env}, c.IO.ErrOut)
 	}
+	c.Admin = func() *admin.Admin { return c.AdminAt(c.Context) }
 	return c
 }
 

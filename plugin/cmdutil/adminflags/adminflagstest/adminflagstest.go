@@ -35,5 +35,6 @@ func Parse(cmd *cobra.Command, args ...string) error {
 // Common is what a run function gets from its flags, its use cases those of
 // fake, its output written to out.
 func Common(fake *admintest.Fake, out *bytes.Buffer, dry bool) *adminflags.Common {
-	return &adminflags.Common{IO: &iostreams.IOStreams{Out: out, ErrOut: out}, DryRun: dry, Admin: func() *admin.Admin { return fake.Admin }}
+	return &adminflags.Common{IO: &iostreams.IOStreams{Out: out, ErrOut: out}, DryRun: dry, Admin: func() *admin.Admin { return fake.Admin },
+		AdminAt: func(string) *admin.Admin { return fake.Admin }, Getenv: func(string) string { return "" }}
 }

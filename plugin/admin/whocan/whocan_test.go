@@ -1,0 +1,71 @@
+package whocan
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/golden"
+	"github.com/eks-login/eks-login/pkg/usecases/audit/audittest"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
+)
+
+func TestFlags(t *testing.T) {
+	var got *Options
+	parse := func(args ...string) error {
+		return adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }), args...)
+	}
+	err := parse("get", "secrets", "-n", "kube-system", "--subresource", "x", "--cluster", "a", "--cluster", "b=ctx", "-o", "json")
+	if err != nil || got.Verb != "get" || got.Resource != "secrets" || got.Namespace != "kube-system" || got.Subresource != "x" ||
+		strings.Join(got.Clusters, " ") != "a b=ctx" || got.Output != "json" {
+		t.Errorf("options %+v (%v)", got, err)
+	}
+	if err := parse("get"); exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "takes a verb and a resource") {
+		t.Errorf("one argument: %v", err)
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	for _, output := range []string{"table", "json", "yaml"} {
+		t.Run(output, func(t *testing.T) {
+			var out bytes.Buffer
+			f := audittest.New(t)
+			o := &Options{Common: adminflagstest.Common(f.Fake, &out, false), Verb: "get", Resource: "secrets", Namespace: "kube-system", Clusters: []string{"my-example"}, Output: output}
+			if err := run(context.Background(), o); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, "who-can."+output, out.String())
+		})
+	}
+}
+
+// TestNoOne: a check no one passes says so, and bad input is a usage
+// error before anything is asked.
+func TestNoOne(t *testing.T) {
+	var out bytes.Buffer
+	f := audittest.New(t)
+	o := &Options{Common: adminflagstest.Common(f.Fake, &out, false), Verb: "delete", Resource: "nodes", Clusters: []string{"my-example"}, Output: "table"}
+	if err := run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "No one may delete nodes through an IAM mapping of my-example.\n") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{Verb: "Get", Resource: "secrets", Output: "table"}, `"Get" is not a verb`},
+		{Options{Verb: "get", Resource: "Secrets", Output: "table"}, `"Secrets" is not a resource`},
+		{Options{Verb: "get", Resource: "secrets", Namespace: "Kube_System", Output: "table"}, `namespace "Kube_System" is not a Kubernetes namespace name`},
+		{Options{Verb: "get", Resource: "secrets", Output: "wide"}, `-o must be table, json or yaml, not "wide"`},
+	} {
+		o := tc.o
+		o.Common = adminflagstest.Common(nil, &out, false)
+		if err := run(context.Background(), &o); exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.o, err, tc.want)
+		}
+	}
+}
