@@ -132,13 +132,17 @@ func (l *Login) walkSSO(ctx context.Context, p *Plan) error {
 	if err := l.planSSOProfiles(p, res); err != nil {
 		return err
 	}
-	profileOf := map[discovery.RoleTarget]string{}
+	profileOf := map[string]string{}
 	for i, rr := range res.Roles {
-		profileOf[rr.Target] = p.profiles[i].Name
+		profileOf[rr.Target.AccountID+"/"+rr.Target.RoleName] = p.profiles[i].Name
 	}
-	return l.name(p, res.Clusters, func(c discovery.Cluster) string {
-		return profileOf[discovery.RoleTarget{AccountID: c.Account, AccountName: c.AccountName, RoleName: c.Role}]
-	})
+	var clusters []discovery.Cluster
+	for _, c := range res.Clusters {
+		if profileOf[c.Account+"/"+c.Role] != "" { // always: each cluster comes from a role walked
+			clusters = append(clusters, c)
+		}
+	}
+	return l.name(p, clusters, func(c discovery.Cluster) string { return profileOf[c.Account+"/"+c.Role] })
 }
 
 // ssoTokenFile is the token cache `aws sso login --sso-session NAME`

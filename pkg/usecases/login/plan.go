@@ -145,6 +145,9 @@ func (l *Login) planContexts(p *Plan) error {
 		return exitcode.WithCode(exitcode.Input, err)
 	}
 	p.loc = loc
+	if err := keepNames(p); err != nil {
+		return err
+	}
 	if err := l.planPrune(p); err != nil {
 		return err
 	}
@@ -216,4 +219,38 @@ func refuseContextConflicts(plan *kubeconfig.Plan, loc *kubeconfig.Location, log
 		other = "name the contexts otherwise with --context-template"
 	}
 	return exitcode.Errorf(exitcode.Conflict, "%s; nothing was written. Run again with --yes to write the change shown above, or %s", strings.Join(why, "; "), other)
+}
+
+// keepNames gives each target of a discovery named by the default template
+// the name of the context the same discovery wrote before for its cluster
+// and profile: a context keeps its name while its cluster is there, even
+// when the default would now name it otherwise (a second cluster of the
+// same name found elsewhere, or one gone). Names that then collide are
+// refused.
+func keepNames(p *Plan) error {
+	if p.r.scope == "" || p.Input.ContextTemplate != "" {
+		return nil
+	}
+	f := p.loc.File
+	old := map[string]string{}
+	for _, c := range f.Contexts() {
+		if f.DiscoveryMark(c.Name) == p.r.scope {
+			old[c.Entry.Cluster+"\x00"+c.Entry.User] = c.Name
+		}
+	}
+	seen := map[string]Target{}
+	var dups []string
+	for i, t := range p.Targets {
+		if name, ok := old[t.Cluster.ARN+"\x00"+kubeconfig.UserName(t.Profile, t.Cluster.ARN)]; ok {
+			p.Targets[i].Context = name
+		}
+		if o, ok := seen[p.Targets[i].Context]; ok {
+			dups = append(dups, fmt.Sprintf("%q for cluster %s and cluster %s", p.Targets[i].Context, o.Cluster.ARN, t.Cluster.ARN))
+		}
+		seen[p.Targets[i].Context] = p.Targets[i]
+	}
+	if len(dups) > 0 {
+		return usage("the contexts written before and the default names of the new ones collide: %s; name them all with --context-template", strings.Join(dups, "; "))
+	}
+	return nil
 }
