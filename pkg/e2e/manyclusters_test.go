@@ -191,4 +191,3 @@ func TestLoginSSOSession(t *testing.T) {
 		}
 	}
 }
-
