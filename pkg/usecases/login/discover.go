@@ -9,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"text/template"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/awserr"
@@ -93,8 +92,8 @@ func checkDiscoveryFlags(in Input) error {
 		}
 	}
 	for flag, t := range map[string]string{"--context-template": in.ContextTemplate, "--profile-template": in.ProfileTemplate} {
-		if _, err := template.New(flag).Parse(t); err != nil {
-			return usage("%s %q does not parse: %v (it may use {{.Cluster}}, {{.Region}}, {{.Account}}, {{.Role}} and {{.AccountName}})", flag, t, err)
+		if err := discovery.CheckTemplate(t); err != nil {
+			return usage("%s %q does not parse: %v", flag, t, err)
 		}
 	}
 	return nil

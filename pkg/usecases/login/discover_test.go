@@ -138,7 +138,7 @@ func TestAllRefusals(t *testing.T) {
 		{name: "a template that collides", in: func(in *Input) { in.ContextTemplate = "{{.Cluster}}" },
 			code: exitcode.Usage, want: []string{"--context-template", `"my-example" for cluster my-example in eu-west-1`, "and cluster my-example in us-west-2", "{{.Account}}/{{.Region}}/{{.Cluster}}/{{.Role}}"}},
 		{name: "a template naming nothing", in: func(in *Input) { in.ContextTemplate = "{{.Nope}}" },
-			code: exitcode.Usage, want: []string{"--context-template", "can't evaluate field Nope"}},
+			code: exitcode.Usage, want: []string{`--context-template "{{.Nope}}" does not parse: {{.Nope}} is not a field`, "{{.AccountName}}"}},
 		{name: "a name kubectl cannot take", in: func(in *Input) { in.ContextTemplate = " {{.Cluster}}" },
 			code: exitcode.Usage, want: []string{"starts or ends with a blank"}},
 		{name: "a template that does not parse", in: func(in *Input) { in.ContextTemplate = "{{.Cluster" },
