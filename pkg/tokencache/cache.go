@@ -268,7 +268,10 @@ func (c *Cache) reuse(ctx context.Context, path string, m Minter) (Entry, Outcom
 // credentials for the same key another way (login, which assumes the role
 // to check the cluster) hands them over, so the token command's next run
 // is a hit rather than a second AssumeRole and MFA prompt.
-func (c *Cache) Put(key string, e Entry) error {
+func (c *Cache) Put(key string, e Entry) error { return c.putLocked(key, e) }
+
+// putLocked stores e at key under key's lock.
+func (c *Cache) putLocked(key string, e Entry) error {
 	if err := c.ensureDir(); err != nil {
 		return err
 	}
@@ -506,20 +509,7 @@ func (c *Cache) PutCredentials(key string, e Entry) error {
 	if e.Credentials == nil {
 		return errors.New("no credentials to share")
 	}
-	if err := c.ensureDir(); err != nil {
-		return err
-	}
-	lock, err := c.lock(key)
-	if err != nil {
-		return err
-	}
-	defer lock.Unlock()
-	path := c.Path(key)
-	if err := checkExisting(path); err != nil {
-		return err
-	}
-	c.store(path, credentialsOnly(e))
-	return nil
+	return c.putLocked(key, credentialsOnly(e))
 }
 
 // credentialsOnly is e without what belongs to one cluster's token.

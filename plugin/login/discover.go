@@ -13,7 +13,6 @@ import (
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/usecases/login"
-	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // runDiscovery runs --all or --sso-session: the same stages as a login to
@@ -40,10 +39,7 @@ func runDiscovery(ctx context.Context, o *Options) error {
 	}
 	printSearch(o.IO, plan.Found, len(plan.Targets))
 	if o.DryRun {
-		for _, f := range plan.Files() {
-			cmdutil.PrintPlan(o.IO.Out, f)
-		}
-		fmt.Fprintln(o.IO.Out, "Dry run: nothing was written.")
+		printDryRun(o.IO, plan)
 		return nil
 	}
 	written, err := uc.Write(ctx, plan)

@@ -127,10 +127,7 @@ func runLogin(ctx context.Context, o *Options) error {
 		return err
 	}
 	if o.DryRun {
-		for _, f := range plan.Files() {
-			cmdutil.PrintPlan(o.IO.Out, f)
-		}
-		fmt.Fprintln(o.IO.Out, "Dry run: nothing was written.")
+		printDryRun(o.IO, plan)
 		return nil
 	}
 	written, err := uc.Write(ctx, plan)
@@ -151,6 +148,14 @@ func runLogin(ctx context.Context, o *Options) error {
 	}
 	fmt.Fprintf(o.IO.Out, "Logged in to %s as %s (groups: %s)\n", written.Input.Cluster, u.Username, groups)
 	return nil
+}
+
+// printDryRun prints both files' plans as diffs.
+func printDryRun(s *iostreams.IOStreams, plan *login.Plan) {
+	for _, f := range plan.Files() {
+		cmdutil.PrintPlan(s.Out, f)
+	}
+	fmt.Fprintln(s.Out, "Dry run: nothing was written.")
 }
 
 // useCase is the login use case with the command's surroundings.

@@ -162,23 +162,11 @@ func TestAllRefusals(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(w, f)
 			}
-			config, kc := w.Read(w.Config), w.Read(w.Kubeconfig)
 			in := allInput()
 			if tt.in != nil {
 				tt.in(&in)
 			}
-			_, err := uc.Plan(context.Background(), in)
-			if exitcode.Of(err) != tt.code {
-				t.Fatalf("exit code %d, want %d: %v", exitcode.Of(err), tt.code, err)
-			}
-			for _, s := range tt.want {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q lacks %q", err, s)
-				}
-			}
-			if w.Read(w.Config) != config || w.Read(w.Kubeconfig) != kc {
-				t.Error("a refused discovery changed a file")
-			}
+			checkRefused(t, w, uc, in, tt.code, tt.want)
 		})
 	}
 }
@@ -247,5 +235,24 @@ func TestAllPrune(t *testing.T) {
 		if w.Read(w.Kubeconfig) != kc || len(p.Found.Pruned) != 0 {
 			t.Errorf("%+v removed %q", in, p.Found.Pruned)
 		}
+	}
+}
+
+// checkRefused plans in and wants it refused with code, saying each of
+// want, with the files as they were.
+func checkRefused(t *testing.T, w *logintest.World, uc *Login, in Input, code int, want []string) {
+	t.Helper()
+	config, kc := w.Read(w.Config), w.Read(w.Kubeconfig)
+	_, err := uc.Plan(context.Background(), in)
+	if exitcode.Of(err) != code {
+		t.Fatalf("exit code %d, want %d: %v", exitcode.Of(err), code, err)
+	}
+	for _, s := range want {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q lacks %q", err, s)
+		}
+	}
+	if w.Read(w.Config) != config || w.Read(w.Kubeconfig) != kc {
+		t.Error("a refused discovery changed a file")
 	}
 }

@@ -168,23 +168,11 @@ func TestSSOSessionRefusals(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(w, f)
 			}
-			config, kc := w.Read(w.Config), w.Read(w.Kubeconfig)
 			in := ssoInput()
 			if tt.in != nil {
 				tt.in(&in)
 			}
-			_, err := uc.Plan(context.Background(), in)
-			if exitcode.Of(err) != tt.code {
-				t.Fatalf("exit code %d, want %d: %v", exitcode.Of(err), tt.code, err)
-			}
-			for _, s := range tt.want {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q lacks %q", err, s)
-				}
-			}
-			if w.Read(w.Config) != config || w.Read(w.Kubeconfig) != kc {
-				t.Error("a refused discovery changed a file")
-			}
+			checkRefused(t, w, uc, in, tt.code, tt.want)
 		})
 	}
 }
