@@ -88,7 +88,7 @@ func (u *GetToken) Do(ctx context.Context, in Input) (Output, error) {
 	key := tokencache.Key(keyIn)
 	m := u.newMinter(in, endpoint, cfgFile, credFile)
 	if mode != tokencache.Bypass {
-		m.shared, m.sharedKey = cache, sharedKey(keyIn)
+		m.shared, m.keyIn = cache, keyIn // the shared key is computed on a miss only
 	}
 	m.asking = noteAsking(cache)
 	cache.GiveUp = func(h fsutil.Holder) bool { return h.Doing == tokencache.PromptingMFA && !u.Interactive }

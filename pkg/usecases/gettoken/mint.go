@@ -27,10 +27,10 @@ type minter struct {
 	asking func(bool)
 	// sessions names the role sessions and records what they revealed.
 	sessions *rolesession.Sessions
-	// shared, when set, keeps the role credentials at sharedKey for every
-	// cluster of the profile (Cache.Shared).
-	shared    *tokencache.Cache
-	sharedKey string
+	// shared, when set, keeps the role credentials for every cluster of
+	// the profile (Cache.Shared), at the sharedKey of keyIn.
+	shared *tokencache.Cache
+	keyIn  tokencache.KeyInput
 }
 
 func (u *GetToken) newMinter(in Input, endpoint token.Endpoint, cfgFile, credFile string) *minter {
@@ -62,7 +62,7 @@ func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
 	if m.shared == nil {
 		return m.mint(ctx)
 	}
-	e, fresh, err := m.shared.Shared(ctx, m.sharedKey, m.in.ForceRefresh, m.mint)
+	e, fresh, err := m.shared.Shared(ctx, sharedKey(m.keyIn), m.in.ForceRefresh, m.mint)
 	if err != nil || fresh {
 		return e, err
 	}
