@@ -58,4 +58,5 @@ bench: tools
 	mv BENCHMARKS.md.new BENCHMARKS.md
 	@printf '\n## In-process parts (go test -bench)\n\n```\n' >> BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/token/ ./pkg/tokencache/ ./plugin/root/ | grep -E '^(Benchmark|cpu)' | tee -a BENCHMARKS.md
+	$(GO) test -run '^$$' -bench 'Discover(Latency|OneRegion$$|ThreeRegions$$)' -benchtime 10x ./pkg/discovery/ | grep -E '^Benchmark' | tee -a BENCHMARKS.md
 	@printf '```\n\nReproduce with `make bench`.\n' >> BENCHMARKS.md

@@ -372,9 +372,12 @@ func (f *File) sectionsOf(name string) []int {
 	return out
 }
 
-func (f *File) managed(s section) bool {
+func (f *File) managed(s section) bool { return f.marked(s, ManagedMarker) }
+
+// marked tells whether the section holds the comment line marker.
+func (f *File) marked(s section, marker string) bool {
 	for i := s.header + 1; i < s.end; i++ {
-		if f.lines[i].kind == commentLine && strings.TrimSpace(f.lines[i].text) == ManagedMarker {
+		if f.lines[i].kind == commentLine && strings.TrimSpace(f.lines[i].text) == marker {
 			return true
 		}
 	}

@@ -119,6 +119,12 @@ func validateValue(s Setting) error {
 // the caller decides whether to apply (with --yes) or to show the diff and
 // refuse.
 func (f *File) PlanSetProfile(name string, settings []Setting) (*Plan, error) {
+	return f.planSetProfile(name, settings, "")
+}
+
+// planSetProfile is PlanSetProfile; a new profile is marked with
+// DiscoveryMarker(discovery) too when discovery is set.
+func (f *File) planSetProfile(name string, settings []Setting, discovery string) (*Plan, error) {
 	if f.Kind != ConfigFile {
 		return nil, fmt.Errorf("profiles with role_arn are written to the config file, not to the %s %s", f.Kind, f.Path)
 	}
@@ -135,7 +141,7 @@ func (f *File) PlanSetProfile(name string, settings []Setting) (*Plan, error) {
 	switch len(secs) {
 	case 0:
 		p.Added = true
-		p.New = f.appendProfile(name, settings)
+		p.New = f.appendProfile(name, settings, discovery)
 		for _, s := range settings {
 			p.Changes = append(p.Changes, Change{Key: s.Key, New: s.Value})
 		}
@@ -159,7 +165,7 @@ func (f *File) PlanSetProfile(name string, settings []Setting) (*Plan, error) {
 }
 
 // appendProfile adds a new section at the end, after one blank line.
-func (f *File) appendProfile(name string, settings []Setting) []byte {
+func (f *File) appendProfile(name string, settings []Setting, discovery string) []byte {
 	eol := f.eol()
 	var b strings.Builder
 	b.Write(f.Data)
@@ -173,6 +179,9 @@ func (f *File) appendProfile(name string, settings []Setting) []byte {
 	}
 	b.WriteString(headerFor(name) + eol)
 	b.WriteString(ManagedMarker + eol)
+	if discovery != "" {
+		b.WriteString(DiscoveryMarker(discovery) + eol)
+	}
 	for _, s := range settings {
 		b.WriteString(s.Key + " = " + s.Value + eol)
 	}
@@ -322,4 +331,90 @@ func (f *File) PlanRemoveProfile(name string) (*Plan, error) {
 	p.New = apply(f.Data, []splice{{start, end, ""}})
 	p.Removed = true
 	return p, nil
+}
+
+// DiscoveryMarker is the comment line that a discovery (kubectl eks-login
+// --sso-session NAME, say) writes under ManagedMarker in a profile it
+// creates: scope names the discovery, so that its --prune removes its own
+// profiles and nothing else.
+func DiscoveryMarker(scope string) string { return "# discovered by kubectl eks-login: " + scope }
+
+// validateDiscovery refuses a scope that the marker's line cannot hold.
+func validateDiscovery(scope string) error {
+	if strings.ContainsAny(scope, "\r\n") || strings.TrimSpace(scope) != scope {
+		return fmt.Errorf("the discovery %q cannot be written in a comment line", scope)
+	}
+	return nil
+}
+
+// ProfileEdit is one profile of a ProfilesPlan.
+type ProfileEdit struct {
+	Name     string
+	Settings []Setting
+	// Discovery, when set, marks a new profile with DiscoveryMarker.
+	Discovery string
+}
+
+// ProfilesPlan is several profiles' edits of one file, as one plan: one
+// write, under one lock.
+type ProfilesPlan struct {
+	fileplan.File
+	// Steps are each profile's own plan, in order, each made from the
+	// file as the steps before it left it: settings first, then removals.
+	Steps []*Plan
+}
+
+// PlanProfiles plans the edits of set (as PlanSetProfile plans each) and
+// the removals of remove (as PlanRemoveProfile), in one plan.
+func (f *File) PlanProfiles(set []ProfileEdit, remove []string) (*ProfilesPlan, error) {
+	pp := &ProfilesPlan{File: fileplan.File{Path: f.Path, Old: f.Data, Existed: f.Exists, New: f.Data}}
+	cur := f
+	step := func(p *Plan) error {
+		pp.Steps = append(pp.Steps, p)
+		pp.New = p.New
+		if !p.Changed() {
+			return nil
+		}
+		var err error
+		cur, err = Parse(f.Path, f.Kind, p.New, true)
+		return err
+	}
+	for _, e := range set {
+		if err := validateDiscovery(e.Discovery); err != nil {
+			return nil, err
+		}
+		p, err := cur.planSetProfile(e.Name, e.Settings, e.Discovery)
+		if err == nil {
+			err = step(p)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range remove {
+		p, err := cur.PlanRemoveProfile(name)
+		if err == nil {
+			err = step(p)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pp, nil
+}
+
+// Discovered lists the profiles of the file that the discovery scope
+// created (DiscoveryMarker), in file order.
+func (f *File) Discovered(scope string) []*Profile {
+	var out []*Profile
+	for _, name := range f.Profiles() {
+		for _, si := range f.sectionsOf(name) {
+			if f.marked(f.sections[si], DiscoveryMarker(scope)) {
+				p, _ := f.Profile(name)
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
 }

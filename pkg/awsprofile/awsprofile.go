@@ -17,6 +17,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/discovery"
 	"github.com/eks-login/eks-login/pkg/rolesession"
 )
 
@@ -108,12 +109,7 @@ func (a *SDK) DescribeCluster(ctx context.Context, p Ref, name string) (Cluster,
 	if c == nil {
 		return Cluster{}, &awserr.Error{Kind: awserr.Other, Err: errors.New("DescribeCluster answered without a cluster")}
 	}
-	// The SDK's cache hands back what DescribeCluster used, with no new call.
-	if creds, err := cfg.Credentials.Retrieve(ctx); err == nil && creds.CanExpire {
-		a.mu.Lock()
-		a.role = &roleSession{profile: p.Name, creds: creds, who: a.sessions.Assumed()}
-		a.mu.Unlock()
-	}
+	a.keepSession(ctx, cfg, p.Name)
 	cl := Cluster{Name: aws.ToString(c.Name), ARN: aws.ToString(c.Arn), Endpoint: aws.ToString(c.Endpoint), Status: string(c.Status), Version: aws.ToString(c.Version)}
 	if c.CertificateAuthority != nil {
 		cl.CAData = aws.ToString(c.CertificateAuthority.Data)
@@ -135,4 +131,47 @@ func (a *SDK) RoleSession(profile string) (aws.Credentials, rolesession.Assumed,
 		return aws.Credentials{}, rolesession.Assumed{}, false
 	}
 	return a.role.creds, a.role.who, true
+}
+
+// Discover finds every cluster profile p can see (discovery.Discover). It
+// keeps the role session it used, as DescribeCluster does: login hands it
+// to the token cache for every cluster found.
+func (a *SDK) Discover(ctx context.Context, p Ref, opts discovery.Options) (*discovery.Result, error) {
+	cfg, err := a.Config(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if _, cached := cfg.Credentials.(*aws.CredentialsCache); !cached && cfg.Credentials != nil {
+		// One cache for discovery's calls and keepSession's look after them.
+		cfg.Credentials = aws.NewCredentialsCache(cfg.Credentials)
+	}
+	res, err := discovery.Discover(ctx, cfg, opts)
+	if err != nil {
+		return nil, awserr.Classify(err)
+	}
+	a.keepSession(ctx, cfg, p.Name)
+	return res, nil
+}
+
+// WalkSSO finds every cluster of every account and role of an SSO
+// session's sign-in (discovery.WalkSSO). p names the files (and the
+// profile, usually none) for the SDK's settings: CA bundle, endpoints,
+// retries.
+func (a *SDK) WalkSSO(ctx context.Context, p Ref, s discovery.SSOSession, opts discovery.SSOOptions) (*discovery.SSOResult, error) {
+	cfg, err := a.Config(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return discovery.WalkSSO(ctx, cfg, s, opts)
+}
+
+// keepSession keeps cfg's temporary credentials, already retrieved, as
+// profile's role session (RoleSession).
+func (a *SDK) keepSession(ctx context.Context, cfg aws.Config, profile string) {
+	// The SDK's cache hands back what the calls used, with no new call.
+	if creds, err := cfg.Credentials.Retrieve(ctx); err == nil && creds.CanExpire {
+		a.mu.Lock()
+		a.role = &roleSession{profile: profile, creds: creds, who: a.sessions.Assumed()}
+		a.mu.Unlock()
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"text/template"
 	"unicode"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
@@ -107,18 +106,14 @@ func ProfileNames(roles []RoleTarget, tmpl string) ([]string, error) {
 }
 
 func render[T any](what, tmpl, suggestion string, items []T, data func(T) NameData, describe func(T) string, validate func(string) error) ([]string, error) {
-	t, err := template.New(what).Option("missingkey=error").Parse(tmpl)
+	t, err := parseTemplate(tmpl)
 	if err != nil {
 		return nil, fmt.Errorf("the %s template %q does not parse: %w", what, tmpl, err)
 	}
 	names := make([]string, len(items))
 	holders := map[string][]string{}
 	for i, item := range items {
-		var b strings.Builder
-		if err := t.Execute(&b, data(item)); err != nil {
-			return nil, fmt.Errorf("the %s template %q: %w (it may use .Cluster, .Region, .Account, .Role and .AccountName)", what, tmpl, err)
-		}
-		names[i] = b.String()
+		names[i] = t.render(data(item))
 		if err := validate(names[i]); err != nil {
 			return nil, fmt.Errorf("the %s template %q names %s %q, which cannot be used: %w", what, tmpl, describe(item), names[i], err)
 		}

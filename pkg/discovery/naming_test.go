@@ -29,8 +29,8 @@ func TestContextNames(t *testing.T) {
 		{name: "a template that collides", clusters: []Cluster{a, b, c}, tmpl: "{{.Cluster}}",
 			wantErr: `the context template "{{.Cluster}}" gives the same name to different things: "web" for cluster web in us-west-2 of account 111122223333 through role Viewer and cluster web in eu-west-1 of account 111122223333 through role Viewer; choose a template that tells them apart, such as "{{.Account}}/{{.Region}}/{{.Cluster}}/{{.Role}}"`},
 		{name: "a template that does not parse", clusters: []Cluster{a}, tmpl: "{{.Cluster", wantErr: `the context template "{{.Cluster" does not parse: `},
-		{name: "an unknown field", clusters: []Cluster{a}, tmpl: "{{.Name}}", wantErr: `can't evaluate field Name in type discovery.NameData (it may use .Cluster, .Region, .Account, .Role and .AccountName)`},
-		{name: "an empty name", clusters: []Cluster{c}, tmpl: "{{.Role | printf \"%.0s\"}}", wantErr: "which cannot be used: the context name is empty"},
+		{name: "an unknown field", clusters: []Cluster{a}, tmpl: "{{.Name}}", wantErr: `{{.Name}} is not a field; a name template may use {{.Cluster}}, {{.Region}}, {{.Account}}, {{.Role}} and {{.AccountName}}`},
+		{name: "an empty name", clusters: []Cluster{{Name: "x"}}, tmpl: "{{.Role}}", wantErr: "which cannot be used: the context name is empty"},
 		{name: "a line break", clusters: []Cluster{{Name: "web", AccountName: "Prod\nx"}}, tmpl: "{{.AccountName}}", wantErr: `contains a control character`},
 		{name: "a leading blank", clusters: []Cluster{a}, tmpl: " {{.Cluster}}", wantErr: `the context name " web" starts or ends with a blank`},
 	} {
@@ -94,5 +94,28 @@ func checkNames(t *testing.T, got []string, err error, want []string, wantErr st
 	}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}
+
+// TestNameTemplates: the {{.Field}} syntax of text/template, read the same
+// way, and nothing else.
+func TestNameTemplates(t *testing.T) {
+	d := NameData{Cluster: "web", Region: "us-west-2", Account: "111122223333", Role: "Viewer", AccountName: "Prod"}
+	for tmpl, want := range map[string]string{
+		"{{.Cluster}}": "web", "{{ .Account }}/{{.Region}}/{{.Cluster}}": "111122223333/us-west-2/web",
+		"eks-{{.AccountName}}-{{.Role}}": "eks-Prod-Viewer", "plain": "plain", "a}}b": "a}}b", "": "",
+	} {
+		p, err := parseTemplate(tmpl)
+		if err != nil || p.render(d) != want {
+			t.Errorf("%q: %q, %v; want %q", tmpl, p.render(d), err, want)
+		}
+	}
+	for tmpl, wantErr := range map[string]string{
+		"{{.Cluster": "has no closing }}", "{{.Nope}}": "{{.Nope}} is not a field", "{{Cluster}}": "is not a field",
+		"{{printf \"%s\" .Cluster}}": "is not a field", "{{.Cluster.Name}}": "is not a field",
+	} {
+		if err := CheckTemplate(tmpl); err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%q: %v, want %q", tmpl, err, wantErr)
+		}
 	}
 }

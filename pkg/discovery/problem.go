@@ -22,6 +22,9 @@ const (
 	Gone ProblemKind = "gone"
 	// Unreachable: no connection to the region's endpoint.
 	Unreachable ProblemKind = "unreachable"
+	// Refused: the cluster's answer cannot be written (CheckCluster): not
+	// ACTIVE, or not a valid endpoint and certificate.
+	Refused ProblemKind = "refused"
 	// Failed: any other error.
 	Failed ProblemKind = "failed"
 )
@@ -54,6 +57,8 @@ func (p Problem) Error() string {
 		return fmt.Sprintf("skipped %s: the region is not enabled for the account (%v)", what, p.Err)
 	case Gone:
 		return fmt.Sprintf("skipped %s: it was deleted while discovery ran", what)
+	case Refused:
+		return fmt.Sprintf("skipped %s: %v", what, p.Err)
 	}
 	return fmt.Sprintf("skipped %s: %s failed: %v", what, p.Operation, p.Err)
 }

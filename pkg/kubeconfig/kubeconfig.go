@@ -319,19 +319,13 @@ func (f *File) Users() []Named[User] {
 // named one current, as login recorded it in the context's extensions; ""
 // when there is none.
 func (f *File) PreviousContext(name string) string {
-	body := mapValue(f.find("contexts", name), "context")
-	exts := mapValue(body, "extensions")
-	if exts == nil || exts.Kind != yaml.SequenceNode {
-		return ""
-	}
-	for _, it := range exts.Content {
-		if entryName(it) == extensionName {
-			if v := mapValue(mapValue(it, "extension"), previousKey); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
-				return v.Value
-			}
-		}
-	}
-	return ""
+	return extensionValue(mapValue(f.find("contexts", name), "context"), previousKey)
+}
+
+// DiscoveryMark is the discovery that wrote the named context
+// (Login.Discovery), "" when none did.
+func (f *File) DiscoveryMark(context string) string {
+	return extensionValue(mapValue(f.find("contexts", context), "context"), discoveryKey)
 }
 
 // CurrentContext is the file's current-context, "" when unset.

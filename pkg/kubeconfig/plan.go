@@ -14,7 +14,7 @@ import (
 )
 
 // Login is what login writes: a cluster, a user running the token command,
-// and a context joining them, made current.
+// and a context joining them.
 type Login struct {
 	ClusterName string // the entry's name: the cluster's ARN
 	Server      string
@@ -24,6 +24,11 @@ type Login struct {
 	Context     string
 	// Namespace is the context's namespace; "" keeps what the context has.
 	Namespace string
+	// Discovery, when set, marks the context and the user as written by
+	// that discovery (DiscoveryMark reads it back), so that a later
+	// --prune of the same discovery may remove them, and nothing else;
+	// "" leaves a mark there as it is.
+	Discovery string
 }
 
 // Plan is a planned edit of one kubeconfig file.
@@ -36,19 +41,73 @@ type Plan struct {
 	Conflicts []string
 }
 
-// PlanLogin plans the entries of l. Entries that already hold these values
-// are left untouched, and when all do the plan changes nothing, not even the
-// file's formatting.
+// Edit is one edit of a file, planned in one pass: the entries of several
+// logins, and contexts removed.
+type Edit struct {
+	Logins []Login
+	// Current is the context to make current, one of the logins'; ""
+	// leaves current-context as it is.
+	Current string
+	// Remove are contexts to remove, each with its user and its cluster
+	// when no context left uses them, in this file or in Others (the other
+	// files of the KUBECONFIG list, which kubectl merges with this one).
+	Remove []string
+	Others []*File
+}
+
+// PlanLogin plans the entries of l, its context made current. Entries that
+// already hold these values are left untouched, and when all do the plan
+// changes nothing, not even the file's formatting.
 func (f *File) PlanLogin(l Login) (*Plan, error) {
-	if l.ClusterName == "" || l.UserName == "" || l.Context == "" {
-		return nil, fmt.Errorf("internal error: a login needs a cluster, a user and a context name")
+	return f.PlanEdit(Edit{Logins: []Login{l}, Current: l.Context})
+}
+
+// PlanRemove plans the removal of a context, of its user and cluster when no
+// other context uses them, in this file or in others, and of
+// current-context when it names the context: the context that was current
+// before login (recorded by PlanLogin) becomes current again if it still
+// exists, else none is.
+func (f *File) PlanRemove(context string, others ...*File) (*Plan, error) {
+	return f.PlanEdit(Edit{Remove: []string{context}, Others: others})
+}
+
+// PlanEdit plans ed: every login's entries, then the removals, in one
+// pass over the file's node tree.
+func (f *File) PlanEdit(ed Edit) (*Plan, error) {
+	seen := map[string]bool{}
+	for _, l := range ed.Logins {
+		if l.ClusterName == "" || l.UserName == "" || l.Context == "" || seen[l.Context] {
+			return nil, fmt.Errorf("internal error: a login needs a cluster, a user and a context name of its own")
+		}
+		seen[l.Context] = true
+	}
+	if ed.Current != "" && !seen[ed.Current] {
+		return nil, fmt.Errorf("internal error: the context to make current, %q, is not one of the edit's", ed.Current)
 	}
 	e, err := f.editor()
 	if err != nil {
 		return nil, err
 	}
 	p := &Plan{File: fileplan.File{Path: f.Path, Old: f.Data, Existed: f.Exists}}
+	for _, l := range ed.Logins {
+		e.login(f, l, ed.Current == l.Context, p)
+	}
+	for _, name := range ed.Remove {
+		e.removeContext(name, ed.Others, p)
+	}
+	if len(ed.Logins) == 0 && len(p.Changes) == 0 {
+		p.New = f.Data // nothing to remove: not even a new file's layout
+		return p, nil
+	}
+	if err := e.finish(f, p); err != nil {
+		return nil, err
+	}
+	return p, checkEdit(f.Path, p.New, ed)
+}
 
+// login edits the entries of l into the tree, and makes its context
+// current when current is set.
+func (e *editor) login(f *File, l Login, current bool, p *Plan) {
 	// The cluster entry holds AWS's facts about the cluster: always follow them.
 	item, added := e.entry("clusters", l.ClusterName, "cluster")
 	body := e.body(item, "cluster")
@@ -60,23 +119,8 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 	fields = append(fields, e.del(body, "insecure-skip-tls-verify")...)
 	p.note(added, fields, "cluster", l.ClusterName)
 
-	// The user entry is ours by its name: set its exec entry, drop other
-	// ways to authenticate that kubectl would refuse to combine with it.
 	item, added = e.entry("users", l.UserName, "user")
-	body = e.body(item, "user")
-	fields = nil
-	for _, k := range []string{"token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data", "username", "password", "auth-provider"} {
-		fields = append(fields, e.del(body, k)...)
-	}
-	ex := e.body(body, "exec")
-	fields = append(fields, e.set(ex, "apiVersion", strNode(l.Exec.APIVersion))...)
-	fields = append(fields, e.set(ex, "args", strSeq(l.Exec.Args))...)
-	fields = append(fields, e.set(ex, "command", strNode(l.Exec.Command))...)
-	if l.Exec.InteractiveMode != "" {
-		fields = append(fields, e.set(ex, "interactiveMode", strNode(l.Exec.InteractiveMode))...)
-	}
-	fields = append(fields, e.set(ex, "provideClusterInfo", boolNode(l.Exec.ProvideClusterInfo))...)
-	p.note(added, fields, "user", l.UserName)
+	p.note(added, e.user(e.body(item, "user"), l), "user", l.UserName)
 
 	// The context's name is the user's choice: pointing an existing one at
 	// another cluster or user is a conflict.
@@ -91,9 +135,13 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 		fields = append(fields, e.set(body, "namespace", strNode(l.Namespace))...)
 	}
 	fields = append(fields, e.set(body, "user", strNode(l.UserName))...)
-	if cur := f.CurrentContext(); cur != l.Context {
+	cur := e.currentContext()
+	if current && cur != l.Context {
 		// Logout makes it current again (PlanRemove).
-		fields = append(fields, e.setPrevious(body, cur)...)
+		fields = append(fields, e.setExtensionKey(body, previousKey, cur)...)
+	}
+	if l.Discovery != "" {
+		fields = append(fields, e.setExtensionKey(body, discoveryKey, l.Discovery)...)
 	}
 	p.note(added, fields, "context", l.Context)
 
@@ -101,7 +149,7 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 		cc.Style = yaml.DoubleQuotedStyle
 		e.changed = true
 	}
-	if cur := f.CurrentContext(); cur != l.Context {
+	if current && cur != l.Context {
 		e.set(e.root, "current-context", strNode(l.Context))
 		if cur == "" {
 			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context", l.Context))
@@ -109,22 +157,93 @@ func (f *File) PlanLogin(l Login) (*Plan, error) {
 			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context instead of %q", l.Context, cur))
 		}
 	}
-	if err := e.finish(f, p); err != nil {
-		return nil, err
-	}
-	if err := checkLogin(f.Path, p.New, l); err != nil {
-		return nil, err
-	}
-	return p, nil
 }
 
-// checkLogin reads the planned content back and checks that it says what the
-// plan meant, so an editing mistake is caught before the file is written.
-func checkLogin(path string, data []byte, l Login) error {
+// user edits a user entry's body: the user is ours by its name, so it
+// gets its exec entry, and loses other ways to authenticate that kubectl
+// would refuse to combine with it.
+func (e *editor) user(body *yaml.Node, l Login) []string {
+	var fields []string
+	for _, k := range []string{"token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data", "username", "password", "auth-provider"} {
+		fields = append(fields, e.del(body, k)...)
+	}
+	ex := e.body(body, "exec")
+	fields = append(fields, e.set(ex, "apiVersion", strNode(l.Exec.APIVersion))...)
+	fields = append(fields, e.set(ex, "args", strSeq(l.Exec.Args))...)
+	fields = append(fields, e.set(ex, "command", strNode(l.Exec.Command))...)
+	if l.Exec.InteractiveMode != "" {
+		fields = append(fields, e.set(ex, "interactiveMode", strNode(l.Exec.InteractiveMode))...)
+	}
+	fields = append(fields, e.set(ex, "provideClusterInfo", boolNode(l.Exec.ProvideClusterInfo))...)
+	if l.Discovery != "" {
+		fields = append(fields, e.setExtensionKey(body, discoveryKey, l.Discovery)...)
+	}
+	return fields
+}
+
+// removeContext removes a context from the tree, with its user and cluster
+// when no context left (in the tree or in others) uses them, and restores
+// the context that was current before it when it is current.
+func (e *editor) removeContext(name string, others []*File, p *Plan) {
+	item := e.find("contexts", name)
+	if item == nil {
+		return
+	}
+	ctx := decodeEntry[Context](item, "context")
+	previous := extensionValue(mapValue(item, "context"), previousKey)
+	e.remove("contexts", name)
+	p.Changes = append(p.Changes, fmt.Sprintf("remove context %q", name))
+	usedCluster, usedUser, previousExists := false, false, false
+	left := e.contexts()
+	for _, f := range others {
+		left = append(left, f.Contexts()...)
+	}
+	for _, c := range left {
+		usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
+		usedUser = usedUser || c.Entry.User == ctx.User
+		previousExists = previousExists || c.Name == previous
+	}
+	if ctx.User != "" && !usedUser && e.remove("users", ctx.User) {
+		p.Changes = append(p.Changes, fmt.Sprintf("remove user %q", ctx.User))
+	}
+	if ctx.Cluster != "" && !usedCluster && e.remove("clusters", ctx.Cluster) {
+		p.Changes = append(p.Changes, fmt.Sprintf("remove cluster %q", ctx.Cluster))
+	}
+	if e.currentContext() == name {
+		if previous != "" && previous != name && previousExists {
+			e.set(e.root, "current-context", strNode(previous))
+			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context again", previous))
+		} else {
+			e.set(e.root, "current-context", strNode(""))
+			p.Changes = append(p.Changes, "unset the current context")
+		}
+	}
+}
+
+// checkEdit reads the planned content back and checks that it says what
+// the edit meant, so an editing mistake is caught before the file is
+// written.
+func checkEdit(path string, data []byte, ed Edit) error {
 	nf, err := Parse(path, data, true)
 	if err != nil {
 		return fmt.Errorf("internal error: the planned kubeconfig would not parse: %w", err)
 	}
+	for _, l := range ed.Logins {
+		if err := checkLogin(nf, l, ed.Current == l.Context); err != nil {
+			return err
+		}
+	}
+	for _, name := range ed.Remove {
+		if _, ok := nf.Context(name); ok {
+			return fmt.Errorf("internal error: the planned %s still has context %q", path, name)
+		}
+	}
+	return nil
+}
+
+// checkLogin checks that the planned file nf holds the entries of l.
+func checkLogin(nf *File, l Login, current bool) error {
+	path := nf.Path
 	c, _ := nf.Cluster(l.ClusterName)
 	u, _ := nf.User(l.UserName)
 	x, _ := nf.Context(l.Context)
@@ -135,62 +254,12 @@ func checkLogin(path string, data []byte, l Login) error {
 		return fmt.Errorf("internal error: the planned %s has user %q with exec %+v", path, l.UserName, u.Exec)
 	case x.Cluster != l.ClusterName || x.User != l.UserName || (l.Namespace != "" && x.Namespace != l.Namespace):
 		return fmt.Errorf("internal error: the planned %s has context %q = %+v", path, l.Context, x)
-	case nf.CurrentContext() != l.Context:
+	case current && nf.CurrentContext() != l.Context:
 		return fmt.Errorf("internal error: the planned %s has current-context %q", path, nf.CurrentContext())
+	case l.Discovery != "" && nf.DiscoveryMark(l.Context) != l.Discovery:
+		return fmt.Errorf("internal error: the planned %s does not mark context %q as discovered", path, l.Context)
 	}
 	return nil
-}
-
-// PlanRemove plans the removal of a context, of its user and cluster when no
-// other context uses them, in this file or in others (the other files of
-// the KUBECONFIG list, which kubectl merges with this one), and of
-// current-context when it names the context: the context that was current
-// before login (recorded by PlanLogin) becomes current again if it still
-// exists, else none is.
-func (f *File) PlanRemove(context string, others ...*File) (*Plan, error) {
-	e, err := f.editor()
-	if err != nil {
-		return nil, err
-	}
-	p := &Plan{File: fileplan.File{Path: f.Path, Old: f.Data, Existed: f.Exists}}
-	ctx, ok := f.Context(context)
-	if !ok {
-		p.New = f.Data
-		return p, nil
-	}
-	previous := f.PreviousContext(context)
-	e.remove("contexts", context)
-	p.Changes = append(p.Changes, fmt.Sprintf("remove context %q", context))
-	usedCluster, usedUser, previousExists := false, false, false
-	for _, file := range append([]*File{f}, others...) {
-		for _, c := range file.Contexts() {
-			if file == f && c.Name == context {
-				continue
-			}
-			usedCluster = usedCluster || c.Entry.Cluster == ctx.Cluster
-			usedUser = usedUser || c.Entry.User == ctx.User
-			previousExists = previousExists || c.Name == previous
-		}
-	}
-	if ctx.User != "" && !usedUser && e.remove("users", ctx.User) {
-		p.Changes = append(p.Changes, fmt.Sprintf("remove user %q", ctx.User))
-	}
-	if ctx.Cluster != "" && !usedCluster && e.remove("clusters", ctx.Cluster) {
-		p.Changes = append(p.Changes, fmt.Sprintf("remove cluster %q", ctx.Cluster))
-	}
-	if f.CurrentContext() == context {
-		if previous != "" && previous != context && previousExists {
-			e.set(e.root, "current-context", strNode(previous))
-			p.Changes = append(p.Changes, fmt.Sprintf("make %q the current context again", previous))
-		} else {
-			e.set(e.root, "current-context", strNode(""))
-			p.Changes = append(p.Changes, "unset the current context")
-		}
-	}
-	if err := e.finish(f, p); err != nil {
-		return nil, err
-	}
-	return p, nil
 }
 
 func (p *Plan) note(added bool, fields []string, kind, name string) {
@@ -337,36 +406,60 @@ func (e *editor) set(m *yaml.Node, key string, val *yaml.Node) []string {
 	return []string{key}
 }
 
-// extensionName names eks-login's entry in a context's extensions.
+// extensionName names eks-login's entry in a context's (or a user's)
+// extensions.
 const extensionName = "eks-login"
 
 // previousKey is the key, in that entry, of the context that was current
 // before login.
 const previousKey = "previous-current-context"
 
-// setPrevious records in a context's body the context that was current
-// before login made this one current; "" removes the record.
-func (e *editor) setPrevious(body *yaml.Node, previous string) []string {
-	exts := mapValue(body, "extensions")
-	var ours *yaml.Node
-	if exts != nil && exts.Kind == yaml.SequenceNode {
-		for _, it := range exts.Content {
-			if entryName(it) == extensionName {
-				ours = it
-			}
+// discoveryKey is the key, in that entry, of the discovery that wrote the
+// context or the user (Login.Discovery).
+const discoveryKey = "discovery"
+
+// ourExtension returns eks-login's item in the extensions of body, and the
+// list; either may be nil.
+func ourExtension(body *yaml.Node) (exts, ours *yaml.Node) {
+	exts = mapValue(body, "extensions")
+	if exts == nil || exts.Kind != yaml.SequenceNode {
+		return nil, nil
+	}
+	for _, it := range exts.Content {
+		if entryName(it) == extensionName {
+			ours = it
 		}
 	}
-	if previous == "" {
-		if ours == nil {
+	return exts, ours
+}
+
+// extensionValue reads key of eks-login's extension in body; "" when unset.
+func extensionValue(body *yaml.Node, key string) string {
+	_, ours := ourExtension(body)
+	if v := mapValue(mapValue(ours, "extension"), key); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+		return v.Value
+	}
+	return ""
+}
+
+// setExtensionKey sets key of eks-login's extension in an entry's body to
+// value; "" removes the key, and the extension once it holds nothing.
+func (e *editor) setExtensionKey(body *yaml.Node, key, value string) []string {
+	exts, ours := ourExtension(body)
+	if value == "" {
+		ext := mapValue(ours, "extension")
+		if ext == nil || len(e.del(ext, key)) == 0 {
 			return nil
 		}
-		e.removeItem(exts, ours)
-		if len(exts.Content) == 0 {
-			e.del(body, "extensions")
+		if len(ext.Content) == 0 {
+			e.removeItem(exts, ours)
+			if len(exts.Content) == 0 {
+				e.del(body, "extensions")
+			}
 		}
 		return []string{"extensions"}
 	}
-	if exts == nil || exts.Kind != yaml.SequenceNode {
+	if exts == nil {
 		exts = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		e.setSorted(body, "extensions", exts)
 	}
@@ -378,10 +471,41 @@ func (e *editor) setPrevious(body *yaml.Node, previous string) []string {
 		exts.Content = append(exts.Content, ours)
 		e.changed = true
 	}
-	if len(e.set(e.body(ours, "extension"), previousKey, strNode(previous))) > 0 {
+	if len(e.set(e.body(ours, "extension"), key, strNode(value))) > 0 {
 		return []string{"extensions"}
 	}
 	return nil
+}
+
+// find returns the first item of a root list with the given name.
+func (e *editor) find(kind, name string) *yaml.Node {
+	if seq := mapValue(e.root, kind); seq != nil && seq.Kind == yaml.SequenceNode {
+		for _, it := range seq.Content {
+			if entryName(it) == name {
+				return it
+			}
+		}
+	}
+	return nil
+}
+
+// contexts lists the tree's contexts, as edited so far.
+func (e *editor) contexts() []Named[Context] {
+	var out []Named[Context]
+	if seq := mapValue(e.root, "contexts"); seq != nil && seq.Kind == yaml.SequenceNode {
+		for _, it := range seq.Content {
+			out = append(out, Named[Context]{entryName(it), decodeEntry[Context](it, "context")})
+		}
+	}
+	return out
+}
+
+// currentContext is the tree's current-context, as edited so far.
+func (e *editor) currentContext() string {
+	if cc := mapValue(e.root, "current-context"); cc != nil && cc.Kind == yaml.ScalarNode && !isNull(cc) {
+		return cc.Value
+	}
+	return ""
 }
 
 // setSorted adds key to mapping m before the first key that sorts after

@@ -55,7 +55,10 @@ type Credentials struct {
 // Entry is one cached token with what is needed to sign its successor without
 // loading the AWS config.
 type Entry struct {
-	Version    int       `json:"version"`
+	Version int `json:"version"`
+	// Kind is KindCredentials for the role credentials the entries of
+	// several clusters share (Shared); "" for a token's entry.
+	Kind       string    `json:"kind,omitempty"`
 	Token      string    `json:"token"`
 	Expiration time.Time `json:"expiration"`
 	// Credentials is nil for long-term keys: those already live in
@@ -139,7 +142,12 @@ type Cache struct {
 	GiveUp func(fsutil.Holder) bool
 
 	minting atomic.Pointer[fsutil.FileLock] // the lock held while the Minter mints
+	sharing atomic.Pointer[fsutil.FileLock] // the shared credentials' lock, held while they are got
 }
+
+// KindCredentials marks an entry that holds role credentials only, shared
+// by the tokens of every cluster of one profile (Shared).
+const KindCredentials = "credentials"
 
 // PromptingMFA is what a Minter notes (Note) while it asks for an MFA code.
 const PromptingMFA = "waiting for an MFA code"
@@ -149,6 +157,7 @@ const PromptingMFA = "waiting for an MFA code"
 // nothing.
 func (c *Cache) Note(doing string) {
 	c.minting.Load().Note(doing)
+	c.sharing.Load().Note(doing)
 }
 
 // lock takes key's lock within the cache's bound.
@@ -259,7 +268,10 @@ func (c *Cache) reuse(ctx context.Context, path string, m Minter) (Entry, Outcom
 // credentials for the same key another way (login, which assumes the role
 // to check the cluster) hands them over, so the token command's next run
 // is a hit rather than a second AssumeRole and MFA prompt.
-func (c *Cache) Put(key string, e Entry) error {
+func (c *Cache) Put(key string, e Entry) error { return c.putLocked(key, e) }
+
+// putLocked stores e at key under key's lock.
+func (c *Cache) putLocked(key string, e Entry) error {
 	if err := c.ensureDir(); err != nil {
 		return err
 	}
@@ -452,4 +464,71 @@ func (c *Cache) logf(format string, args ...any) {
 	if c.Logf != nil {
 		c.Logf(format, args...)
 	}
+}
+
+// Shared returns the role credentials stored at key (a CredentialsKey) when
+// they have CredentialsMinRemaining left, for the caller to sign its own
+// cluster's token with; else it calls mint and stores the credentials of
+// the entry mint returns (without its token), and returns that entry with
+// fresh set. It holds key's lock throughout, so that cold calls for
+// different clusters of one profile make one AssumeRole, not one each.
+// With refresh, stored credentials are not used, only replaced.
+func (c *Cache) Shared(ctx context.Context, key string, refresh bool, mint func(context.Context) (Entry, error)) (e Entry, fresh bool, err error) {
+	if err := c.ensureDir(); err != nil {
+		return Entry{}, false, err
+	}
+	lock, err := c.lock(key)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	defer lock.Unlock()
+	path := c.Path(key)
+	if err := checkExisting(path); err != nil {
+		return Entry{}, false, err
+	}
+	if old, ok := c.readCredentials(path); ok && !refresh {
+		c.logf("cache: role credentials shared by this profile's clusters, valid until %s", old.Credentials.Expiration.UTC().Format(time.RFC3339))
+		return old, false, nil
+	}
+	c.sharing.Store(lock)
+	e, err = mint(ctx)
+	c.sharing.Store(nil)
+	if err != nil {
+		return Entry{}, true, err
+	}
+	if e.Credentials != nil {
+		c.store(path, credentialsOnly(e))
+	}
+	return e, true, nil
+}
+
+// PutCredentials stores e's credentials at key (a CredentialsKey), under
+// its lock: login hands over the role session it opened, for every
+// cluster of the profile.
+func (c *Cache) PutCredentials(key string, e Entry) error {
+	if e.Credentials == nil {
+		return errors.New("no credentials to share")
+	}
+	return c.putLocked(key, credentialsOnly(e))
+}
+
+// credentialsOnly is e without what belongs to one cluster's token.
+func credentialsOnly(e Entry) Entry {
+	e.Kind, e.Token, e.Expiration, e.Cluster = KindCredentials, "", time.Time{}, ""
+	return e
+}
+
+// readCredentials reads the shared credentials at path, usable when they
+// have CredentialsMinRemaining left.
+func (c *Cache) readCredentials(path string) (Entry, bool) {
+	data, err := fsutil.ReadFile(path)
+	if err != nil {
+		return Entry{}, false
+	}
+	var e Entry
+	if json.Unmarshal(data, &e) != nil || e.Version != formatVersion || e.Kind != KindCredentials || e.Credentials == nil ||
+		e.Credentials.AccessKeyID == "" || e.Credentials.SecretAccessKey == "" || e.Credentials.Expiration.Sub(c.now()) < CredentialsMinRemaining {
+		return Entry{}, false
+	}
+	return e, true
 }

@@ -124,7 +124,11 @@ func StampFile(path string) (FileStamp, error) {
 }
 
 // Key returns the cache key for in: hex SHA-256, safe as a file name.
-func Key(in KeyInput) string {
+func Key(in KeyInput) string { return key(in, "") }
+
+// key hashes in; a kind other than a token's ("") is a field of its own,
+// so that no cluster name can give its key.
+func key(in KeyInput, kind string) string {
 	h := sha256.New()
 	field := func(name, value string) {
 		// Quoting makes the encoding unambiguous: no value can forge the
@@ -132,6 +136,9 @@ func Key(in KeyInput) string {
 		fmt.Fprintf(h, "%s=%s\n", name, strconv.Quote(value))
 	}
 	field("format", strconv.Itoa(formatVersion))
+	if kind != "" {
+		field("kind", kind)
+	}
 	field("cluster", in.ClusterName)
 	field("region", in.Region)
 	field("profile", in.Profile)
@@ -152,6 +159,15 @@ func Key(in KeyInput) string {
 		field(p+".id", f.ID)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// CredentialsKey is the key of the role credentials that the tokens of
+// every cluster of one profile share (Cache.Shared): in's key without the
+// cluster. in.Region should be the region's partition: credentials serve
+// every region of theirs.
+func CredentialsKey(in KeyInput) string {
+	in.ClusterName = ""
+	return key(in, KindCredentials)
 }
 
 func hashString(s string) string {

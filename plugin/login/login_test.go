@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -222,7 +223,7 @@ func TestNewCmd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Input != tt.want {
+			if !reflect.DeepEqual(got.Input, tt.want) {
 				t.Errorf("input %+v, want %+v", got.Input, tt.want)
 			}
 		})

@@ -62,8 +62,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"admin", "unmap", "--role-arn", "arn:aws:iam::123456789012:role/R", "--user-arn", "arn:aws:iam::123456789012:user/u"}, "error: --role-arn and --user-arn both name the principal; pass one of them\n"},
 		{[]string{"admin", "grant", "--cluster", "c", "--role", "r", "--iam-group", "g"}, "error: --clusterrole is required: the ClusterRole the group is bound to, e.g. view\n"},
 		// login's rules, as the root's action and as the login command
-		{[]string{"--role", "R"}, "error: --cluster is required: the name of the EKS cluster\n"},
-		{[]string{"login", "--role", "R"}, "error: --cluster is required: the name of the EKS cluster\n"},
+		{[]string{"--role", "R"}, "error: --cluster is required: the name of the EKS cluster (or find them all with --all or --sso-session NAME)\n"},
+		{[]string{"login", "--role", "R"}, "error: --cluster is required: the name of the EKS cluster (or find them all with --all or --sso-session NAME)\n"},
 		{[]string{"--cluster", "dev"}, "error: name the IAM role with --role-arn ARN or --role NAME\n"},
 		{[]string{"--cluster", "dev", "--role", "R", "--role-arn", "arn:aws:iam::123456789012:role/R"}, "error: --role-arn and --role both name the role; pass one of them\n"},
 		{[]string{"token"}, "error: --cluster-name is required"},

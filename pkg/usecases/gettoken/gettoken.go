@@ -81,11 +81,15 @@ func (u *GetToken) Do(ctx context.Context, in Input) (Output, error) {
 	endpoint, _ := token.ParseEndpoint(in.STSEndpoint) // checked by Validate
 	cfgFile, credFile := awsclient.Files(u.Env.Getenv)
 	mode := in.mode()
-	cache, key, err := u.cacheEntry(in, mode, endpoint, cfgFile, credFile)
+	cache, keyIn, err := u.cacheEntry(in, mode, endpoint, cfgFile, credFile)
 	if err != nil {
 		return Output{}, err
 	}
+	key := tokencache.Key(keyIn)
 	m := u.newMinter(in, endpoint, cfgFile, credFile)
+	if mode != tokencache.Bypass {
+		m.shared, m.keyIn = cache, keyIn // the shared key is computed on a miss only
+	}
 	m.asking = noteAsking(cache)
 	cache.GiveUp = func(h fsutil.Holder) bool { return h.Doing == tokencache.PromptingMFA && !u.Interactive }
 	e, outcome, err := cache.Get(ctx, key, mode, m)
@@ -125,19 +129,19 @@ func (u *GetToken) cacheError(in Input, err error) error {
 // cacheEntry is the cache and the key of in's entry: everything that can
 // change which token in gets is in the key, down to the stat of the AWS
 // files, so that a warm call reads no ini.
-func (u *GetToken) cacheEntry(in Input, mode tokencache.Mode, endpoint token.Endpoint, cfgFile, credFile string) (*tokencache.Cache, string, error) {
+func (u *GetToken) cacheEntry(in Input, mode tokencache.Mode, endpoint token.Endpoint, cfgFile, credFile string) (*tokencache.Cache, tokencache.KeyInput, error) {
 	dir := in.CacheDir
 	if dir == "" && mode != tokencache.Bypass {
 		var err error
 		if dir, err = tokencache.DefaultDir(u.Env.Getenv); err != nil {
-			return nil, "", exitcode.WithCode(exitcode.Input, err)
+			return nil, tokencache.KeyInput{}, exitcode.WithCode(exitcode.Input, err)
 		}
 	}
 	files, err := stampFiles(cfgFile, credFile)
 	if err != nil {
-		return nil, "", err
+		return nil, tokencache.KeyInput{}, err
 	}
-	key := tokencache.Key(tokencache.KeyInput{
+	keyIn := tokencache.KeyInput{
 		ClusterName:        in.ClusterName,
 		Region:             in.Region,
 		Profile:            in.Profile,
@@ -148,8 +152,19 @@ func (u *GetToken) cacheEntry(in Input, mode tokencache.Mode, endpoint token.End
 		STSEndpoint:        string(endpoint),
 		Env:                tokencache.EnvForKey(u.Env.Getenv, u.Env.Environ()),
 		Files:              files,
-	})
-	return &tokencache.Cache{Dir: dir, Now: u.Env.Now, Logf: u.Log, Files: files}, key, nil
+	}
+	return &tokencache.Cache{Dir: dir, Now: u.Env.Now, Logf: u.Log, Files: files}, keyIn, nil
+}
+
+// sharedKey is the key of the role credentials that the tokens of every
+// cluster of in's profile share: the region enters as its partition, since
+// credentials serve every region of theirs (an unknown region enters as
+// itself, and fails later, on its own).
+func sharedKey(in tokencache.KeyInput) string {
+	if p, err := token.PartitionOf(in.Region); err == nil {
+		in.Region = "partition " + p.ID
+	}
+	return tokencache.CredentialsKey(in)
 }
 
 // stampFiles stamps the AWS files for the key. A path that is not a regular

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -285,9 +286,9 @@ func TestColdThenWarm(t *testing.T) {
 	}
 
 	// The entry keeps the metadata and the session credentials.
-	entries, _ := filepath.Glob(filepath.Join(h.cacheDir, "*.json"))
+	entries := tokenEntries(t, h.cacheDir)
 	if len(entries) != 1 {
-		t.Fatalf("cache holds %v, want one entry", entries)
+		t.Fatalf("cache holds %v, want one token entry", entries)
 	}
 	var e tokencache.Entry
 	data, _ := os.ReadFile(entries[0])
@@ -373,7 +374,7 @@ func TestEditingTheProfileInvalidatesTheEntry(t *testing.T) {
 func TestCorruptEntryIsReplaced(t *testing.T) {
 	h := newHarness(t)
 	h.call(func(o *call) { o.Profile = "dev1-eks" }).mustToken(t)
-	entries, _ := filepath.Glob(filepath.Join(h.cacheDir, "*.json"))
+	entries := tokenEntries(t, h.cacheDir)
 	writeFile(t, entries[0], `{"version":1,"token":`)
 	r := h.call(func(o *call) { o.Profile = "dev1-eks" })
 	r.mustToken(t)
@@ -384,6 +385,45 @@ func TestCorruptEntryIsReplaced(t *testing.T) {
 	data, _ := os.ReadFile(entries[0])
 	if err := json.Unmarshal(data, &e); err != nil || e.Token == "" {
 		t.Errorf("the corrupt entry was not replaced: %v, %s", err, data)
+	}
+}
+
+// TestClustersOfOneProfileShareTheRole: cold tokens for different
+// clusters (and regions of the partition) of one profile, as the entries
+// login writes ask for them (--region given), make one AssumeRole: the
+// first shares the role credentials, the others sign with them; each
+// cluster keeps an entry of its own. A corrupt shared entry is got anew.
+func TestClustersOfOneProfileShareTheRole(t *testing.T) {
+	h := newHarness(t)
+	first := h.call(func(o *call) { o.Profile, o.ClusterName, o.Region = "dev1-eks", "web", "ap-northeast-2" })
+	first.mustToken(t)
+	var calls []*call
+	for _, c := range []struct{ cluster, region string }{{"jobs", "ap-northeast-2"}, {"data", "eu-west-1"}, {"other", "us-west-2"}} {
+		calls = append(calls, h.call(func(o *call) { o.Profile, o.ClusterName, o.Region = "dev1-eks", c.cluster, c.region; o.quiet() }))
+	}
+	outs, errs := all(calls)
+	for i, err := range errs {
+		if err != nil || outs[i].Outcome != tokencache.Minted || outs[i].CallerARN != first.out.CallerARN {
+			t.Fatalf("call %d: %s as %q (%v)", i, outs[i].Outcome, outs[i].CallerARN, err)
+		}
+	}
+	if _, q := tokenURLQuery(t, outs[1].Token.Value); !strings.Contains(q["X-Amz-Credential"], "/eu-west-1/sts/") {
+		t.Errorf("the token of data is signed for %s, want eu-west-1", q["X-Amz-Credential"])
+	}
+	if got := h.fake.count("AssumeRole"); got != 1 {
+		t.Errorf("cold tokens for four clusters of one profile made %d AssumeRole calls, want 1", got)
+	}
+	if got := len(tokenEntries(t, h.cacheDir)); got != 4 {
+		t.Errorf("%d token entries, want one per cluster", got)
+	}
+	paths, _ := filepath.Glob(filepath.Join(h.cacheDir, "*.json"))
+	for _, p := range paths {
+		if !slices.Contains(tokenEntries(t, h.cacheDir), p) {
+			writeFile(t, p, "{")
+		}
+	}
+	if h.call(func(o *call) { o.Profile, o.ClusterName, o.Region = "dev1-eks", "fifth", "us-east-1" }).mustToken(t); h.fake.count("AssumeRole") != 2 {
+		t.Errorf("a corrupt shared entry was used: %d AssumeRole calls, want 2", h.fake.count("AssumeRole"))
 	}
 }
 
@@ -769,4 +809,23 @@ func TestPrime(t *testing.T) {
 	if err := c.Prime(context.Background(), c.Input, longTerm, who); err == nil {
 		t.Error("Prime cached long-term keys")
 	}
+}
+
+// tokenEntries lists the cache's token entries, leaving out the role
+// credentials the profile's clusters share.
+func tokenEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var out []string
+	for _, p := range paths {
+		var e tokencache.Entry
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if json.Unmarshal(data, &e) != nil || e.Kind != tokencache.KindCredentials {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -27,6 +27,10 @@ type minter struct {
 	asking func(bool)
 	// sessions names the role sessions and records what they revealed.
 	sessions *rolesession.Sessions
+	// shared, when set, keeps the role credentials for every cluster of
+	// the profile (Cache.Shared), at the sharedKey of keyIn.
+	shared *tokencache.Cache
+	keyIn  tokencache.KeyInput
 }
 
 func (u *GetToken) newMinter(in Input, endpoint token.Endpoint, cfgFile, credFile string) *minter {
@@ -51,9 +55,44 @@ func (m *minter) Resign(ctx context.Context, old tokencache.Entry) (tokencache.E
 	return old, nil
 }
 
-// Mint loads the AWS config, resolves credentials (assuming roles as the
-// profile and --role-arn say), and signs a token with them.
+// Mint signs a token with the role credentials the profile's other
+// clusters share, when they are cached; else it gets new ones (mint) and
+// shares them.
 func (m *minter) Mint(ctx context.Context) (tokencache.Entry, error) {
+	if m.shared == nil {
+		return m.mint(ctx)
+	}
+	e, fresh, err := m.shared.Shared(ctx, sharedKey(m.keyIn), m.in.ForceRefresh, m.mint)
+	if err != nil || fresh {
+		return e, err
+	}
+	return m.signShared(ctx, e)
+}
+
+// signShared signs this cluster's token with the shared credentials e, in
+// the region given, else the one they were got for (the profile's).
+func (m *minter) signShared(ctx context.Context, e tokencache.Entry) (tokencache.Entry, error) {
+	region := m.in.Region
+	if region == "" {
+		region = e.Region
+	}
+	p, err := token.PartitionOf(region)
+	if err != nil {
+		return tokencache.Entry{}, exitcode.WithCode(exitcode.Input, err)
+	}
+	c := e.Credentials
+	creds := aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, CanExpire: true, Expires: c.Expiration}
+	tok, err := token.New(ctx, token.Request{Credentials: creds, Region: region, ClusterName: m.in.ClusterName, Endpoint: m.endpoint, Now: m.u.Env.Now()})
+	if err != nil {
+		return tokencache.Entry{}, exitcode.WithCode(exitcode.Input, err)
+	}
+	who := rolesession.Assumed{CallerARN: e.CallerARN, RoleARN: e.RoleARN, SourceIdentity: e.SourceIdentity}
+	return newEntry(m.in, tok, region, p.ID, creds, who), nil
+}
+
+// mint loads the AWS config, resolves credentials (assuming roles as the
+// profile and --role-arn say), and signs a token with them.
+func (m *minter) mint(ctx context.Context) (tokencache.Entry, error) {
 	cfg, region, partition, err := m.load(ctx)
 	if err != nil {
 		return tokencache.Entry{}, err

@@ -17,7 +17,9 @@ import (
 // now): the next token call with the same flags is a hit. Login assumes the
 // role once, answering the MFA prompt once, and hands the credentials over:
 // the token command then finds them instead of asking for a second code,
-// and the cluster sees the session name it will keep seeing. creds must be
+// and the cluster sees the session name it will keep seeing. The
+// credentials are also kept for the other clusters of the profile
+// (Cache.Shared), whose first token then needs no AssumeRole. creds must be
 // temporary (they are stored to sign later tokens until they expire), and
 // in.Region must be set.
 func (u *GetToken) Prime(ctx context.Context, in Input, creds aws.Credentials, who rolesession.Assumed) error {
@@ -37,9 +39,13 @@ func (u *GetToken) Prime(ctx context.Context, in Input, creds aws.Credentials, w
 		return exitcode.WithCode(exitcode.Input, err)
 	}
 	cfgFile, credFile := awsclient.Files(u.Env.Getenv)
-	cache, key, err := u.cacheEntry(in, tokencache.Use, endpoint, cfgFile, credFile)
+	cache, keyIn, err := u.cacheEntry(in, tokencache.Use, endpoint, cfgFile, credFile)
 	if err != nil {
 		return err
 	}
-	return cache.Put(key, newEntry(in, tok, in.Region, partition.ID, creds, who))
+	e := newEntry(in, tok, in.Region, partition.ID, creds, who)
+	if err := cache.PutCredentials(sharedKey(keyIn), e); err != nil {
+		return err
+	}
+	return cache.Put(tokencache.Key(keyIn), e)
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/awsprofile"
+	"github.com/eks-login/eks-login/pkg/discovery"
 	"github.com/eks-login/eks-login/pkg/env"
 	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
@@ -46,7 +47,28 @@ type Input struct {
 	Kubeconfig     string // "" means as kubectl chooses
 	ExecAPIVersion string // v1 or v1beta1 ("" means v1beta1)
 	Yes            bool   // replace a profile or context that holds other values
+
+	// Discovery (issue 16): All writes a context for every cluster the
+	// role can see, SSOSession one role profile for every account and role
+	// of that sso-session and a context for each of their clusters.
+	// Cluster and Alias are not used then.
+	All        bool
+	SSOSession string
+	// Regions to search; none means every region enabled for the account.
+	Regions []string
+	// Accounts and RoleNames select the SSO session's accounts (ID or
+	// name) and roles by glob patterns; none selects all.
+	Accounts, RoleNames []string
+	// ContextTemplate and ProfileTemplate name the contexts and the SSO
+	// role profiles ("" means discovery's defaults).
+	ContextTemplate, ProfileTemplate string
+	// Prune removes what an earlier discovery of the same kind wrote whose
+	// cluster or role is gone.
+	Prune bool
 }
+
+// discovering tells a discovery from a login to one cluster.
+func (in Input) discovering() bool { return in.All || in.SSOSession != "" }
 
 // AWS is what login asks of AWS; *awsprofile.SDK is the real one.
 type AWS interface {
@@ -57,6 +79,16 @@ type AWS interface {
 	// RoleSession is the temporary credentials DescribeCluster used for
 	// profile, for the token cache; false when there are none.
 	RoleSession(profile string) (aws.Credentials, rolesession.Assumed, bool)
+}
+
+// Finder finds clusters for --all and --sso-session; *awsprofile.SDK is
+// the real one.
+type Finder interface {
+	// Discover finds every cluster profile p can see.
+	Discover(ctx context.Context, p awsprofile.Ref, opts discovery.Options) (*discovery.Result, error)
+	// WalkSSO finds every cluster of every account and role of an SSO
+	// sign-in; p names the files the SDK reads its settings from.
+	WalkSSO(ctx context.Context, p awsprofile.Ref, s discovery.SSOSession, opts discovery.SSOOptions) (*discovery.SSOResult, error)
 }
 
 // Login logs in. Env and AWS are required.
@@ -72,41 +104,88 @@ type Login struct {
 	// Prime hands role credentials to the token cache; nil means the token
 	// use case's own Prime, with Env.
 	Prime func(context.Context, gettoken.Input, aws.Credentials, rolesession.Assumed) error
+	// Finder finds clusters for a discovery; required for --all and
+	// --sso-session.
+	Finder Finder
+	// Progress, when set, is told how far discovery is (on a terminal, the
+	// command draws it).
+	Progress func(discovery.Progress)
+	// Parallel bounds discovery's and verification's calls in flight; 0
+	// means discovery.DefaultParallel.
+	Parallel int
 }
 
-// Plan is what a login will write, tried and checked.
+// Plan is what a login will write, tried and checked: every profile in one
+// plan of the config file, every context in one plan of the kubeconfig.
 type Plan struct {
 	// Input is the input with its defaults filled in.
-	Input   Input
+	Input Input
+	// Config is the plan of the config file; Profile its first profile's
+	// step (login's role profile; for --sso-session, the first role's).
+	Config  *awsconfig.ProfilesPlan
 	Profile *awsconfig.Plan
 	Context *kubeconfig.Plan
+	// Targets are the contexts written, in order.
+	Targets []Target
+	// Found tells what a discovery searched and skipped; nil for a login
+	// to one cluster.
+	Found *Found
 
 	r        *resolved
-	settings []awsconfig.Setting
-	cluster  awsprofile.Cluster
+	profiles []awsconfig.ProfileEdit
+	prune    pruned
+	searches map[string]*search // by profile, for --prune
 	loc      *kubeconfig.Location
-	login    kubeconfig.Login
+	edit     kubeconfig.Edit
 }
 
-// Files are both plans, the profile's first, for printing as diffs.
-func (p *Plan) Files() []*fileplan.File { return []*fileplan.File{&p.Profile.File, &p.Context.File} }
+// Target is one context a plan writes: a cluster, through a profile.
+type Target struct {
+	Cluster discovery.Cluster
+	Profile string
+	// Role is the role's ARN (login, --all) or name (--sso-session).
+	Role    string
+	Context string
+}
 
-// Plan resolves in, plans the profile, tries it and plans the context.
-// Nothing is written; an error that refuses a conflict is a *RefusedError,
-// whose Diff shows what would have changed.
+// Found is what a discovery searched and what it skipped.
+type Found struct {
+	Regions      []string
+	RegionSource discovery.RegionSource
+	// RegionsErr says why account:ListRegions was not used.
+	RegionsErr error
+	// Roles are the SSO roles walked (none for --all).
+	Roles    []discovery.RoleTarget
+	Problems []discovery.Problem
+	// Pruned describes what --prune removes, one line each.
+	Pruned []string
+}
+
+// Files are both plans, the config file's first, for printing as diffs.
+func (p *Plan) Files() []*fileplan.File { return []*fileplan.File{&p.Config.File, &p.Context.File} }
+
+// Plan resolves in, plans the profiles, tries them (DescribeCluster, or a
+// discovery through the planned profile) and plans the contexts. Nothing
+// is written; an error that refuses a conflict is a *RefusedError, whose
+// Diff shows what would have changed.
 func (l *Login) Plan(ctx context.Context, in Input) (*Plan, error) {
 	r, err := l.resolve(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.planProfile(r)
+	p := &Plan{Input: r.in, r: r}
+	if r.in.SSOSession != "" {
+		err = l.walkSSO(ctx, p)
+	} else {
+		err = l.planRoleProfile(p)
+		if err == nil {
+			err = l.try(ctx, p)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if p.cluster, err = l.try(ctx, p); err != nil {
-		return nil, err
-	}
-	if err := l.planContext(p); err != nil {
+	if err := l.planContexts(p); err != nil {
 		return nil, err
 	}
 	return p, nil

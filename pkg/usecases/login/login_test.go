@@ -79,15 +79,15 @@ func TestStages(t *testing.T) {
 		t.Errorf("resolve: input %+v, region %q, role %q", r.in, r.region, r.role)
 	}
 
-	p, err := uc.planProfile(r)
-	if err != nil {
+	p := &Plan{Input: r.in, r: r}
+	if err := uc.planRoleProfile(p); err != nil {
 		t.Fatal(err)
 	}
 	if !p.Profile.Added || !bytes.Contains(p.Profile.New, []byte("role_arn = "+roleDev+"\nsource_profile = dev1\nregion = eu-west-1\noutput = json\n")) {
 		t.Errorf("planProfile: added %v, new config:\n%s", p.Profile.Added, p.Profile.New)
 	}
 
-	if p.cluster, err = uc.try(ctx, p); err != nil {
+	if err = uc.try(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(w.AWS.Calls, "; "); got != "DescribeCluster dev dev1-eks eu-west-1" {
@@ -99,7 +99,7 @@ func TestStages(t *testing.T) {
 		t.Errorf("try: DescribeCluster saw config %q while the real one was %q", w.AWS.TriedConfig, w.AWS.RealAtCall)
 	}
 
-	if err := uc.planContext(p); err != nil {
+	if err := uc.planContexts(p); err != nil {
 		t.Fatal(err)
 	}
 	if p.Context.Path != w.Kubeconfig || !bytes.Contains(p.Context.New, []byte("- token\n      - --cluster-name\n      - dev\n      - --profile\n      - dev1-eks\n      - --region\n      - eu-west-1\n      command: "+w.Exe+"\n")) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/awsprofile"
+	"github.com/eks-login/eks-login/pkg/discovery"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
 	"github.com/eks-login/eks-login/pkg/token"
@@ -21,6 +22,11 @@ type resolved struct {
 	cfgFile, credFile *awsconfig.File
 	region            string
 	role              string // the role's ARN
+	// sso is the sso-session section of --sso-session.
+	sso discovery.SSOSession
+	// scope names a discovery in the marks it leaves ("" for a login to
+	// one cluster): --prune removes only what the same scope wrote.
+	scope string
 }
 
 // files are the paths login reads and writes.
@@ -49,6 +55,12 @@ func (l *Login) resolve(ctx context.Context, in Input) (*resolved, error) {
 	}
 	if _, err := kubeconfig.Locate(r.in.Kubeconfig, l.Env.Getenv("KUBECONFIG"), r.files.home, nil); err != nil {
 		return nil, exitcode.WithCode(exitcode.Input, err)
+	}
+	if r.in.SSOSession != "" {
+		return r, l.resolveSSO(r)
+	}
+	if r.in.All {
+		r.scope = "all " + r.in.Profile
 	}
 	if r.region, err = l.region(r); err != nil {
 		return nil, err
@@ -131,9 +143,38 @@ func (l *Login) resolveRole(ctx context.Context, r *resolved) (string, error) {
 	return role.String(), nil
 }
 
+// resolveSSO finds the sso-session section of --sso-session, and the
+// region of the profiles: --region, else the session's sso_region.
+func (l *Login) resolveSSO(r *resolved) error {
+	name, path := r.in.SSOSession, r.files.config
+	sec, ok := r.cfgFile.SSOSession(name)
+	if !ok {
+		return exitcode.Errorf(exitcode.Input, "%s has no [sso-session %s] section; create it with 'aws configure sso-session', sign in with 'aws sso login --sso-session %s', then run this again", path, name, name)
+	}
+	r.sso = discovery.SSOSession{Name: name, StartURL: sec.Values["sso_start_url"], Region: sec.Values["sso_region"]}
+	for key, v := range map[string]string{"sso_start_url": r.sso.StartURL, "sso_region": r.sso.Region} {
+		if v == "" {
+			return exitcode.Errorf(exitcode.Input, "%s line %d: [sso-session %s] has no %s; 'aws configure sso-session' writes it", path, sec.Line, name, key)
+		}
+	}
+	if _, err := token.PartitionOf(r.sso.Region); err != nil {
+		return exitcode.Errorf(exitcode.Input, "%s line %d: the sso_region of [sso-session %s]: %v", path, sec.KeyLines["sso_region"], name, err)
+	}
+	r.region = r.in.Region
+	if r.region == "" {
+		r.region = r.sso.Region
+	}
+	r.scope = "sso-session " + name
+	l.Log.Printf("sso-session %s: %s in %s; profiles in region %s", name, r.sso.StartURL, r.sso.Region, r.region)
+	return nil
+}
+
 // normalize checks the input alone and fills the defaults that need no
 // file. Its messages name login's flags.
 func (l *Login) normalize(in Input) (Input, error) {
+	if in.discovering() {
+		return normalizeDiscovery(in, l.Env.Getenv("AWS_PROFILE"))
+	}
 	if err := checkRole(in); err != nil {
 		return Input{}, err
 	}
@@ -161,9 +202,15 @@ func usage(format string, args ...any) error { return exitcode.Errorf(exitcode.U
 // checkRole checks the cluster and the role. Which of --role and
 // --role-arn to pass is the command's rule; here --role-arn wins.
 func checkRole(in Input) error {
-	switch {
-	case !ValidClusterName(in.Cluster):
+	if !ValidClusterName(in.Cluster) {
 		return usage("--cluster %q is not an EKS cluster name (letters, digits, - and _, starting with a letter or digit, at most 100)", in.Cluster)
+	}
+	return checkRoleFlags(in)
+}
+
+// checkRoleFlags checks --role-arn or --role.
+func checkRoleFlags(in Input) error {
+	switch {
 	case in.RoleARN != "":
 		if _, err := parseRoleARN(in.RoleARN); err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
@@ -180,14 +227,28 @@ func checkRole(in Input) error {
 
 // checkNames checks the names login writes into the files.
 func checkNames(in Input) error {
+	if err := checkProfileNames(in); err != nil {
+		return err
+	}
+	return checkOtherNames(in)
+}
+
+// checkProfileNames checks --source-profile and --profile.
+func checkProfileNames(in Input) error {
 	for _, p := range []struct{ flag, v string }{{"--source-profile", in.SourceProfile}, {"--profile", in.Profile}} {
 		if err := awsconfig.ValidateProfileName(p.v); err != nil {
 			return usage("%s: %v", p.flag, err)
 		}
 	}
-	switch {
-	case in.Profile == in.SourceProfile:
+	if in.Profile == in.SourceProfile {
 		return usage("--profile %q is also the source profile; the role profile needs its own name (the default is %s-eks)", in.Profile, in.SourceProfile)
+	}
+	return nil
+}
+
+// checkOtherNames checks the names and values that are not profiles.
+func checkOtherNames(in Input) error {
+	switch {
 	case in.MFASerial != "" && strings.ContainsAny(in.MFASerial, " \t\r\n"):
 		return usage("--mfa-serial %q contains a blank", in.MFASerial)
 	case strings.ContainsAny(in.Alias, "\r\n\t") || strings.TrimSpace(in.Alias) != in.Alias:

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/eks-login/eks-login/pkg/awsconfig"
 	"github.com/eks-login/eks-login/pkg/exitcode"
@@ -18,75 +20,82 @@ import (
 // should know about it.
 type Written struct {
 	Input    Input
+	Config   *awsconfig.ProfilesPlan
 	Profile  *awsconfig.Plan
 	Context  *kubeconfig.Plan
+	Targets  []Target
+	Found    *Found
 	Warnings []string
 
 	plan *Plan
 }
 
-// Write is the fifth stage: it writes both files, then clears the token
-// cache of what the edit made unreachable and hands the role's credentials
-// to it. Both files are checked before either is written, so a folder that
-// cannot be written does not leave the profile without its context.
+// Write is the fifth stage: it writes both files, each in one write under
+// its lock, then clears the token cache of what the edit made unreachable
+// and hands the role's credentials to it. Both files are checked before
+// either is written, so a folder that cannot be written does not leave the
+// profiles without their contexts.
 func (l *Login) Write(ctx context.Context, p *Plan) (*Written, error) {
 	for _, f := range p.Files() {
 		if err := f.CheckWritable(); err != nil {
 			return nil, exitcode.Errorf(exitcode.Input, "%w; nothing was written", err)
 		}
 	}
-	if err := l.writeProfile(p); err != nil {
+	if err := l.writeProfiles(p); err != nil {
 		return nil, err
 	}
-	if err := l.writeContext(p); err != nil {
-		if p.Profile.Changed() {
-			return nil, fmt.Errorf("%w (profile %s was written to %s; running the command again is safe)", err, p.Input.Profile, p.r.files.config)
+	if err := l.writeContexts(p); err != nil {
+		if p.Config.Changed() {
+			return nil, fmt.Errorf("%w (the profiles were written to %s; running the command again is safe)", err, p.r.files.config)
 		}
 		return nil, err
 	}
-	w := &Written{Input: p.Input, Profile: p.Profile, Context: p.Context, Warnings: l.warnings(p), plan: p}
-	if p.Profile.Changed() {
+	w := &Written{Input: p.Input, Config: p.Config, Profile: p.Profile, Context: p.Context, Targets: p.Targets, Found: p.Found, Warnings: l.warnings(p), plan: p}
+	if p.Config.Changed() {
 		l.pruneTokenCache()
 	}
 	l.primeTokenCache(ctx, p)
 	return w, nil
 }
 
-// writeProfile writes the profile. Another login (for another cluster, say)
-// may write the file between our plan and our write: it plans again from
-// what is there now, with the same checks, rather than fail.
-func (l *Login) writeProfile(p *Plan) error {
+// writeProfiles writes the profiles. Another login (for another cluster,
+// say) may write the file between our plan and our write: it plans again
+// from what is there now, with the same checks, rather than fail.
+func (l *Login) writeProfiles(p *Plan) error {
 	r := p.r
-	return applyReplanning(&p.Profile.File, r.files.lockDir, func() (*fileplan.File, error) {
+	return applyReplanning(&p.Config.File, r.files.lockDir, func() (*fileplan.File, error) {
 		cf, err := awsconfig.Load(r.files.config, awsconfig.ConfigFile)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
-		np, err := cf.PlanSetProfile(p.Input.Profile, p.settings)
+		np, err := cf.PlanProfiles(p.profiles, p.prune.profiles)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
 		if err := refuseProfileConflicts(np, r); err != nil {
 			return nil, err
 		}
-		p.Profile = np
+		p.Config = np
+		if len(np.Steps) > 0 {
+			p.Profile = np.Steps[0]
+		}
 		return &np.File, nil
 	})
 }
 
-// writeContext writes the kubeconfig entries, planning again as
-// writeProfile does.
-func (l *Login) writeContext(p *Plan) error {
+// writeContexts writes the kubeconfig entries, planning again as
+// writeProfiles does.
+func (l *Login) writeContexts(p *Plan) error {
 	return applyReplanning(&p.Context.File, p.r.files.lockDir, func() (*fileplan.File, error) {
 		kf, err := kubeconfig.Load(p.Context.Path)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
-		np, err := kf.PlanLogin(p.login)
+		np, err := kf.PlanEdit(p.edit)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Input, err)
 		}
-		if err := refuseContextConflicts(np, p.loc, p.login, p.Input.Yes); err != nil {
+		if err := refuseContextConflicts(np, p.loc, p.edit.Logins, p.Input); err != nil {
 			return nil, err
 		}
 		p.Context = np
@@ -121,15 +130,27 @@ func apply(p *fileplan.File, lockDir string) error {
 	return exitcode.WithCode(exitcode.Input, err)
 }
 
-// warnings are what may keep kubectl from using the context: entries of
+// warnings are what may keep kubectl from using the contexts: entries of
 // the same names earlier in the KUBECONFIG list, and an exec command that
-// is not on PATH.
+// is not on PATH. A discovery does not switch the current context, so an
+// earlier file's current-context is no warning for it.
 func (l *Login) warnings(p *Plan) []string {
 	var out []string
-	if shadows, err := p.loc.Shadows(p.cluster.ARN, p.login.UserName, p.Input.Alias); err == nil {
-		out = append(out, shadows...)
+	for _, kl := range p.edit.Logins {
+		shadows, err := p.loc.Shadows(kl.ClusterName, kl.UserName, kl.Context)
+		if err != nil {
+			continue
+		}
+		for _, s := range shadows {
+			if !slices.Contains(out, s) && (!p.Input.discovering() || !strings.Contains(s, "sets current-context")) {
+				out = append(out, s)
+			}
+		}
 	}
-	exec := p.login.Exec.Command
+	if len(p.edit.Logins) == 0 {
+		return out
+	}
+	exec := p.edit.Logins[0].Exec.Command
 	if l.LookPath != nil && !filepath.IsAbs(exec) {
 		if _, err := l.LookPath(exec); err != nil {
 			out = append(out, fmt.Sprintf("%s is not on your PATH, so kubectl cannot run it for tokens; put the folder that holds it on PATH", exec))
@@ -153,24 +174,28 @@ func (l *Login) pruneTokenCache() {
 	}
 }
 
-// primeTokenCache hands the role credentials that DescribeCluster got to
-// the token cache, under the key its exec entry will compute now that the
-// files are written. With an MFA profile the code is then asked once:
-// neither the check below nor the first kubectl call asks again. A failure
-// only costs that second prompt, so it is logged, not returned.
+// primeTokenCache hands the role credentials that DescribeCluster (or the
+// discovery) got to the token cache, under the key each exec entry will
+// compute now that the files are written. With an MFA profile the code is
+// then asked once: neither the check below nor the first kubectl call
+// asks again. A failure only costs that second prompt, so it is logged,
+// not returned. (An SSO walk's role credentials are not kept: the first
+// token call of each role asks the portal, once for all its clusters.)
 func (l *Login) primeTokenCache(ctx context.Context, p *Plan) {
 	creds, who, ok := l.AWS.RoleSession(p.Input.Profile)
-	if !ok {
+	if !ok || p.Input.SSOSession != "" {
 		return
 	}
 	prime := l.Prime
 	if prime == nil {
 		prime = (&gettoken.GetToken{Env: l.Env}).Prime
 	}
-	in := gettoken.Input{ClusterName: p.Input.Cluster, Profile: p.Input.Profile, Region: p.r.region}
-	if err := prime(ctx, in, creds, who); err != nil {
-		l.Log.Printf("cannot cache the role's credentials for the token command (%v); its first run will assume the role again", err)
-		return
+	for _, t := range p.Targets {
+		in := gettoken.Input{ClusterName: t.Cluster.Name, Profile: t.Profile, Region: t.Cluster.Region}
+		if err := prime(ctx, in, creds, who); err != nil {
+			l.Log.Printf("cannot cache the role's credentials for the token command (%v); its first run will assume the role again", err)
+			return
+		}
 	}
-	l.Log.Printf("cached the role's credentials for the token command (session %s)", who.CallerARN)
+	l.Log.Printf("cached the role's credentials for the token command (session %s), for %d cluster(s)", who.CallerARN, len(p.Targets))
 }

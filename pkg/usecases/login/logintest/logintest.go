@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/eks-login/eks-login/pkg/awsprofile"
+	"github.com/eks-login/eks-login/pkg/discovery"
 	"github.com/eks-login/eks-login/pkg/env"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/rolesession"
@@ -114,8 +115,9 @@ func (f *AWS) RoleSession(string) (aws.Credentials, rolesession.Assumed, bool) {
 }
 
 // newAPI is the API server: it knows the token of profiles dev1-eks and
-// dev1-admin as user developer, refuses forbidden-eks with 403, and no one
-// else.
+// dev1-admin as user developer, of the SSO profiles ACCOUNT-EKSViewer of
+// accounts 111122223333 and 210987654321 as viewer, refuses forbidden-eks
+// with 403, and no one else.
 func newAPI(t *testing.T) *httptest.Server {
 	s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != "POST" || r.URL.Path != "/apis/authentication.k8s.io/v1/selfsubjectreviews" {
@@ -131,6 +133,10 @@ func newAPI(t *testing.T) *httptest.Server {
 		case "Bearer tok-dev1-eks", "Bearer tok-dev1-admin":
 			json.NewEncoder(w).Encode(map[string]any{"kind": "SelfSubjectReview", "status": map[string]any{"userInfo": map[string]any{
 				"username": "developer", "groups": []string{"developers", "system:authenticated"},
+			}}})
+		case "Bearer tok-111122223333-EKSViewer", "Bearer tok-210987654321-EKSViewer":
+			json.NewEncoder(w).Encode(map[string]any{"kind": "SelfSubjectReview", "status": map[string]any{"userInfo": map[string]any{
+				"username": "viewer", "groups": []string{"viewers", "system:authenticated"},
 			}}})
 		case "Bearer tok-forbidden-eks":
 			status(403, "Forbidden", `selfsubjectreviews.authentication.k8s.io is forbidden: User "nobody" cannot create resource "selfsubjectreviews"`)
@@ -210,4 +216,52 @@ func (w *World) Normalize(s string) string {
 	s = strings.ReplaceAll(s, w.Exe, "kubectl-eks_login")
 	s = strings.ReplaceAll(s, w.API.URL, "https://API-SERVER")
 	return strings.ReplaceAll(s, w.Home, "$HOME")
+}
+
+// Finder stands in for discovery: it answers Discover and WalkSSO with the
+// results set, and records what it was asked, and the config file it was
+// given as the test files had it at that moment.
+type Finder struct {
+	mu     sync.Mutex
+	Result *discovery.Result
+	SSO    *discovery.SSOResult
+	Err    error
+	// Calls lists the calls, as "Discover PROFILE REGIONS" or "WalkSSO
+	// SESSION ACCOUNTS ROLES".
+	Calls []string
+	// TriedConfig is the config file Discover was given.
+	TriedConfig []byte
+	// Options are the last options given.
+	Options discovery.Options
+	// TokenFile is the SSO token cache WalkSSO was told to read.
+	TokenFile string
+}
+
+func (f *Finder) Discover(_ context.Context, p awsprofile.Ref, opts discovery.Options) (*discovery.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Calls = append(f.Calls, fmt.Sprintf("Discover %s %v", p.Name, opts.Regions))
+	f.TriedConfig, _ = os.ReadFile(p.ConfigFile)
+	f.Options = opts
+	if opts.Progress != nil {
+		opts.Progress(discovery.Progress{RegionsDone: 1, Regions: 1})
+	}
+	return f.Result, f.Err
+}
+
+func (f *Finder) WalkSSO(_ context.Context, p awsprofile.Ref, s discovery.SSOSession, opts discovery.SSOOptions) (*discovery.SSOResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Calls = append(f.Calls, fmt.Sprintf("WalkSSO %s %s %s %v %v", s.Name, s.StartURL, s.Region, opts.Accounts, opts.Roles))
+	f.Options, f.TokenFile = opts.Discover, opts.TokenFile
+	return f.SSO, f.Err
+}
+
+// Found is a cluster of the world as discovery finds it: ACTIVE, served by
+// the fake API server, in the account and region given, through role.
+func (w *World) Found(account, region, name, role string) discovery.Cluster {
+	return discovery.Cluster{
+		Name: name, Region: region, Account: account, ARN: "arn:aws:eks:" + region + ":" + account + ":cluster/" + name,
+		Endpoint: w.API.URL, CAData: w.AWS.Cluster.CAData, Status: "ACTIVE", Version: "1.33", AuthMode: "API_AND_CONFIG_MAP", Role: role,
+	}
 }
