@@ -25,7 +25,7 @@ func Explain(err error, doing string) error {
 		return exitcode.Errorf(exitcode.Unauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
 	case apierrors.IsForbidden(err):
 		return exitcode.Errorf(exitcode.Forbidden, "%s: RBAC forbids it; use a context with cluster-admin access (--context): %w", doing, err)
-	case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
+	case IsWriteConflict(err):
 		return exitcode.Errorf(exitcode.Conflict, "%s: someone else changed it meanwhile; run the command again to plan from what is there now: %w", doing, err)
 	case errors.As(err, &te):
 		return exitcode.Errorf(exitcode.Network, "%s: %w", doing, err)
@@ -36,4 +36,11 @@ func Explain(err error, doing string) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// IsWriteConflict tells whether a write lost to another writer: the object
+// changed since it was read (409 Conflict), or someone created it first
+// (AlreadyExists). Reading again and redoing the edit is the cure.
+func IsWriteConflict(err error) bool {
+	return apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err)
 }

@@ -254,14 +254,14 @@ func managedBindings(ctx context.Context, k *kube.Client) ([]managedBinding, err
 	var out []managedBinding
 	var crbs rbacv1.ClusterRoleBindingList
 	if err := k.List(ctx, kube.ClusterRoleBindings, "", selector, &crbs); err != nil {
-		return nil, kubeErr(err, "cannot list eks-login's ClusterRoleBindings")
+		return nil, kube.Explain(err, "cannot list eks-login's ClusterRoleBindings")
 	}
 	for _, o := range crbs.Items {
 		out = append(out, managedBinding{Binding{Name: o.Name, ClusterRole: o.RoleRef.Name, Group: firstGroup(o.Subjects)}, o.RoleRef, o.Subjects, o.ResourceVersion})
 	}
 	var rbs rbacv1.RoleBindingList
 	if err := k.List(ctx, kube.RoleBindings, "", selector, &rbs); err != nil {
-		return nil, kubeErr(err, "cannot list eks-login's RoleBindings")
+		return nil, kube.Explain(err, "cannot list eks-login's RoleBindings")
 	}
 	for _, o := range rbs.Items {
 		out = append(out, managedBinding{Binding{Name: o.Name, Namespace: o.Namespace, ClusterRole: o.RoleRef.Name, Group: firstGroup(o.Subjects)}, o.RoleRef, o.Subjects, o.ResourceVersion})
@@ -290,6 +290,6 @@ func (mb managedBinding) deleteStep(k *kube.Client) *plan.Step {
 			if apierrors.IsNotFound(err) {
 				return nil
 			}
-			return kubeErr(err, "cannot delete "+b.title())
+			return kube.Explain(err, "cannot delete "+b.title())
 		}}
 }

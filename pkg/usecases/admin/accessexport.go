@@ -157,11 +157,11 @@ func (t *target) entryMappings(ctx context.Context) ([]exported, error) {
 func bindingsOfGroups(ctx context.Context, k *kube.Client, found []exported) error {
 	var crbs rbacv1.ClusterRoleBindingList
 	if err := k.List(ctx, kube.ClusterRoleBindings, "", "", &crbs); err != nil {
-		return kubeErr(err, "cannot list the ClusterRoleBindings")
+		return kube.Explain(err, "cannot list the ClusterRoleBindings")
 	}
 	var rbs rbacv1.RoleBindingList
 	if err := k.List(ctx, kube.RoleBindings, "", "", &rbs); err != nil {
-		return kubeErr(err, "cannot list the RoleBindings")
+		return kube.Explain(err, "cannot list the RoleBindings")
 	}
 	for i := range found {
 		e := &found[i]

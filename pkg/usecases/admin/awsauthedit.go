@@ -89,11 +89,11 @@ type awsAuthResult struct {
 // edit is lost.
 func editAWSAuth(ctx context.Context, k *kube.Client, edit awsAuthEdit, write bool) (*awsAuthResult, error) {
 	var res *awsAuthResult
-	err := retry.OnError(writeBackoff, isWriteConflict, func() (err error) {
+	err := retry.OnError(writeBackoff, kube.IsWriteConflict, func() (err error) {
 		res, err = editAWSAuthOnce(ctx, k, edit, write)
 		return err
 	})
-	if isWriteConflict(err) {
+	if kube.IsWriteConflict(err) {
 		return nil, fmt.Errorf("%s changed under every one of %d attempts to write it; run the command again", awsAuthName, writeBackoff.Steps)
 	}
 	return res, err
@@ -106,7 +106,7 @@ func editAWSAuthOnce(ctx context.Context, k *kube.Client, edit awsAuthEdit, writ
 	if apierrors.IsNotFound(err) {
 		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: awsAuthConfigMap, Namespace: awsAuthNamespace}}
 	} else if err != nil {
-		return nil, kubeErr(err, "cannot read "+awsAuthName)
+		return nil, kube.Explain(err, "cannot read "+awsAuthName)
 	}
 	data := maps.Clone(cm.Data)
 	if data == nil {
@@ -139,11 +139,11 @@ func editAWSAuthOnce(ctx context.Context, k *kube.Client, edit awsAuthEdit, writ
 	} else {
 		err = k.Create(ctx, kube.ConfigMaps, awsAuthNamespace, cm)
 	}
-	if isWriteConflict(err) {
+	if kube.IsWriteConflict(err) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, kubeErr(err, "cannot write "+awsAuthName)
+		return nil, kube.Explain(err, "cannot write "+awsAuthName)
 	}
 	return res, nil
 }

@@ -137,7 +137,7 @@ func getBinding(ctx context.Context, k *kube.Client, b Binding) (*bindingObject,
 		return nil, nil
 	}
 	if err != nil {
-		return nil, kubeErr(err, "cannot read "+b.title())
+		return nil, kube.Explain(err, "cannot read "+b.title())
 	}
 	return &cur, nil
 }
@@ -154,7 +154,7 @@ func createBinding(ctx context.Context, k *kube.Client, b Binding) error {
 	obj := b.newObject()
 	obj.meta.Labels = map[string]string{ManagedByLabel: ManagedByValue}
 	*obj.roleRef, *obj.subjects = b.wantRoleRef(), b.wantSubjects()
-	return kubeErr(k.Create(ctx, b.resource(), b.Namespace, obj.obj), "cannot create "+b.title())
+	return kube.Explain(k.Create(ctx, b.resource(), b.Namespace, obj.obj), "cannot create "+b.title())
 }
 
 // bindStep plans the binding: create it, keep it, or (with force) replace a
@@ -186,7 +186,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 			Apply: func(ctx context.Context) error {
 				err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
 				if err != nil && !apierrors.IsNotFound(err) {
-					return kubeErr(err, "cannot delete "+b.title())
+					return kube.Explain(err, "cannot delete "+b.title())
 				}
 				return createBinding(ctx, k, b)
 			}}, nil
@@ -217,7 +217,7 @@ func replaceSubjects(ctx context.Context, k *kube.Client, b Binding, cur *bindin
 		}
 		return err
 	})
-	return kubeErr(err, "cannot update "+b.title())
+	return kube.Explain(err, "cannot update "+b.title())
 }
 
 // unbindStep plans the removal of a binding bind made: only when it still
@@ -241,7 +241,7 @@ func unbindStep(ctx context.Context, k *kube.Client, b Binding) (*plan.Step, err
 			if apierrors.IsNotFound(err) {
 				return nil
 			}
-			return kubeErr(err, "cannot delete "+b.title())
+			return kube.Explain(err, "cannot delete "+b.title())
 		}}, nil
 }
 

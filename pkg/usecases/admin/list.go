@@ -112,7 +112,7 @@ func (a *Admin) awsAuthEntries(ctx context.Context) ([]Entry, error) {
 	var cm corev1.ConfigMap
 	err = k.Get(ctx, kube.ConfigMaps, awsAuthNamespace, awsAuthConfigMap, &cm)
 	if err != nil && !apierrors.IsNotFound(err) {
-		return nil, kubeErr(err, "cannot read "+awsAuthName)
+		return nil, kube.Explain(err, "cannot read "+awsAuthName)
 	}
 	doc, err := awsauth.Parse(cm.Data)
 	if err != nil {
