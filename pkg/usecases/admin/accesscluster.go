@@ -17,6 +17,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
@@ -284,7 +285,7 @@ func firstGroup(subs []rbacv1.Subject) string {
 func (mb managedBinding) deleteStep(k *kube.Client) *plan.Step {
 	b := mb.b
 	return &plan.Step{Verb: plan.Delete, Object: b.title(), Note: "made by eks-login; not in the access file",
-		Diff: plan.Diff(b.diffName(), b.view(mb.ref, mb.subjects), nil),
+		Diff: fileplan.ObjectDiff(b.diffName(), b.view(mb.ref, mb.subjects), nil),
 		Apply: func(ctx context.Context) error {
 			err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), mb.resourceVersion)
 			if apierrors.IsNotFound(err) {

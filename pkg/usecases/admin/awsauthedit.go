@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/util/retry"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
@@ -188,7 +189,7 @@ func (a *Admin) awsAuthStep(ctx context.Context, what string, edit awsAuthEdit) 
 	if res.Old != nil {
 		old = res.Old
 	}
-	s.Diff = plan.Diff("kube-system/aws-auth", old, res.New)
+	s.Diff = fileplan.ObjectDiff("kube-system/aws-auth", old, res.New)
 	s.Apply = func(ctx context.Context) error {
 		_, err := editAWSAuth(ctx, k, edit, true)
 		return err

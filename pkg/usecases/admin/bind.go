@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/util/retry"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/plan"
@@ -170,7 +171,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 	want := b.view(ref, subs)
 	if cur == nil {
 		return &plan.Step{Verb: plan.Create, Object: b.title(), Note: "group " + b.Group + " -> ClusterRole " + b.ClusterRole,
-			Diff:  plan.Diff(b.diffName(), nil, want),
+			Diff:  fileplan.ObjectDiff(b.diffName(), nil, want),
 			Apply: func(ctx context.Context) error { return createBinding(ctx, k, b) }}, nil
 	}
 	if *cur.roleRef == ref && reflect.DeepEqual(*cur.subjects, subs) {
@@ -180,7 +181,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 		return nil, exitcode.Errorf(exitcode.Conflict, "%s exists and binds %s to %s %s; refusing to replace it without --force (or pick another --name)",
 			b.title(), describeSubjects(*cur.subjects), cur.roleRef.Kind, cur.roleRef.Name)
 	}
-	diff := plan.Diff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
+	diff := fileplan.ObjectDiff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
 	if *cur.roleRef != ref {
 		return &plan.Step{Verb: plan.Update, Object: b.title(), Note: "roleRef cannot change in place: deleted and created again", Diff: diff,
 			Apply: func(ctx context.Context) error {
@@ -235,7 +236,7 @@ func unbindStep(ctx context.Context, k *kube.Client, b Binding) (*plan.Step, err
 	if *cur.roleRef != ref || !reflect.DeepEqual(*cur.subjects, subs) {
 		return &plan.Step{Verb: plan.Keep, Object: b.title(), Note: "binds " + describeSubjects(*cur.subjects) + " to " + cur.roleRef.Name + ", not only what grant made: left alone"}, nil
 	}
-	return &plan.Step{Verb: plan.Delete, Object: b.title(), Diff: plan.Diff(b.diffName(), b.view(ref, subs), nil),
+	return &plan.Step{Verb: plan.Delete, Object: b.title(), Diff: fileplan.ObjectDiff(b.diffName(), b.view(ref, subs), nil),
 		Apply: func(ctx context.Context) error {
 			err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
 			if apierrors.IsNotFound(err) {
