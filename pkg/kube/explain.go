@@ -3,8 +3,10 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 )
@@ -44,3 +46,8 @@ func Explain(err error, doing string) error {
 func IsWriteConflict(err error) bool {
 	return apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err)
 }
+
+// WriteBackoff paces the re-read and retry of a write that met a conflict.
+// Every round one writer wins, so 40 attempts let that many writers through
+// at once; the jitter spreads a burst's writers apart.
+var WriteBackoff = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.05, Jitter: 1}

@@ -48,7 +48,7 @@ func (t *target) plan(ctx context.Context, w clusterWant, prune bool) (*plan.Pla
 // the file no longer declares removed.
 func (t *target) awsAuthSteps(ctx context.Context, p *plan.Plan, w clusterWant, prune bool) ([]string, error) {
 	var unmanaged []string
-	edit := func(d *awsauth.Doc, managed Managed) (awsauth.Change, error) {
+	edit := func(d *awsauth.Doc, managed awsauth.Managed) (awsauth.Change, error) {
 		change, declared := awsauth.Unchanged, map[string]bool{}
 		for _, m := range w.mappings {
 			arn, _ := awsAuthARN(m.arn)
@@ -102,7 +102,7 @@ func merge(a, b awsauth.Change) awsauth.Change {
 // unmanagedMappings are aws-auth's mappings that neither the file nor
 // eks-login's annotation names, apart from those of nodes and cluster
 // admins, which every cluster has.
-func unmanagedMappings(d *awsauth.Doc, managed Managed, declared map[string]bool) []string {
+func unmanagedMappings(d *awsauth.Doc, managed awsauth.Managed, declared map[string]bool) []string {
 	var out []string
 	for _, m := range d.Mappings() {
 		if !declared[m.ARN] && !managed[m.ARN] && !m.Protected() {

@@ -200,7 +200,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 // with its resourceVersion; when someone wrote it since, it reads it again
 // and replaces them there (--force said to).
 func replaceSubjects(ctx context.Context, k *kube.Client, b Binding, cur *bindingObject) error {
-	err := retry.RetryOnConflict(writeBackoff, func() error {
+	err := retry.RetryOnConflict(kube.WriteBackoff, func() error {
 		if cur == nil {
 			fresh, err := getBinding(ctx, k, b)
 			if err != nil {
