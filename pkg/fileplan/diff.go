@@ -3,6 +3,7 @@ package fileplan
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	yaml "go.yaml.in/yaml/v3"
@@ -34,9 +35,9 @@ func Unified(oldName, newName string, old, new []byte) string {
 }
 
 // ObjectDiff is the unified diff between two objects rendered as YAML (two
-// spaces, lists at their key's column, as kubectl shows objects); nil
-// stands for "does not exist", so a creation diffs from /dev/null and a
-// deletion to it.
+// spaces, lists at their key's column, as kubectl shows objects); a string
+// is shown as it is (a policy document, say), and nil stands for "does not
+// exist", so a creation diffs from /dev/null and a deletion to it.
 func ObjectDiff(name string, old, new any) string {
 	oldName, newName := name, name
 	var a, b []byte
@@ -54,6 +55,12 @@ func ObjectDiff(name string, old, new any) string {
 }
 
 func renderYAML(v any) []byte {
+	if s, ok := v.(string); ok {
+		if !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		return []byte(s)
+	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

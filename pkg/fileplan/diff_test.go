@@ -178,6 +178,8 @@ func TestObjectDiff(t *testing.T) {
 		{name: "delete", old: obj{Name: "a"}, want: "--- x\n+++ /dev/null\n@@ -1 +0,0 @@\n-name: a\n"},
 		{name: "update", old: map[string]string{"mode": "CONFIG_MAP"}, new: map[string]string{"mode": "API"}, want: "--- x\n+++ x\n@@ -1 +1 @@\n-mode: CONFIG_MAP\n+mode: API\n"},
 		{name: "same", old: obj{Name: "a"}, new: obj{Name: "a"}, want: ""},
+		{name: "text as it is", old: "text", want: "--- x\n+++ /dev/null\n@@ -1 +0,0 @@\n-text\n"},
+		{name: "text without its last newline", old: "same\n", new: "same", want: ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

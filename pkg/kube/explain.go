@@ -3,8 +3,10 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 )
@@ -25,7 +27,7 @@ func Explain(err error, doing string) error {
 		return exitcode.Errorf(exitcode.Unauthorized, "%s: the cluster does not know the kubeconfig's user; use a context with cluster-admin access (--context): %w", doing, err)
 	case apierrors.IsForbidden(err):
 		return exitcode.Errorf(exitcode.Forbidden, "%s: RBAC forbids it; use a context with cluster-admin access (--context): %w", doing, err)
-	case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
+	case IsWriteConflict(err):
 		return exitcode.Errorf(exitcode.Conflict, "%s: someone else changed it meanwhile; run the command again to plan from what is there now: %w", doing, err)
 	case errors.As(err, &te):
 		return exitcode.Errorf(exitcode.Network, "%s: %w", doing, err)
@@ -37,3 +39,15 @@ func Explain(err error, doing string) error {
 	}
 	return fmt.Errorf("%s: %w", doing, err)
 }
+
+// IsWriteConflict tells whether a write lost to another writer: the object
+// changed since it was read (409 Conflict), or someone created it first
+// (AlreadyExists). Reading again and redoing the edit is the cure.
+func IsWriteConflict(err error) bool {
+	return apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err)
+}
+
+// WriteBackoff paces the re-read and retry of a write that met a conflict.
+// Every round one writer wins, so 40 attempts let that many writers through
+// at once; the jitter spreads a burst's writers apart.
+var WriteBackoff = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.05, Jitter: 1}

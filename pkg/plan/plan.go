@@ -10,10 +10,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	yaml "go.yaml.in/yaml/v3"
-
-	"github.com/eks-login/eks-login/pkg/fileplan"
 )
 
 // The verbs of steps.
@@ -122,42 +118,6 @@ func indent(s, prefix string) string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-// Diff is the unified diff between two renderings of an object, as YAML
-// (a string is shown as it is); nil stands for "does not exist".
-func Diff(name string, old, new any) string {
-	oldName, newName := name, name
-	var a, b []byte
-	if old == nil {
-		oldName = "/dev/null"
-	} else {
-		a = render(old)
-	}
-	if new == nil {
-		newName = "/dev/null"
-	} else {
-		b = render(new)
-	}
-	return fileplan.Unified(oldName, newName, a, b)
-}
-
-func render(v any) []byte {
-	if s, ok := v.(string); ok {
-		if !strings.HasSuffix(s, "\n") {
-			s += "\n"
-		}
-		return []byte(s)
-	}
-	var b strings.Builder
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	enc.CompactSeqIndent()
-	if err := enc.Encode(v); err != nil {
-		return []byte(fmt.Sprintf("%v\n", v))
-	}
-	enc.Close()
-	return []byte(b.String())
 }
 
 // Signs are the marks of PrintChanges, as Terraform's plans have them.

@@ -69,15 +69,3 @@ dry run: nothing was changed
 		t.Errorf("a plan without changes printed %q", out.String())
 	}
 }
-
-func TestDiff(t *testing.T) {
-	if d := Diff("o", nil, map[string]any{"a": []string{"x"}}); d != "--- /dev/null\n+++ o\n@@ -0,0 +1,2 @@\n+a:\n+- x\n" {
-		t.Errorf("created: %q", d)
-	}
-	if d := Diff("o", "text", nil); d != "--- o\n+++ /dev/null\n@@ -1 +0,0 @@\n-text\n" {
-		t.Errorf("deleted: %q", d)
-	}
-	if d := Diff("o", "same\n", "same"); d != "" {
-		t.Errorf("unchanged: %q", d)
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eks-login/eks-login/pkg/accessfile"
+	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/httpmock"
 	"github.com/eks-login/eks-login/pkg/kube"
@@ -60,7 +61,7 @@ func TestApplyIdempotent(t *testing.T) {
 		t.Errorf("the binding is not marked as eks-login's: %s", labels)
 	}
 	ann := fmt.Sprint(f.Kube.Object(AWSAuthPath)["metadata"].(map[string]any)["annotations"])
-	if !strings.Contains(ann, admin.ManagedMappingsAnnotation+`:["`+RoleARN("/", "R")+`"]`) {
+	if !strings.Contains(ann, awsauth.ManagedAnnotation+`:["`+RoleARN("/", "R")+`"]`) {
 		t.Errorf("aws-auth does not list the mapping as eks-login's: %s", ann)
 	}
 	f.IAMAsDeclared()
@@ -79,7 +80,7 @@ func TestPruneOwnership(t *testing.T) {
 	old, byHand := RoleARN("/", "Old"), RoleARN("/", "ByHand")
 	f.Kube.Put(AWSAuthPath, map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
 		"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system",
-			"annotations": map[string]any{admin.ManagedMappingsAnnotation: `["` + old + `"]`}},
+			"annotations": map[string]any{awsauth.ManagedAnnotation: `["` + old + `"]`}},
 		"data": map[string]any{"mapRoles": NodeRoles + "- rolearn: " + old + "\n  username: old\n  groups: [old]\n- rolearn: " + byHand + "\n  username: hand\n  groups: [hand]\n"}})
 	crbs := "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/"
 	binding := func(name string, labelled bool) map[string]any {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
@@ -47,7 +48,7 @@ func (t *target) plan(ctx context.Context, w clusterWant, prune bool) (*plan.Pla
 // the file no longer declares removed.
 func (t *target) awsAuthSteps(ctx context.Context, p *plan.Plan, w clusterWant, prune bool) ([]string, error) {
 	var unmanaged []string
-	edit := func(d *awsauth.Doc, managed Managed) (awsauth.Change, error) {
+	edit := func(d *awsauth.Doc, managed awsauth.Managed) (awsauth.Change, error) {
 		change, declared := awsauth.Unchanged, map[string]bool{}
 		for _, m := range w.mappings {
 			arn, _ := awsAuthARN(m.arn)
@@ -101,7 +102,7 @@ func merge(a, b awsauth.Change) awsauth.Change {
 // unmanagedMappings are aws-auth's mappings that neither the file nor
 // eks-login's annotation names, apart from those of nodes and cluster
 // admins, which every cluster has.
-func unmanagedMappings(d *awsauth.Doc, managed Managed, declared map[string]bool) []string {
+func unmanagedMappings(d *awsauth.Doc, managed awsauth.Managed, declared map[string]bool) []string {
 	var out []string
 	for _, m := range d.Mappings() {
 		if !declared[m.ARN] && !managed[m.ARN] && !m.Protected() {
@@ -254,14 +255,14 @@ func managedBindings(ctx context.Context, k *kube.Client) ([]managedBinding, err
 	var out []managedBinding
 	var crbs rbacv1.ClusterRoleBindingList
 	if err := k.List(ctx, kube.ClusterRoleBindings, "", selector, &crbs); err != nil {
-		return nil, kubeErr(err, "cannot list eks-login's ClusterRoleBindings")
+		return nil, kube.Explain(err, "cannot list eks-login's ClusterRoleBindings")
 	}
 	for _, o := range crbs.Items {
 		out = append(out, managedBinding{Binding{Name: o.Name, ClusterRole: o.RoleRef.Name, Group: firstGroup(o.Subjects)}, o.RoleRef, o.Subjects, o.ResourceVersion})
 	}
 	var rbs rbacv1.RoleBindingList
 	if err := k.List(ctx, kube.RoleBindings, "", selector, &rbs); err != nil {
-		return nil, kubeErr(err, "cannot list eks-login's RoleBindings")
+		return nil, kube.Explain(err, "cannot list eks-login's RoleBindings")
 	}
 	for _, o := range rbs.Items {
 		out = append(out, managedBinding{Binding{Name: o.Name, Namespace: o.Namespace, ClusterRole: o.RoleRef.Name, Group: firstGroup(o.Subjects)}, o.RoleRef, o.Subjects, o.ResourceVersion})
@@ -284,12 +285,12 @@ func firstGroup(subs []rbacv1.Subject) string {
 func (mb managedBinding) deleteStep(k *kube.Client) *plan.Step {
 	b := mb.b
 	return &plan.Step{Verb: plan.Delete, Object: b.title(), Note: "made by eks-login; not in the access file",
-		Diff: plan.Diff(b.diffName(), b.view(mb.ref, mb.subjects), nil),
+		Diff: fileplan.ObjectDiff(b.diffName(), b.view(mb.ref, mb.subjects), nil),
 		Apply: func(ctx context.Context) error {
 			err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), mb.resourceVersion)
 			if apierrors.IsNotFound(err) {
 				return nil
 			}
-			return kubeErr(err, "cannot delete "+b.title())
+			return kube.Explain(err, "cannot delete "+b.title())
 		}}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -91,7 +92,7 @@ func (a *Admin) accessEntryPlan(ctx context.Context, s MapSpec, c *clusterInfo) 
 func (e accessEntry) entryStep(cur *ekstypes.AccessEntry, s MapSpec) (*plan.Step, error) {
 	want := entryView(e.principal, s.Username, s.Groups)
 	if cur == nil {
-		return &plan.Step{Verb: plan.Create, Object: e.title(), Diff: plan.Diff(e.diffName(), nil, want),
+		return &plan.Step{Verb: plan.Create, Object: e.title(), Diff: fileplan.ObjectDiff(e.diffName(), nil, want),
 			Apply: func(ctx context.Context) error {
 				_, err := e.eks.CreateAccessEntry(ctx, &eks.CreateAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal),
 					Username: aws.String(s.Username), KubernetesGroups: s.Groups, Tags: map[string]string{CreatedByTag: createdByValue}})
@@ -108,7 +109,7 @@ func (e accessEntry) entryStep(cur *ekstypes.AccessEntry, s MapSpec) (*plan.Step
 	if groups == nil {
 		groups = []string{} // an empty list clears them; nil would keep them
 	}
-	return &plan.Step{Verb: plan.Update, Object: e.title(), Diff: plan.Diff(e.diffName(), entryView(e.principal, aws.ToString(cur.Username), cur.KubernetesGroups), want),
+	return &plan.Step{Verb: plan.Update, Object: e.title(), Diff: fileplan.ObjectDiff(e.diffName(), entryView(e.principal, aws.ToString(cur.Username), cur.KubernetesGroups), want),
 		Apply: func(ctx context.Context) error {
 			_, err := e.eks.UpdateAccessEntry(ctx, &eks.UpdateAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal),
 				Username: aws.String(s.Username), KubernetesGroups: groups})
@@ -150,7 +151,7 @@ func (e accessEntry) policyStep(ctx context.Context, exists bool, s MapSpec) (*p
 	if have != nil {
 		verb = plan.Update
 	}
-	return &plan.Step{Verb: verb, Object: object, Diff: plan.Diff("access-policy/"+name, have, scopeView(policy, scope)),
+	return &plan.Step{Verb: verb, Object: object, Diff: fileplan.ObjectDiff("access-policy/"+name, have, scopeView(policy, scope)),
 		Apply: func(ctx context.Context) error {
 			_, err := e.eks.AssociateAccessPolicy(ctx, &eks.AssociateAccessPolicyInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal),
 				PolicyArn: aws.String(policy), AccessScope: scope})
@@ -199,7 +200,7 @@ func (a *Admin) deleteAccessEntryStep(ctx context.Context, s MapSpec, c *cluster
 // deleteStep plans deleting the entry read as cur.
 func (e accessEntry) deleteStep(cur *ekstypes.AccessEntry, note string) *plan.Step {
 	return &plan.Step{Verb: plan.Delete, Object: e.title(), Note: note,
-		Diff: plan.Diff(e.diffName(), entryView(e.principal, aws.ToString(cur.Username), cur.KubernetesGroups), nil),
+		Diff: fileplan.ObjectDiff(e.diffName(), entryView(e.principal, aws.ToString(cur.Username), cur.KubernetesGroups), nil),
 		Apply: func(ctx context.Context) error {
 			_, err := e.eks.DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{ClusterName: aws.String(e.cluster), PrincipalArn: aws.String(e.principal)})
 			if isNotFound(err) {

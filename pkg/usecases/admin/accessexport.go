@@ -111,24 +111,17 @@ func (t *target) awsAuthMappings(ctx context.Context) ([]exported, error) {
 	if err != nil {
 		return nil, err
 	}
+	d, _, err := awsauth.Read(ctx, k)
+	if err != nil {
+		return nil, err
+	}
 	var out []exported
-	err = readAWSAuthDoc(ctx, k, func(d *awsauth.Doc) {
-		for _, m := range d.Mappings() {
-			if m.Key == awsauth.KeyRoles && !m.Protected() {
-				out = append(out, exported{roleARN: m.ARN, username: m.Username, groups: m.Groups})
-			}
+	for _, m := range d.Mappings() {
+		if m.Key == awsauth.KeyRoles && !m.Protected() {
+			out = append(out, exported{roleARN: m.ARN, username: m.Username, groups: m.Groups})
 		}
-	})
-	return out, err
-}
-
-// readAWSAuthDoc reads aws-auth (none is an empty one) and hands it to f.
-func readAWSAuthDoc(ctx context.Context, k *kube.Client, f func(*awsauth.Doc)) error {
-	_, err := editAWSAuth(ctx, k, func(d *awsauth.Doc, _ Managed) (awsauth.Change, error) {
-		f(d)
-		return awsauth.Unchanged, nil
-	}, false)
-	return err
+	}
+	return out, nil
 }
 
 func (t *target) entryMappings(ctx context.Context) ([]exported, error) {
@@ -157,11 +150,11 @@ func (t *target) entryMappings(ctx context.Context) ([]exported, error) {
 func bindingsOfGroups(ctx context.Context, k *kube.Client, found []exported) error {
 	var crbs rbacv1.ClusterRoleBindingList
 	if err := k.List(ctx, kube.ClusterRoleBindings, "", "", &crbs); err != nil {
-		return kubeErr(err, "cannot list the ClusterRoleBindings")
+		return kube.Explain(err, "cannot list the ClusterRoleBindings")
 	}
 	var rbs rbacv1.RoleBindingList
 	if err := k.List(ctx, kube.RoleBindings, "", "", &rbs); err != nil {
-		return kubeErr(err, "cannot list the RoleBindings")
+		return kube.Explain(err, "cannot list the RoleBindings")
 	}
 	for i := range found {
 		e := &found[i]

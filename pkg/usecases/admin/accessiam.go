@@ -12,6 +12,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/accessfile"
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -105,7 +106,7 @@ func (env *iamEnv) teamRoleStep(t accessfile.Team, role *iamtypes.Role) *plan.St
 	switch {
 	case role == nil:
 		return &plan.Step{Verb: plan.Create, Object: object, Note: "trusting account " + env.account + mfaNote(t.Role.RequireMFA),
-			Diff: plan.Diff(diffName, nil, trust.String()),
+			Diff: fileplan.ObjectDiff(diffName, nil, trust.String()),
 			Apply: func(ctx context.Context) error {
 				_, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, AssumeRolePolicyDocument: aws.String(trust.String()),
 					Description: aws.String("Team " + t.Name + "'s access to EKS (kubectl eks-login)"), Tags: createdByTags()})
@@ -117,7 +118,7 @@ func (env *iamEnv) teamRoleStep(t accessfile.Team, role *iamtypes.Role) *plan.St
 		return &plan.Step{Verb: plan.Keep, Object: object, Note: "its trust policy differs from the file's; not created by eks-login: left alone"}
 	}
 	return &plan.Step{Verb: plan.Update, Object: object, Note: "trust policy put back",
-		Diff: plan.Diff(diffName, prettyJSON(aws.ToString(role.AssumeRolePolicyDocument)), prettyJSON(trust.String())),
+		Diff: fileplan.ObjectDiff(diffName, prettyJSON(aws.ToString(role.AssumeRolePolicyDocument)), prettyJSON(trust.String())),
 		Apply: func(ctx context.Context) error {
 			_, err := im.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: aws.String(trust.String())})
 			return awserr.Explain(err, "cannot update the trust policy of "+object+" (iam:UpdateAssumeRolePolicy)")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/accessfile"
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -139,7 +140,7 @@ func (env *iamEnv) pruneRole(ctx context.Context, p *plan.Plan, role string, inF
 		p.Add(&plan.Step{Verb: plan.Keep, Object: object, Note: fmt.Sprintf("%d other policies still use it: left alone", others)})
 	default:
 		p.Add(&plan.Step{Verb: plan.Delete, Object: object, Note: "created by eks-login; no team of the file has it",
-			Diff: plan.Diff("iam/role/"+role+"/trust-policy.json", prettyJSON(aws.ToString(r.AssumeRolePolicyDocument)), nil),
+			Diff: fileplan.ObjectDiff("iam/role/"+role+"/trust-policy.json", prettyJSON(aws.ToString(r.AssumeRolePolicyDocument)), nil),
 			Apply: func(ctx context.Context) error {
 				_, err := env.iam.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(role)})
 				return awserr.Explain(err, "cannot delete "+object+" (iam:DeleteRole)")

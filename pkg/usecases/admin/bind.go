@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/util/retry"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/plan"
@@ -137,7 +138,7 @@ func getBinding(ctx context.Context, k *kube.Client, b Binding) (*bindingObject,
 		return nil, nil
 	}
 	if err != nil {
-		return nil, kubeErr(err, "cannot read "+b.title())
+		return nil, kube.Explain(err, "cannot read "+b.title())
 	}
 	return &cur, nil
 }
@@ -154,7 +155,7 @@ func createBinding(ctx context.Context, k *kube.Client, b Binding) error {
 	obj := b.newObject()
 	obj.meta.Labels = map[string]string{ManagedByLabel: ManagedByValue}
 	*obj.roleRef, *obj.subjects = b.wantRoleRef(), b.wantSubjects()
-	return kubeErr(k.Create(ctx, b.resource(), b.Namespace, obj.obj), "cannot create "+b.title())
+	return kube.Explain(k.Create(ctx, b.resource(), b.Namespace, obj.obj), "cannot create "+b.title())
 }
 
 // bindStep plans the binding: create it, keep it, or (with force) replace a
@@ -170,7 +171,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 	want := b.view(ref, subs)
 	if cur == nil {
 		return &plan.Step{Verb: plan.Create, Object: b.title(), Note: "group " + b.Group + " -> ClusterRole " + b.ClusterRole,
-			Diff:  plan.Diff(b.diffName(), nil, want),
+			Diff:  fileplan.ObjectDiff(b.diffName(), nil, want),
 			Apply: func(ctx context.Context) error { return createBinding(ctx, k, b) }}, nil
 	}
 	if *cur.roleRef == ref && reflect.DeepEqual(*cur.subjects, subs) {
@@ -180,13 +181,13 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 		return nil, exitcode.Errorf(exitcode.Conflict, "%s exists and binds %s to %s %s; refusing to replace it without --force (or pick another --name)",
 			b.title(), describeSubjects(*cur.subjects), cur.roleRef.Kind, cur.roleRef.Name)
 	}
-	diff := plan.Diff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
+	diff := fileplan.ObjectDiff(b.diffName(), b.view(*cur.roleRef, *cur.subjects), want)
 	if *cur.roleRef != ref {
 		return &plan.Step{Verb: plan.Update, Object: b.title(), Note: "roleRef cannot change in place: deleted and created again", Diff: diff,
 			Apply: func(ctx context.Context) error {
 				err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
 				if err != nil && !apierrors.IsNotFound(err) {
-					return kubeErr(err, "cannot delete "+b.title())
+					return kube.Explain(err, "cannot delete "+b.title())
 				}
 				return createBinding(ctx, k, b)
 			}}, nil
@@ -199,7 +200,7 @@ func bindStep(ctx context.Context, k *kube.Client, b Binding, force bool) (*plan
 // with its resourceVersion; when someone wrote it since, it reads it again
 // and replaces them there (--force said to).
 func replaceSubjects(ctx context.Context, k *kube.Client, b Binding, cur *bindingObject) error {
-	err := retry.RetryOnConflict(writeBackoff, func() error {
+	err := retry.RetryOnConflict(kube.WriteBackoff, func() error {
 		if cur == nil {
 			fresh, err := getBinding(ctx, k, b)
 			if err != nil {
@@ -217,7 +218,7 @@ func replaceSubjects(ctx context.Context, k *kube.Client, b Binding, cur *bindin
 		}
 		return err
 	})
-	return kubeErr(err, "cannot update "+b.title())
+	return kube.Explain(err, "cannot update "+b.title())
 }
 
 // unbindStep plans the removal of a binding bind made: only when it still
@@ -235,13 +236,13 @@ func unbindStep(ctx context.Context, k *kube.Client, b Binding) (*plan.Step, err
 	if *cur.roleRef != ref || !reflect.DeepEqual(*cur.subjects, subs) {
 		return &plan.Step{Verb: plan.Keep, Object: b.title(), Note: "binds " + describeSubjects(*cur.subjects) + " to " + cur.roleRef.Name + ", not only what grant made: left alone"}, nil
 	}
-	return &plan.Step{Verb: plan.Delete, Object: b.title(), Diff: plan.Diff(b.diffName(), b.view(ref, subs), nil),
+	return &plan.Step{Verb: plan.Delete, Object: b.title(), Diff: fileplan.ObjectDiff(b.diffName(), b.view(ref, subs), nil),
 		Apply: func(ctx context.Context) error {
 			err := k.Delete(ctx, b.resource(), b.Namespace, b.name(), cur.meta.ResourceVersion)
 			if apierrors.IsNotFound(err) {
 				return nil
 			}
-			return kubeErr(err, "cannot delete "+b.title())
+			return kube.Explain(err, "cannot delete "+b.title())
 		}}, nil
 }
 

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -49,35 +48,15 @@ func (c *clusterInfo) hasAccessEntries() bool {
 	return c.AuthMode == AuthAPI || c.AuthMode == AuthAPIAndConfigMap
 }
 
-// clusterFromKubeconfig guesses the EKS cluster's name and region from the
-// context: the exec entry's --cluster-name (aws eks get-token, eks-login
-// token) or --cluster-id (aws-iam-authenticator), or a cluster entry named
-// by its ARN as update-kubeconfig and login write it.
+// clusterFromKubeconfig is the EKS cluster's name and region as the
+// kubeconfig context tells them (kube.Config.EKSCluster); "" when it does
+// not.
 func (a *Admin) clusterFromKubeconfig() (name, region string) {
 	cfg, err := a.kubeConfig()
 	if err != nil {
 		return "", ""
 	}
-	name, region = parseClusterARN(cfg.ClusterName())
-	for _, flag := range []string{"--cluster-name", "--cluster", "--cluster-id", "-i"} {
-		if v := cfg.ExecArg(flag); v != "" {
-			name = v
-			break
-		}
-	}
-	if region == "" {
-		region = cfg.ExecArg("--region")
-	}
-	return name, region
-}
-
-// parseClusterARN splits arn:aws:eks:REGION:ACCOUNT:cluster/NAME.
-func parseClusterARN(s string) (name, region string) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) == 6 && parts[0] == "arn" && parts[2] == "eks" && strings.HasPrefix(parts[5], "cluster/") {
-		return strings.TrimPrefix(parts[5], "cluster/"), parts[3]
-	}
-	return "", ""
+	return cfg.EKSCluster()
 }
 
 // findCluster describes the cluster named, or the one the kubeconfig
@@ -112,8 +91,8 @@ func (a *Admin) describeCluster(ctx context.Context, name, region string) (*clus
 		return nil, awserr.Explain(err, "cannot describe EKS cluster "+name+" (eks:DescribeCluster)")
 	}
 	info := &clusterInfo{Name: name, Region: region, ARN: aws.ToString(out.Cluster.Arn), AuthMode: AuthConfigMap}
-	if _, r := parseClusterARN(info.ARN); r != "" {
-		info.Region = r
+	if arn, err := names.ParseClusterARN("", info.ARN); err == nil {
+		info.Region = arn.Region
 	}
 	if ac := out.Cluster.AccessConfig; ac != nil && ac.AuthenticationMode != "" {
 		info.AuthMode = string(ac.AuthenticationMode)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -30,7 +31,7 @@ func (env *iamEnv) roleSteps(ctx context.Context, p *plan.Plan, s IAMSpec) (stri
 	switch {
 	case noSuchEntity(err):
 		p.Add(&plan.Step{Verb: plan.Create, Object: object, Note: "trusting account " + env.account + mfaNote(s.MFA),
-			Diff: plan.Diff("iam/role/"+s.Role+"/trust-policy.json", nil, trust.String()),
+			Diff: fileplan.ObjectDiff("iam/role/"+s.Role+"/trust-policy.json", nil, trust.String()),
 			Apply: func(ctx context.Context) error {
 				_, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(s.Role), AssumeRolePolicyDocument: aws.String(trust.String()),
 					Description: aws.String("Access to EKS cluster " + s.Cluster + " (kubectl eks-login)"), Tags: createdByTags()})
@@ -123,7 +124,7 @@ func inlinePolicyStep(ctx context.Context, ip inlinePolicy, holderExists bool) (
 	}
 	switch {
 	case noSuchEntity(err):
-		return &plan.Step{Verb: plan.Create, Object: ip.object, Note: ip.what, Diff: plan.Diff(ip.diffName, nil, ip.want.String()), Apply: apply}, nil
+		return &plan.Step{Verb: plan.Create, Object: ip.object, Note: ip.what, Diff: fileplan.ObjectDiff(ip.diffName, nil, ip.want.String()), Apply: apply}, nil
 	case err != nil:
 		return nil, awserr.Explain(err, "cannot read "+ip.object)
 	case sameJSON(aws.ToString(have), ip.want):
@@ -131,7 +132,7 @@ func inlinePolicyStep(ctx context.Context, ip inlinePolicy, holderExists bool) (
 	}
 	// Both sides as IAM would return them (keys sorted), so the diff shows
 	// what differs and not the order of the keys.
-	return &plan.Step{Verb: plan.Update, Object: ip.object, Note: ip.what, Diff: plan.Diff(ip.diffName, prettyJSON(aws.ToString(have)), prettyJSON(ip.want.String())), Apply: apply}, nil
+	return &plan.Step{Verb: plan.Update, Object: ip.object, Note: ip.what, Diff: fileplan.ObjectDiff(ip.diffName, prettyJSON(aws.ToString(have)), prettyJSON(ip.want.String())), Apply: apply}, nil
 }
 
 // userSteps plans one user: created with --create-users, put in the group,

@@ -8,12 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
-	"github.com/eks-login/eks-login/pkg/kube"
 )
 
 // Sources of a listed mapping.
@@ -109,14 +106,9 @@ func (a *Admin) awsAuthEntries(ctx context.Context) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cm corev1.ConfigMap
-	err = k.Get(ctx, kube.ConfigMaps, awsAuthNamespace, awsAuthConfigMap, &cm)
-	if err != nil && !apierrors.IsNotFound(err) {
-		return nil, kubeErr(err, "cannot read "+awsAuthName)
-	}
-	doc, err := awsauth.Parse(cm.Data)
+	doc, _, err := awsauth.Read(ctx, k)
 	if err != nil {
-		return nil, inputErr(err)
+		return nil, err
 	}
 	var out []Entry
 	for _, m := range doc.Mappings() {

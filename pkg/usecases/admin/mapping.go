@@ -123,7 +123,7 @@ func (a *Admin) PlanMap(ctx context.Context, s MapSpec) (*plan.Plan, error) {
 	}
 	arn, note := awsAuthARN(s.Principal())
 	m := awsauth.Mapping{ARN: arn, Username: s.Username, Groups: s.Groups}
-	step, err := a.awsAuthStep(ctx, "map "+arn, func(d *awsauth.Doc, managed Managed) (awsauth.Change, error) {
+	step, err := a.awsAuthStep(ctx, "map "+arn, func(d *awsauth.Doc, managed awsauth.Managed) (awsauth.Change, error) {
 		change, err := d.Set(m, s.Force)
 		if change == awsauth.Added {
 			managed[arn] = true // eks-login's: apply --prune may remove it
@@ -169,7 +169,7 @@ func (a *Admin) PlanUnmap(ctx context.Context, s MapSpec) (*plan.Plan, error) {
 	}
 	given := s.Principal()
 	arn, _ := awsAuthARN(given)
-	step, err := a.awsAuthStep(ctx, "unmap "+arn, func(d *awsauth.Doc, managed Managed) (awsauth.Change, error) {
+	step, err := a.awsAuthStep(ctx, "unmap "+arn, func(d *awsauth.Doc, managed awsauth.Managed) (awsauth.Change, error) {
 		delete(managed, arn)
 		delete(managed, given)
 		change, err := d.Remove(arn, s.Force)

@@ -172,7 +172,8 @@ func TestMapRetriesOnConflict(t *testing.T) {
 }
 
 // TestMapGivesUpAfterEveryAttemptConflicts: a writer that wins every round
-// ends the command with a sentence that says to run it again.
+// ends the command with a sentence that says to run it again, and the
+// conflict's exit code.
 func TestMapGivesUpAfterEveryAttemptConflicts(t *testing.T) {
 	f := New(t)
 	f.SeedAWSAuth()
@@ -181,8 +182,8 @@ func TestMapGivesUpAfterEveryAttemptConflicts(t *testing.T) {
 	}
 	p, err := f.Admin.PlanMap(context.Background(), configMapSpec(nil))
 	_, err = run(t, p, err, false)
-	if err == nil || !strings.Contains(err.Error(), "changed under every one of 40 attempts to write it; run the command again") {
-		t.Fatalf("err = %v", err)
+	if err == nil || !strings.Contains(err.Error(), "changed under every one of 40 attempts to write it; run the command again") || exitcode.Of(err) != exitcode.Conflict {
+		t.Fatalf("err = %v (exit %d)", err, exitcode.Of(err))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/eks-login/eks-login/pkg/awserr"
+	"github.com/eks-login/eks-login/pkg/fileplan"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -155,7 +156,7 @@ func (env *iamEnv) revokeRoleSteps(ctx context.Context, p *plan.Plan, s IAMSpec,
 		p.Add(&plan.Step{Verb: plan.Keep, Object: object, Note: fmt.Sprintf("%d other policies still use it: left alone", others)})
 	default:
 		p.Add(&plan.Step{Verb: plan.Delete, Object: object,
-			Diff: plan.Diff("iam/role/"+s.Role+"/trust-policy.json", prettyJSON(aws.ToString(role.AssumeRolePolicyDocument)), nil),
+			Diff: fileplan.ObjectDiff("iam/role/"+s.Role+"/trust-policy.json", prettyJSON(aws.ToString(role.AssumeRolePolicyDocument)), nil),
 			Apply: func(ctx context.Context) error {
 				_, err := im.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: r})
 				return awserr.Explain(err, "cannot delete "+object+" (iam:DeleteRole)")

@@ -7,7 +7,6 @@ import (
 	authorizationv1 "k8s.io/api/authorization/v1"
 
 	"github.com/eks-login/eks-login/pkg/kube"
-	"github.com/eks-login/eks-login/pkg/usecases/admin"
 )
 
 // authenticated is the group the API server adds to every user it lets
@@ -39,7 +38,7 @@ func review(parent context.Context, k *kube.Client, c *Cluster, checks []Check, 
 				st, err := k.Review(ctx, p.review.spec(checks[j.c]))
 				if err != nil {
 					once.Do(func() {
-						firstErr = admin.KubeError(err, "cannot ask the API server of cluster "+c.Name+" what "+p.Identity.Username+" may do (SubjectAccessReview)")
+						firstErr = kube.Explain(err, "cannot ask the API server of cluster "+c.Name+" what "+p.Identity.Username+" may do (SubjectAccessReview)")
 						cancel()
 					})
 					continue

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/awsprofile"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/kubeconfig"
+	"github.com/eks-login/eks-login/pkg/names"
 )
 
 // walk holds what each link learns for the next ones.
@@ -163,9 +163,9 @@ func (w *walk) readExec() {
 	}
 	w.cluster = firstOf(w.in.Cluster, w.execCluster)
 	if w.cluster == "" && w.kctx != nil {
-		if name, region, ok := parseClusterARN(w.kctx.Cluster); ok {
-			w.cluster = name
-			w.execRegion = firstOf(w.execRegion, region)
+		if arn, err := names.ParseClusterARN("", w.kctx.Cluster); err == nil {
+			w.cluster = arn.Name
+			w.execRegion = firstOf(w.execRegion, arn.Region)
 		}
 	}
 }
@@ -227,15 +227,6 @@ func awsFail(link string, err error, doing, fix string) Finding {
 		code = exitcode.Input
 	}
 	return fail(link, code, fmt.Sprintf("cannot %s: %v", doing, ae), fix)
-}
-
-// parseClusterARN reads arn:aws:eks:REGION:ACCOUNT:cluster/NAME.
-func parseClusterARN(s string) (name, region string, ok bool) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "eks" || !strings.HasPrefix(parts[5], "cluster/") {
-		return "", "", false
-	}
-	return strings.TrimPrefix(parts[5], "cluster/"), parts[3], true
 }
 
 func firstOf(vals ...string) string {

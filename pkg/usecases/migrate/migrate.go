@@ -26,11 +26,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/eks-login/eks-login/pkg/awsauth"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-
-	"github.com/eks-login/eks-login/pkg/kube"
 )
 
 // The tag migrate puts on the access entries it creates; Rollback deletes
@@ -79,12 +77,6 @@ type STSAPI interface {
 	AssumeRole(context.Context, *sts.AssumeRoleInput, ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
-// KubeAPI reads and writes aws-auth; *kube.Client is one.
-type KubeAPI interface {
-	Get(ctx context.Context, r kube.Resource, namespace, name string, into runtime.Object) error
-	Update(ctx context.Context, r kube.Resource, namespace, name string, obj runtime.Object) error
-}
-
 // Identifier asks the API server who its bearer token is and what it may
 // do; *kube.Client is one.
 type Identifier interface {
@@ -97,7 +89,7 @@ type Deps struct {
 	EKS  EKSAPI
 	IAM  IAMAPI
 	STS  STSAPI
-	Kube KubeAPI
+	Kube awsauth.Client
 	// AsToken reaches the cluster's API server with a bearer token, as the
 	// kubeconfig's cluster entry does (server, CA, proxy), without its user.
 	AsToken func(bearer string) (Identifier, error)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -13,13 +12,9 @@ import (
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
-	"github.com/eks-login/eks-login/pkg/exitcode"
-	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/names"
 )
 
@@ -114,7 +109,7 @@ func Build(ctx context.Context, d *Deps, req Request) (*Plan, error) {
 	if err := p.describeCluster(ctx, d); err != nil {
 		return nil, err
 	}
-	doc, data, err := readAWSAuth(ctx, d.Kube)
+	doc, _, err := awsauth.Read(ctx, d.Kube)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +125,7 @@ func Build(ctx context.Context, d *Deps, req Request) (*Plan, error) {
 	}
 	p.planModes()
 	if req.Cleanup {
-		if p.Cleanup, err = planCleanup(data, p.migrated()); err != nil {
+		if p.Cleanup, err = planCleanup(ctx, d.Kube, p.migrated()); err != nil {
 			return nil, err
 		}
 	}
@@ -153,22 +148,6 @@ func (p *Plan) describeCluster(ctx context.Context, d *Deps) error {
 		p.Mode = string(ac.AuthenticationMode)
 	}
 	return nil
-}
-
-// readAWSAuth reads and parses aws-auth; a cluster without it has nothing
-// to migrate.
-func readAWSAuth(ctx context.Context, k KubeAPI) (*awsauth.Doc, map[string]string, error) {
-	var cm corev1.ConfigMap
-	err := k.Get(ctx, kube.ConfigMaps, "kube-system", "aws-auth", &cm)
-	if err != nil && !apierrors.IsNotFound(err) {
-		return nil, nil, kube.Explain(err, "cannot read ConfigMap kube-system/aws-auth")
-	}
-	data := maps.Clone(cm.Data)
-	doc, err := awsauth.Parse(data)
-	if err != nil {
-		return nil, nil, exitcode.WithCode(exitcode.Input, err)
-	}
-	return doc, data, nil
 }
 
 func (p *Plan) planEntries(ctx context.Context, d *Deps, doc *awsauth.Doc, caller string) error {

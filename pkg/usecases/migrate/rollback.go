@@ -44,7 +44,7 @@ func BuildRollback(ctx context.Context, d *Deps, cluster string, force bool) (*R
 	if p.Mode == ModeConfigMap {
 		return rb, nil // a CONFIG_MAP cluster has no access entries
 	}
-	doc, _, err := readAWSAuth(ctx, d.Kube)
+	doc, _, err := awsauth.Read(ctx, d.Kube)
 	if err != nil {
 		return nil, err
 	}

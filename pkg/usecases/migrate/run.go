@@ -296,12 +296,7 @@ func undoFailed(ctx context.Context, d *Deps, r *Report) error {
 // identity again; if one changed, the mappings go back.
 func cleanup(ctx context.Context, d *Deps, c *checker, r *Report) error {
 	var removed []string
-	err := editAWSAuth(ctx, d.Kube, func(doc *awsauth.Doc) (bool, error) {
-		var err error
-		removed, err = removeMappings(doc, r.Plan.Cleanup.Remove)
-		return len(removed) > 0, err
-	})
-	if err != nil {
+	if _, err := awsauth.Edit(ctx, d.Kube, removeMappings(r.Plan.Cleanup.Remove, &removed), true); err != nil {
 		return err
 	}
 	r.CleanedUp = removed
