@@ -180,19 +180,7 @@ func (f *File) scan() error {
 	cur := -1 // index of the section being read
 	lastValueEmpty := false
 	for pos < len(data) {
-		l := line{start: pos}
-		nl := bytes.IndexByte(data[pos:], '\n')
-		if nl < 0 {
-			l.end, l.next = len(data), len(data)
-		} else {
-			l.end, l.next = pos+nl, pos+nl+1
-		}
-		if l.end > l.start && data[l.end-1] == '\r' {
-			l.end--
-		}
-		raw := string(data[l.start:l.end])
-		l.text = strings.TrimLeft(raw, " \t\f\v")
-		indented := len(l.text) < len(raw)
+		l, indented := splitLine(data, pos)
 		lineNo := len(f.lines) + 1
 		switch {
 		case strings.TrimSpace(l.text) == "":
@@ -215,31 +203,13 @@ func (f *File) scan() error {
 		case indented && lastValueEmpty:
 			l.kind = continuationLine
 		default:
-			i := strings.IndexAny(l.text, "=:")
-			if i < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: `the line is not a "key = value" line, a [section] header or a comment (its text is not shown: it may hold a secret)`}
-			}
-			key := strings.TrimSpace(l.text[:i])
-			if key == "" {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("there is no key before the %q", l.text[i:i+1])}
+			if err := f.scanKey(&l, lineNo); err != nil {
+				return err
 			}
 			if cur < 0 {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%s comes before any [section] header", keyName(key))}
-			}
-			l.kind = keyLine
-			l.key = strings.ToLower(key)
-			l.delim = l.end - len(l.text) + i
-			l.valStart = l.delim + 1
-			for l.valStart < l.end && (data[l.valStart] == ' ' || data[l.valStart] == '\t') {
-				l.valStart++
+				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("%s comes before any [section] header", keyName(l.key))}
 			}
 			lastValueEmpty = l.valStart == l.end
-			// ini.v1 reads a value opened by """ as running to the next """,
-			// over any lines and section headers, where the AWS CLI reads one
-			// line: the two would disagree about where our profile is.
-			if opener := multiLineOpener(string(data[l.valStart:l.end])); opener != "" {
-				return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the value of %s starts with %s; the AWS CLI reads it as plain text but the ini reader eks-login uses as a multi-line value, so eks-login will not edit this file. Remove or quote the value differently", keyName(key), opener)}
-			}
 		}
 		f.lines = append(f.lines, l)
 		if cur >= 0 && (l.kind == keyLine || l.kind == continuationLine) {
@@ -249,6 +219,51 @@ func (f *File) scan() error {
 	}
 	if cur >= 0 {
 		f.sections[cur].end = len(f.lines)
+	}
+	return nil
+}
+
+// splitLine reads the line that starts at pos: its bounds without the line
+// break (and a CR before it), and its text without leading blanks, which an
+// indented line loses (it may continue the value above it).
+func splitLine(data []byte, pos int) (l line, indented bool) {
+	l.start = pos
+	nl := bytes.IndexByte(data[pos:], '\n')
+	if nl < 0 {
+		l.end, l.next = len(data), len(data)
+	} else {
+		l.end, l.next = pos+nl, pos+nl+1
+	}
+	if l.end > l.start && data[l.end-1] == '\r' {
+		l.end--
+	}
+	raw := string(data[l.start:l.end])
+	l.text = strings.TrimLeft(raw, " \t\f\v")
+	return l, len(l.text) < len(raw)
+}
+
+// scanKey reads a "key = value" line: where its key, delimiter and value are.
+func (f *File) scanKey(l *line, lineNo int) error {
+	i := strings.IndexAny(l.text, "=:")
+	if i < 0 {
+		return &ParseError{Path: f.Path, Line: lineNo, Msg: `the line is not a "key = value" line, a [section] header or a comment (its text is not shown: it may hold a secret)`}
+	}
+	key := strings.TrimSpace(l.text[:i])
+	if key == "" {
+		return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("there is no key before the %q", l.text[i:i+1])}
+	}
+	l.kind = keyLine
+	l.key = strings.ToLower(key)
+	l.delim = l.end - len(l.text) + i
+	l.valStart = l.delim + 1
+	for l.valStart < l.end && (f.Data[l.valStart] == ' ' || f.Data[l.valStart] == '\t') {
+		l.valStart++
+	}
+	// ini.v1 reads a value opened by """ as running to the next """,
+	// over any lines and section headers, where the AWS CLI reads one
+	// line: the two would disagree about where our profile is.
+	if opener := multiLineOpener(string(f.Data[l.valStart:l.end])); opener != "" {
+		return &ParseError{Path: f.Path, Line: lineNo, Msg: fmt.Sprintf("the value of %s starts with %s; the AWS CLI reads it as plain text but the ini reader eks-login uses as a multi-line value, so eks-login will not edit this file. Remove or quote the value differently", keyName(key), opener)}
 	}
 	return nil
 }
