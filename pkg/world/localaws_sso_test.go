@@ -70,7 +70,7 @@ func startRealEndpointsLocalAWS(t *testing.T) (*LocalAWS, func(aws.Credentials) 
 	client := &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: pool},
 		DialContext: func(ctx context.Context, network, hostport string) (net.Conn, error) {
-			if host, _, _ := net.SplitHostPort(hostport); !strings.HasSuffix(host, ".amazonaws.com") {
+			if host, _, _ := net.SplitHostPort(hostport); !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".signin.aws.amazon.com") {
 				return nil, fmt.Errorf("refusing to dial %s", hostport)
 			}
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
