@@ -32,35 +32,22 @@ const consoleRole = "ConsoleDeveloper"
 // refresh tokens that the service would refuse are refused with its error
 // shape. Once at the server's URL and once at the real host names over TLS.
 func TestLocalAWSSignIn(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts moto; skipped with -short")
-	}
-	for _, mode := range []string{"endpoint override", "real endpoints"} {
-		t.Run(mode, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			var la *LocalAWS
-			var cfg func(aws.Credentials) aws.Config
-			tokenURL := "https://" + Region + ".signin.aws.amazon.com/v1/token"
-			if mode == "endpoint override" {
-				la = startTestLocalAWS(t, LocalAWSOptions{})
-				cfg = func(c aws.Credentials) aws.Config { return httpConfig(la, c) }
-				tokenURL = la.URL + "/v1/token"
-			} else {
-				la, cfg = startRealEndpointsLocalAWS(t)
-			}
-			boot := iam.NewFromConfig(cfg(aws.Credentials{AccessKeyID: "AKIAWORLDBOOTSTRAP00", SecretAccessKey: "bootstrap"}))
-			must(boot.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(consoleRole),
-				AssumeRolePolicyDocument: policy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:root"},"Action":"sts:AssumeRole"}`)}))(t)
-			must(boot.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(consoleRole), PolicyName: aws.String("ListRoles"),
-				PolicyDocument: policy(`{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}`)}))(t)
-			if err := la.EnforceIAM(ctx, true); err != nil {
-				t.Fatal(err)
-			}
-			t.Run("refresh through the SDK", func(t *testing.T) { testLoginRefresh(ctx, t, la, cfg) })
-			t.Run("refused", func(t *testing.T) { testLoginRefused(ctx, t, la, cfg, tokenURL) })
-		})
-	}
+	atBothEndpoints(t, func(ctx context.Context, t *testing.T, la *LocalAWS, cfg func(aws.Credentials) aws.Config) {
+		tokenURL := "https://" + Region + ".signin.aws.amazon.com/v1/token"
+		if base := cfg(aws.Credentials{}).BaseEndpoint; base != nil {
+			tokenURL = *base + "/v1/token"
+		}
+		boot := iam.NewFromConfig(cfg(aws.Credentials{AccessKeyID: "AKIAWORLDBOOTSTRAP00", SecretAccessKey: "bootstrap"}))
+		must(boot.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(consoleRole),
+			AssumeRolePolicyDocument: policy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:root"},"Action":"sts:AssumeRole"}`)}))(t)
+		must(boot.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(consoleRole), PolicyName: aws.String("ListRoles"),
+			PolicyDocument: policy(`{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}`)}))(t)
+		if err := la.EnforceIAM(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("refresh through the SDK", func(t *testing.T) { testLoginRefresh(ctx, t, la, cfg) })
+		t.Run("refused", func(t *testing.T) { testLoginRefused(ctx, t, la, cfg, tokenURL) })
+	})
 }
 
 func newLoginSession(ctx context.Context, t *testing.T, la *LocalAWS, name string) LoginSession {

@@ -700,12 +700,31 @@ def _rfc3339(value: str | None, default: datetime.datetime) -> datetime.datetime
     return t  # naive UTC, as moto's utcnow()
 
 
-class SSOSessions:
-    """Registered sign-ins: tokens, client registrations and who gets what."""
+class Registry:
+    """Sessions a test registered, by name, behind a lock; _public is what
+    the control endpoint shows of one."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sessions: dict[str, dict] = {}
+
+    def _store(self, session: dict) -> dict:
+        with self._lock:
+            self._sessions[session["name"]] = session
+            return self._public(session)
+
+    def get(self, name: str) -> dict | None:
+        with self._lock:
+            session = self._sessions.get(name)
+            return self._public(session) if session else None
+
+    @staticmethod
+    def _public(session: dict) -> dict:
+        raise NotImplementedError
+
+
+class SSOSessions(Registry):
+    """Registered sign-ins: tokens, client registrations and who gets what."""
 
     def put(self, spec: dict) -> dict:
         name = spec["name"]
@@ -726,14 +745,7 @@ class SSOSessions:
             "accounts": [_assignment(a) for a in spec.get("accounts") or []],
             "tokenTTL": int(spec.get("tokenTTL") or SSO_DEFAULT_TTL),
         }
-        with self._lock:
-            self._sessions[name] = session
-            return self._public(session)
-
-    def get(self, name: str) -> dict | None:
-        with self._lock:
-            session = self._sessions.get(name)
-            return self._public(session) if session else None
+        return self._store(session)
 
     @staticmethod
     def _public(session: dict) -> dict:
@@ -1155,12 +1167,8 @@ class DPoPProofs:
             self._seen[jti] = now + DPOP_MAX_AGE + DPOP_MAX_AHEAD
 
 
-class LoginSessions:
+class LoginSessions(Registry):
     """Registered `aws login` sessions, found by their refresh token."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sessions: dict[str, dict] = {}
 
     def put(self, spec: dict) -> dict:
         name, token, role = spec["name"], spec["refreshToken"], spec["roleArn"]
@@ -1174,14 +1182,7 @@ class LoginSessions:
             "expiresAt": _rfc3339(spec.get("expiresAt"), utcnow() + datetime.timedelta(seconds=LOGIN_SESSION_TTL)),
             "previous": None,  # (refresh token, answer, until): a retried refresh gets the same answer
         }
-        with self._lock:
-            self._sessions[name] = session
-            return self._public(session)
-
-    def get(self, name: str) -> dict | None:
-        with self._lock:
-            session = self._sessions.get(name)
-            return self._public(session) if session else None
+        return self._store(session)
 
     @staticmethod
     def _public(session: dict) -> dict:
