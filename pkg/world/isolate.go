@@ -21,8 +21,8 @@ import (
 //     production, with no endpoint override and no test-only code path.
 const isolatedEnv = "EKS_LOGIN_WORLD_ISOLATED"
 
-// Regions whose STS, EKS, IAM, SSO portal, SSO OIDC and EC2 host names the world
-// answers for.
+// Regions whose STS, EKS, IAM, SSO portal, SSO OIDC, EC2 and AWS Sign-In host
+// names the world answers for.
 var worldRegions = []string{"ap-northeast-2", "us-east-1", "us-west-2", "eu-west-1"}
 
 // awsHostNames are the real AWS endpoints the local AWS serves in the world.
@@ -30,7 +30,8 @@ func awsHostNames() []string {
 	names := []string{"iam.amazonaws.com", "sts.amazonaws.com"}
 	for _, r := range worldRegions {
 		names = append(names, "sts."+r+".amazonaws.com", "eks."+r+".amazonaws.com", "iam."+r+".amazonaws.com",
-			"portal.sso."+r+".amazonaws.com", "oidc."+r+".amazonaws.com", "ec2."+r+".amazonaws.com")
+			"portal.sso."+r+".amazonaws.com", "oidc."+r+".amazonaws.com", "ec2."+r+".amazonaws.com",
+			r+".signin.aws.amazon.com")
 	}
 	return append(names, discoveryHostNames()...)
 }

@@ -30,6 +30,13 @@ const ssoRole = "SSODeveloper"
 // overrides, routed by path) and once at the real host names over TLS
 // (routed by Host), as in the world.
 func TestLocalAWSSSO(t *testing.T) {
+	atBothEndpoints(t, testSSO)
+}
+
+// atBothEndpoints runs test against a fresh local AWS twice: at the
+// server's URL (endpoint overrides, routed by path) and at the real host
+// names over TLS (routed by Host), as in the world.
+func atBothEndpoints(t *testing.T, test func(context.Context, *testing.T, *LocalAWS, func(aws.Credentials) aws.Config)) {
 	if testing.Short() {
 		t.Skip("starts moto; skipped with -short")
 	}
@@ -45,7 +52,7 @@ func TestLocalAWSSSO(t *testing.T) {
 			} else {
 				la, cfg = startRealEndpointsLocalAWS(t)
 			}
-			testSSO(ctx, t, la, cfg)
+			test(ctx, t, la, cfg)
 		})
 	}
 }
@@ -70,7 +77,7 @@ func startRealEndpointsLocalAWS(t *testing.T) (*LocalAWS, func(aws.Credentials) 
 	client := &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: pool},
 		DialContext: func(ctx context.Context, network, hostport string) (net.Conn, error) {
-			if host, _, _ := net.SplitHostPort(hostport); !strings.HasSuffix(host, ".amazonaws.com") {
+			if host, _, _ := net.SplitHostPort(hostport); !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".signin.aws.amazon.com") {
 				return nil, fmt.Errorf("refusing to dial %s", hostport)
 			}
 			return (&net.Dialer{}).DialContext(ctx, network, addr)

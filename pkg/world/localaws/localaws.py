@@ -36,6 +36,11 @@ moto runs in-process; this file closes the gaps that matter to eks-login:
 13. GetAccountAuthorizationDetails answers as IAM does: trust policies
     URL-encoded like every other document, and managed policies with their
     PolicyName.
+14. AWS Sign-In's CreateOAuth2Token (REGION.signin.aws.amazon.com, POST
+    /v1/token), the refresh of `aws login` sessions a test registers with
+    POST /eks-login-world/login-session: DPoP proofs are checked (RFC 9449)
+    against the key the refresh token is bound to, and the credentials are
+    real sessions of the console's role in moto's STS.
 
 Run: python3 localaws.py --host 127.0.0.1 --port 0 [--tls-cert C --tls-key K]
      [--ready-file F] [--verbose]
@@ -64,6 +69,9 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 import flask
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, utils
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -692,12 +700,31 @@ def _rfc3339(value: str | None, default: datetime.datetime) -> datetime.datetime
     return t  # naive UTC, as moto's utcnow()
 
 
-class SSOSessions:
-    """Registered sign-ins: tokens, client registrations and who gets what."""
+class Registry:
+    """Sessions a test registered, by name, behind a lock; _public is what
+    the control endpoint shows of one."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sessions: dict[str, dict] = {}
+
+    def _store(self, session: dict) -> dict:
+        with self._lock:
+            self._sessions[session["name"]] = session
+            return self._public(session)
+
+    def get(self, name: str) -> dict | None:
+        with self._lock:
+            session = self._sessions.get(name)
+            return self._public(session) if session else None
+
+    @staticmethod
+    def _public(session: dict) -> dict:
+        raise NotImplementedError
+
+
+class SSOSessions(Registry):
+    """Registered sign-ins: tokens, client registrations and who gets what."""
 
     def put(self, spec: dict) -> dict:
         name = spec["name"]
@@ -718,14 +745,7 @@ class SSOSessions:
             "accounts": [_assignment(a) for a in spec.get("accounts") or []],
             "tokenTTL": int(spec.get("tokenTTL") or SSO_DEFAULT_TTL),
         }
-        with self._lock:
-            self._sessions[name] = session
-            return self._public(session)
-
-    def get(self, name: str) -> dict | None:
-        with self._lock:
-            session = self._sessions.get(name)
-            return self._public(session) if session else None
+        return self._store(session)
 
     @staticmethod
     def _public(session: dict) -> dict:
@@ -863,7 +883,6 @@ def create_token(body: bytes) -> dict:
 
 
 def serve_sso(service: str, environ: dict, body: bytes, start: Any) -> list[bytes]:
-    rid = str(uuid.uuid4())
     try:
         if service == "sso":
             operation = SSO_PORTAL_OPERATIONS.get(environ.get("PATH_INFO", ""))
@@ -872,13 +891,20 @@ def serve_sso(service: str, environ: dict, body: bytes, start: Any) -> list[byte
             result = operation(environ)
         else:
             result = create_token(body)
-        status, headers, payload = 200, [], result
+        return respond_rest_json(start, 200, result)
     except SSOFailure as f:
-        status, headers, payload = f.status, [("x-amzn-ErrorType", f.code)], f.body
+        return respond_rest_json(start, f.status, f.body, f.code)
+
+
+def respond_rest_json(start: Any, status: int, payload: Any, error_code: str | None = None) -> list[bytes]:
+    """A rest-json answer: an error's code in x-amzn-ErrorType."""
     data = json.dumps(payload).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+               ("x-amzn-RequestId", str(uuid.uuid4()))]
+    if error_code:
+        headers.append(("x-amzn-ErrorType", error_code))
     reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
-    start(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
-                                 ("x-amzn-RequestId", rid), *headers])
+    start(f"{status} {reason}", headers)
     return [data]
 
 
@@ -1018,6 +1044,239 @@ SSO_PORTAL_OPERATIONS = {
     "/assignment/accounts": list_accounts,
     "/assignment/roles": list_account_roles,
 }
+
+
+# ------------------------------------------------------------- AWS Sign-In
+
+# `aws login` signs a console session in to the CLI: AWS Sign-In
+# (REGION.signin.aws.amazon.com, the "Signin" service, rest-json) hands out
+# credentials of the console's principal that last 15 minutes, and a refresh
+# token bound to a P-256 key the CLI made (its thumbprint, RFC 7638, is the
+# token's cnf.jkt). CreateOAuth2Token (POST /v1/token, unsigned) with
+# grantType refresh_token renews them for up to 12 hours; every call carries
+# a DPoP proof (RFC 9449): an ES256 JWT over the method and URL, signed with
+# that key, whose public half is in its header. No one signs in here: a test
+# registers what `aws login` would have produced (POST
+# /eks-login-world/login-session) and writes the cache file itself.
+
+LOGIN_CREDENTIALS_TTL = 900  # seconds: "expire in 15 minutes", expiresIn max 900
+LOGIN_SESSION_TTL = 12 * 3600  # "refresh them as needed up to 12 hours"
+LOGIN_CLIENT_ID = "arn:aws:signin:::devtools/same-device"
+DPOP_MAX_AGE = 300  # seconds a proof's iat may lie in the past
+DPOP_MAX_AHEAD = 60  # and ahead, for clock skew
+ROLE_ARN = re.compile(r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):role/")
+
+
+class SignInFailure(Exception):
+    """A Sign-In error: rest-json, the code in x-amzn-ErrorType, the OAuth2
+    error code and a message in the body. AccessDeniedException is 401 for
+    TOKEN_EXPIRED and 403 for USER_CREDENTIALS_CHANGED."""
+
+    def __init__(self, status: int, code: str, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.body = status, code, {"error": error, "message": message}
+
+
+def invalid_request(message: str) -> SignInFailure:
+    return SignInFailure(400, "ValidationException", "INVALID_REQUEST", message)
+
+
+def token_expired() -> SignInFailure:
+    return SignInFailure(401, "AccessDeniedException", "TOKEN_EXPIRED",
+                         "The refresh token has expired or is not valid. Sign in again with aws login.")
+
+
+def _b64url(data: str) -> bytes:
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
+def _coordinate(jwk: dict, name: str) -> int:
+    # The Go SDK drops leading zero bytes of x and y (big.Int.Bytes), so a
+    # short coordinate is read as its number rather than refused.
+    raw = _b64url(jwk[name]) if isinstance(jwk.get(name), str) else b""
+    if not 0 < len(raw) <= 32:
+        raise invalid_request(f"Invalid DPoP proof: jwk.{name} is not a P-256 coordinate")
+    return int.from_bytes(raw, "big")
+
+
+def jwk_thumbprint(x: int, y: int) -> str:
+    """RFC 7638's SHA-256 thumbprint of a P-256 public key."""
+    def enc(n: int) -> str:
+        return base64.urlsafe_b64encode(n.to_bytes(32, "big")).rstrip(b"=").decode()
+    canonical = json.dumps({"crv": "P-256", "kty": "EC", "x": enc(x), "y": enc(y)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+
+
+def _normal_url(url: str) -> str:
+    """RFC 9449's htu comparison: no query or fragment, scheme and host in
+    lower case, no default port."""
+    u = urlsplit(url)
+    host = (u.hostname or "").lower()
+    if u.port and u.port != {"https": 443, "http": 80}.get(u.scheme.lower()):
+        host += f":{u.port}"
+    return f"{u.scheme.lower()}://{host}{u.path or '/'}"
+
+
+class DPoPProofs:
+    """Checks DPoP proofs and remembers their jti until they are too old."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, float] = {}
+
+    def check(self, proof: str | None, method: str, url: str) -> str:
+        """The thumbprint of the proof's key, once the proof holds."""
+        if not proof:
+            raise invalid_request("Missing DPoP proof")
+        try:
+            head, body, sig = proof.split(".")
+            header, claims, signature = json.loads(_b64url(head)), json.loads(_b64url(body)), _b64url(sig)
+        except (ValueError, TypeError):
+            raise invalid_request("Invalid DPoP proof: not a JWT")
+        jwk = header.get("jwk") if isinstance(header, dict) else None
+        if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256" or not isinstance(jwk, dict) \
+                or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
+            raise invalid_request("Invalid DPoP proof: the header must be typ dpop+jwt, alg ES256 and a public P-256 jwk")
+        x, y = _coordinate(jwk, "x"), _coordinate(jwk, "y")
+        try:
+            key = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+            if len(signature) != 64:
+                raise InvalidSignature()
+            der = utils.encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+            key.verify(der, f"{head}.{body}".encode(), ec.ECDSA(hashes.SHA256()))
+        except (ValueError, InvalidSignature):
+            raise invalid_request("Invalid DPoP proof: the signature does not verify")
+        self._check_claims(claims, method, url)
+        return jwk_thumbprint(x, y)
+
+    def _check_claims(self, claims: Any, method: str, url: str) -> None:
+        if not isinstance(claims, dict):
+            raise invalid_request("Invalid DPoP proof: the claims are not an object")
+        if claims.get("htm") != method or not isinstance(claims.get("htu"), str) \
+                or _normal_url(claims["htu"]) != _normal_url(url):
+            raise invalid_request("Invalid DPoP proof: htm and htu must name this request")
+        iat, jti, now = claims.get("iat"), claims.get("jti"), utcnow().replace(tzinfo=datetime.timezone.utc).timestamp()
+        if not isinstance(iat, (int, float)) or not now - DPOP_MAX_AGE <= iat <= now + DPOP_MAX_AHEAD:
+            raise invalid_request("Invalid DPoP proof: iat is not recent")
+        if not isinstance(jti, str) or not jti:
+            raise invalid_request("Invalid DPoP proof: jti is missing")
+        with self._lock:
+            self._seen = {k: t for k, t in self._seen.items() if t > now}
+            if jti in self._seen:
+                raise invalid_request("Invalid DPoP proof: the proof was used before")
+            self._seen[jti] = now + DPOP_MAX_AGE + DPOP_MAX_AHEAD
+
+
+class LoginSessions(Registry):
+    """Registered `aws login` sessions, found by their refresh token."""
+
+    def put(self, spec: dict) -> dict:
+        name, token, role = spec["name"], spec["refreshToken"], spec["roleArn"]
+        if not name or not token or not ROLE_ARN.match(role or ""):
+            raise ValueError("a login session needs a name, a refreshToken and a roleArn")
+        jwk = spec["jwk"]
+        session = {
+            "name": name, "refreshToken": token, "clientId": spec.get("clientId") or LOGIN_CLIENT_ID,
+            "jkt": jwk_thumbprint(_coordinate(jwk, "x"), _coordinate(jwk, "y")), "roleArn": role,
+            "roleSessionName": spec.get("roleSessionName") or name.rsplit("/", 1)[-1],
+            "expiresAt": _rfc3339(spec.get("expiresAt"), utcnow() + datetime.timedelta(seconds=LOGIN_SESSION_TTL)),
+            "previous": None,  # (refresh token, answer, until): a retried refresh gets the same answer
+        }
+        return self._store(session)
+
+    @staticmethod
+    def _public(session: dict) -> dict:
+        out = {k: v for k, v in session.items() if k != "previous"}
+        out["expiresAt"] = session["expiresAt"].strftime("%Y-%m-%dT%H:%M:%SZ")
+        return out
+
+    def refresh(self, client_id: str, refresh_token: str, jkt: str, region: str) -> dict:
+        """Trades a refresh token for credentials and the next refresh token.
+        The token refresh is idempotent within its validity window: the
+        token just rotated out gets the same answer until its credentials
+        expire."""
+        now = utcnow()
+        with self._lock:
+            for session in self._sessions.values():
+                previous = session["previous"]
+                current = hmac.compare_digest(session["refreshToken"], refresh_token)
+                retried = previous and hmac.compare_digest(previous[0], refresh_token) and now < previous[2]
+                if not current and not retried:
+                    continue
+                if session["clientId"] != client_id or now >= session["expiresAt"]:
+                    raise token_expired()
+                if not hmac.compare_digest(session["jkt"], jkt):
+                    raise invalid_request("Invalid DPoP proof: the key is not the one the refresh token is bound to")
+                if retried:
+                    return previous[1]
+                answer = login_credentials(session, region)
+                until = now + datetime.timedelta(seconds=answer["expiresIn"])
+                session["previous"] = (refresh_token, answer, until)
+                session["refreshToken"] = answer["refreshToken"]
+                return answer
+        raise token_expired()
+
+
+def login_credentials(session: dict, region: str) -> dict:
+    """A real STS session of the console's role, as the refresh hands out."""
+    m = ROLE_ARN.match(session["roleArn"])
+    account, partition = m["account"], m["partition"]
+    try:
+        iam_backends[account][partition].get_role_by_arn(session["roleArn"])
+    except Exception:
+        raise SignInFailure(403, "AccessDeniedException", "USER_CREDENTIALS_CHANGED",
+                            "The identity of this login session no longer exists. Sign in again with aws login.")
+    role = sts_backends[account][partition].assume_role(
+        region_name=region, role_session_name=session["roleSessionName"], role_arn=session["roleArn"],
+        policy=None, duration=LOGIN_CREDENTIALS_TTL, external_id=None)
+    return {"accessToken": {"accessKeyId": role.access_key_id, "secretAccessKey": role.secret_access_key,
+                            "sessionToken": role.session_token},
+            "tokenType": "aws_sigv4", "expiresIn": LOGIN_CREDENTIALS_TTL,
+            "refreshToken": "lrt" + uuid.uuid4().hex + uuid.uuid4().hex}
+
+
+LOGINS = LoginSessions()
+DPOP = DPoPProofs()
+
+
+def signin_request(environ: dict) -> bool:
+    """Whether the request is for AWS Sign-In: by host, or at the server's
+    own URL (endpoint overrides) an unsigned POST /v1/token."""
+    if environ.get("HTTP_HOST", "").split(":")[0].endswith(".signin.aws.amazon.com"):
+        return True
+    return (environ.get("PATH_INFO") == "/v1/token" and environ["REQUEST_METHOD"] == "POST"
+            and not environ.get("HTTP_AUTHORIZATION"))
+
+
+def create_oauth2_token(environ: dict, body: bytes) -> dict:
+    CALLS.add("signin:CreateOAuth2Token")
+    if environ.get("PATH_INFO") != "/v1/token" or environ.get("QUERY_STRING") or environ["REQUEST_METHOD"] != "POST":
+        raise SignInFailure(404, "UnknownOperationException", "INVALID_REQUEST", "This world serves CreateOAuth2Token alone")
+    url = f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ['PATH_INFO']}"
+    jkt = DPOP.check(environ.get("HTTP_DPOP"), "POST", url)
+    try:
+        req = json.loads(body or b"{}")
+    except ValueError:
+        raise invalid_request("The request body is not JSON")
+    if not isinstance(req, dict):
+        raise invalid_request("The request body is not a JSON object")
+    for field in ("clientId", "grantType"):
+        if not isinstance(req.get(field), str) or not req[field]:
+            raise invalid_request(f"{field} is required")
+    if req["grantType"] != "refresh_token":  # authorization_code needs a browser sign-in
+        raise invalid_request(f"Unsupported grant type: {req['grantType']}")
+    if not isinstance(req.get("refreshToken"), str) or not req["refreshToken"]:
+        raise invalid_request("refreshToken is required")
+    host = environ.get("HTTP_HOST", "").split(":")[0]
+    region = host.split(".")[0] if host.endswith(".signin.aws.amazon.com") else "us-east-1"
+    return LOGINS.refresh(req["clientId"], req["refreshToken"], jkt, region)
+
+
+def serve_signin(environ: dict, body: bytes, start: Any) -> list[bytes]:
+    try:
+        return respond_rest_json(start, 200, create_oauth2_token(environ, body))
+    except SignInFailure as f:
+        return respond_rest_json(start, f.status, f.body, f.code)
 
 
 # ---------------------------------------------------------------------- EKS
@@ -1727,6 +1986,8 @@ class LocalAWS:
         service = sso_service(environ)
         if service:  # unsigned by design: ahead of the check below
             return serve_sso(service, environ, body, start)
+        if signin_request(environ):  # unsigned too: a DPoP proof instead
+            return serve_signin(environ, body, start)
         if path == "/moto-api/reset-auth" and method == "POST":
             try:  # moto crashes on anything but a number
                 float(body.decode())
@@ -1777,6 +2038,16 @@ class LocalAWS:
                 return respond_json(start, 200, setter(json.loads(text)))
             except (ValueError, KeyError, TypeError) as e:
                 return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path == "/login-session" and method == "POST":
+            try:
+                return respond_json(start, 200, LOGINS.put(json.loads(text)))
+            except (ValueError, KeyError, TypeError, SignInFailure) as e:
+                return respond_json(start, 400, {"error": f"{type(e).__name__}: {e}"})
+        if path.startswith("/login-session/") and method == "GET":
+            session = LOGINS.get(path[len("/login-session/"):])  # PATH_INFO is already unescaped
+            if session is None:
+                return respond_json(start, 404, {"error": "no such login session"})
+            return respond_json(start, 200, session)
         if path.startswith("/sso-session/") and method == "GET":
             name = path[len("/sso-session/"):]  # PATH_INFO is already unescaped
             session = SSO.get(name)
