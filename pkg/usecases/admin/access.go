@@ -14,6 +14,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/kube"
+	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -88,6 +89,9 @@ func (a *Admin) PlanAccess(ctx context.Context, s AccessSpec) (*AccessPlan, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := env.checkAccount(s.File); err != nil {
+		return nil, err
+	}
 	want := newDesired(s.File, env, clusters)
 	iamPlan, err := env.planTeams(ctx, want, s.Prune)
 	if err != nil {
@@ -138,6 +142,21 @@ func (a *Admin) accountEnv(ctx context.Context) (*iamEnv, error) {
 		partition = p[1]
 	}
 	return &iamEnv{iam: im, account: aws.ToString(who.Account), partition: partition, lockDir: a.lockDir()}, nil
+}
+
+// checkAccount refuses a file that gives a cluster by the ARN of another
+// account or partition than the credentials': apply would describe, grant
+// and map the cluster of the same name in the credentials' account.
+func (env *iamEnv) checkAccount(f *accessfile.File) error {
+	for i, c := range f.Clusters {
+		arn, err := names.ParseClusterARN("the arn", c.ARN)
+		if c.ARN == "" || err == nil && arn.Account == env.account && arn.Partition == env.partition {
+			continue
+		}
+		return exitcode.WithCode(exitcode.Usage, &accessfile.Error{Path: f.Path, Field: fmt.Sprintf("clusters[%d].arn", i),
+			Msg: fmt.Sprintf("%s is a cluster of account %s in partition %s, but the credentials are of account %s in partition %s; apply and diff work in the account of the credentials, so run them with credentials of that account", c.ARN, arn.Account, arn.Partition, env.account, env.partition)})
+	}
+	return nil
 }
 
 // planCluster fills cp with the plan of cluster c: its mappings, then its

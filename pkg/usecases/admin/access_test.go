@@ -260,3 +260,35 @@ func TestIAMRetry(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// TestAccessRefusesClustersOfAnotherAccount: apply works in the account of
+// the credentials; a cluster the file gives by the ARN of another account
+// or partition would be described, mapped and granted as the same-named
+// cluster of the caller's account. The plan is refused before IAM or any
+// cluster is read, naming the file and the field.
+func TestAccessRefusesClustersOfAnotherAccount(t *testing.T) {
+	for _, arn := range []string{
+		"arn:aws:eks:" + Region + ":999999999999:cluster/" + Cluster,
+		"arn:aws-cn:eks:cn-north-1:" + Account + ":cluster/" + Cluster,
+	} {
+		t.Run(arn, func(t *testing.T) {
+			f := New(t)
+			f.CallerIdentity()
+			file, err := accessfile.Parse("access.yaml", []byte(`apiVersion: eks-login/v1alpha1
+kind: Access
+clusters:
+  - {name: other, region: `+Region+`}
+  - {arn: "`+arn+`"}
+teams: []
+`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Admin.KubeContexts = map[string]*kube.Client{Cluster: f.Admin.Kube, "other": f.Admin.Kube}
+			_, err = f.Admin.PlanAccess(context.Background(), admin.AccessSpec{File: file})
+			if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "access.yaml: clusters[1].arn") || !strings.Contains(err.Error(), "credentials") {
+				t.Fatalf("exit code %d: %v", exitcode.Of(err), err)
+			}
+		})
+	}
+}
