@@ -6,8 +6,11 @@
 package accessfile
 
 import (
+	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,15 +129,14 @@ func Load(path string) (*File, error) {
 // shape the schema describes, then what a schema cannot say (names that
 // refer to each other).
 func Parse(path string, data []byte) (*File, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlutil.Line(err)
-		return nil, &Error{Path: path, Line: line, Msg: msg + "; the access file must be YAML"}
+	doc, err := decodeOne(path, data)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &Error{Path: path, Msg: "the file is empty; start it with apiVersion: " + APIVersion + " and kind: " + Kind}
 	}
-	p := &parser{path: path}
+	p := &parser{path: path, budget: aliasBudget(doc)}
 	f := p.file(doc.Content[0])
 	if p.err != nil {
 		return nil, p.err
@@ -144,6 +146,24 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// decodeOne reads the file's one YAML document. A second one is refused,
+// not ignored: apply would otherwise prune what it declares.
+func decodeOne(path string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc, next yaml.Node
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		line, msg := yamlutil.Line(err)
+		return nil, &Error{Path: path, Line: line, Msg: msg + "; the access file must be YAML"}
+	}
+	if err := dec.Decode(&next); err == nil {
+		return nil, &Error{Path: path, Line: next.Line, Msg: "the file holds a second YAML document (after ---); an access file is one document, so merge them"}
+	} else if !errors.Is(err, io.EOF) {
+		line, msg := yamlutil.Line(err)
+		return nil, &Error{Path: path, Line: line, Msg: msg + "; the access file must be YAML"}
+	}
+	return &doc, nil
 }
 
 // SchemaURL is where editors find the published schema; Marshal names it in

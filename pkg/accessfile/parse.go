@@ -19,6 +19,24 @@ type parser struct {
 	// lines remembers where each field was, for mistakes found later, when
 	// fields are compared with each other.
 	lines map[string]int
+	// budget is how many more nodes the walk may visit: aliases (*name)
+	// let a file of a kilobyte name billions of them.
+	budget int
+}
+
+// aliasBudget bounds the nodes a walk of doc visits: each node of the file
+// a few times over, and what aliases add up to ten times the file's size.
+func aliasBudget(doc *yaml.Node) int {
+	count := 0
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		count++
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return 10*count + 10000
 }
 
 func (p *parser) fail(n *yaml.Node, field, format string, args ...any) {
@@ -27,7 +45,20 @@ func (p *parser) fail(n *yaml.Node, field, format string, args ...any) {
 	}
 }
 
-func deref(n *yaml.Node) *yaml.Node {
+// deref follows aliases to the node they name, and counts the visit. Once
+// the budget is spent, every node reads as missing, the walk ends, and the
+// error says why, whatever mistake came before.
+func (p *parser) deref(n *yaml.Node, field string) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if p.budget--; p.budget == -1 {
+		p.err = nil
+		p.fail(n, field, "the YAML aliases (*name) expand to far more than the file holds; write the values out")
+	}
+	if p.budget < 0 {
+		return nil
+	}
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -46,7 +77,7 @@ func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + 
 // fields checks that n is a mapping of only the allowed keys, with the
 // required ones, none twice, and returns its values by key.
 func (p *parser) fields(n *yaml.Node, field string, allowed, required []string) map[string]*yaml.Node {
-	n = deref(n)
+	n = p.deref(n, field)
 	if n == nil {
 		return nil // missing: the parent's required list says so
 	}
@@ -81,7 +112,7 @@ func (p *parser) fields(n *yaml.Node, field string, allowed, required []string) 
 // other types; the file must quote them, as kubectl's and aws-auth's readers
 // would otherwise disagree with ours.
 func (p *parser) str(n *yaml.Node, field string, ok func(string) bool, want string) string {
-	n = deref(n)
+	n = p.deref(n, field)
 	if n == nil {
 		return ""
 	}
@@ -96,7 +127,7 @@ func (p *parser) str(n *yaml.Node, field string, ok func(string) bool, want stri
 }
 
 func (p *parser) list(n *yaml.Node, field string, min int) []*yaml.Node {
-	n = deref(n)
+	n = p.deref(n, field)
 	if n == nil {
 		return nil
 	}
@@ -130,7 +161,7 @@ func (p *parser) strs(n *yaml.Node, field string, min int, ok func(string) bool,
 }
 
 func (p *parser) boolean(n *yaml.Node, field string) bool {
-	n = deref(n)
+	n = p.deref(n, field)
 	if n == nil {
 		return false
 	}

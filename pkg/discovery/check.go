@@ -6,7 +6,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/url"
-	"strings"
+
+	"github.com/eks-login/eks-login/pkg/names"
 )
 
 // CheckCluster rejects an answer of DescribeCluster for cluster name that
@@ -26,8 +27,11 @@ func CheckCluster(c Cluster, name string) error {
 	if c.Name != "" && c.Name != name {
 		return fmt.Errorf("DescribeCluster for %s answered about cluster %q; refusing to write it", name, c.Name)
 	}
-	if !strings.HasPrefix(c.ARN, "arn:") || !strings.Contains(c.ARN, ":eks:") || !strings.HasSuffix(c.ARN, ":cluster/"+name) {
-		return fmt.Errorf("DescribeCluster for %s answered the ARN %q, which is not the ARN of an EKS cluster named %s; refusing to write it", name, c.ARN, name)
+	if !names.Cluster(name) { // it goes into the kubeconfig and the token's arguments
+		return fmt.Errorf("%q is not an EKS cluster name (1 to 100 letters, digits, - and _); refusing to write it", name)
+	}
+	if err := checkARN(c, name); err != nil {
+		return err
 	}
 	u, err := url.Parse(c.Endpoint)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -43,6 +47,24 @@ func CheckCluster(c Cluster, name string) error {
 	}
 	if _, err := x509.ParseCertificate(block.Bytes); err != nil {
 		return fmt.Errorf("DescribeCluster for %s answered a certificate authority that does not parse (%v); refusing to write it", name, err)
+	}
+	return nil
+}
+
+// checkARN wants the cluster's ARN to name it, in the region and account it
+// was found in: the ARN names its kubeconfig entry, which another
+// cluster's could otherwise overwrite.
+func checkARN(c Cluster, name string) error {
+	arn, err := names.ParseClusterARN("the cluster ARN", c.ARN)
+	switch {
+	case err != nil:
+		return fmt.Errorf("DescribeCluster for %s answered an ARN that cannot be written: %w; refusing to write it", name, err)
+	case arn.Name != name:
+		return fmt.Errorf("DescribeCluster for %s answered the ARN %q, which is not the ARN of an EKS cluster named %s; refusing to write it", name, c.ARN, name)
+	case c.Region != "" && arn.Region != c.Region:
+		return fmt.Errorf("DescribeCluster for %s answered the ARN %q of region %s, but the cluster was found in %s; refusing to write it", name, c.ARN, arn.Region, c.Region)
+	case c.Account != "" && arn.Account != c.Account:
+		return fmt.Errorf("DescribeCluster for %s answered the ARN %q of account %s, but the cluster was found in account %s; refusing to write it", name, c.ARN, arn.Account, c.Account)
 	}
 	return nil
 }

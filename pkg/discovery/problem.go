@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 
 	"github.com/aws/smithy-go"
 )
@@ -41,14 +43,17 @@ type Problem struct {
 // Error reads as a sentence that names what was skipped and why.
 func (p Problem) Error() string {
 	what := "region " + p.Region
-	if p.Cluster != "" {
-		what = "cluster " + p.Cluster + " in " + p.Region
+	switch {
+	case p.Cluster != "":
+		what = "cluster " + shown(p.Cluster) + " in " + p.Region
+	case p.Region == "" && p.Account != "": // a role of the SSO walk
+		what = "account " + shown(p.Account)
 	}
-	if p.Account != "" {
-		what += " of account " + p.Account
+	if p.Account != "" && p.Region != "" {
+		what += " of account " + shown(p.Account)
 	}
 	if p.Role != "" {
-		what += " (role " + p.Role + ")"
+		what += " (role " + shown(p.Role) + ")"
 	}
 	switch p.Kind {
 	case Denied:
@@ -64,6 +69,18 @@ func (p Problem) Error() string {
 }
 
 func (p Problem) Unwrap() error { return p.Err }
+
+// shown is a name from AWS as a problem prints it: quoted when it holds
+// anything but letters, digits and the signs of ARNs, so that a blank, a
+// line break or a terminal's escape reads as what it is.
+func shown(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:/@+=,", r)) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
 
 func newProblem(err error, operation string, opts Options, region, cluster string) *Problem {
 	return &Problem{Kind: classify(err), Operation: operation, Account: opts.Account, Role: opts.Role, Region: region, Cluster: cluster, Err: err}

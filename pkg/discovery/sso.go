@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/sso/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+
+	"github.com/eks-login/eks-login/pkg/names"
 )
 
 // SSOSession is an sso-session section of ~/.aws/config.
@@ -87,7 +89,7 @@ func WalkSSO(ctx context.Context, cfg aws.Config, s SSOSession, opts SSOOptions)
 		return nil, err
 	}
 	shared := newRun(opts.Discover)
-	out := &SSOResult{Roles: make([]RoleResult, len(targets))}
+	out := &SSOResult{Roles: make([]RoleResult, len(targets)), Problems: w.skipped}
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		wg.Add(1)
@@ -133,6 +135,8 @@ type ssoWalk struct {
 	portal    *sso.Client
 	token     string
 	tokenFile string
+	// skipped are the accounts and roles whose names cannot be written.
+	skipped []Problem
 }
 
 func newSSOWalk(ctx context.Context, cfg aws.Config, s SSOSession, opts SSOOptions) (*ssoWalk, error) {
@@ -185,6 +189,10 @@ func (w *ssoWalk) roles(ctx context.Context) ([]RoleTarget, error) {
 			if !matchAny(w.opts.Accounts, id, name) {
 				continue
 			}
+			if !names.Account(id) {
+				w.skip(id, "", "the account ID is not 12 digits")
+				continue
+			}
 			roles, err := w.accountRoles(ctx, id)
 			if err != nil {
 				return nil, err
@@ -209,12 +217,25 @@ func (w *ssoWalk) accountRoles(ctx context.Context, account string) ([]string, e
 			return nil, fmt.Errorf("list the roles of account %s in SSO session %s: %w", account, w.session.Name, w.signedOut(err))
 		}
 		for _, r := range page.RoleList {
-			if name := aws.ToString(r.RoleName); matchAny(w.opts.Roles, name) {
+			name := aws.ToString(r.RoleName)
+			switch {
+			case !matchAny(w.opts.Roles, name):
+			case !names.IAM(name, names.MaxRoleName):
+				w.skip(account, name, "the role name is not a permission set's name (letters, digits and +=,.@_- only)")
+			default:
 				roles = append(roles, name)
 			}
 		}
 	}
 	return roles, nil
+}
+
+// skip reports an account or role whose name goes into the AWS config
+// file and that the portal answered in a shape AWS never gives: it is
+// untrusted input, and nothing is called or written as it.
+func (w *ssoWalk) skip(account, role, why string) {
+	w.skipped = append(w.skipped, Problem{Kind: Refused, Operation: "ListAccountRoles", Account: account, Role: role,
+		Err: fmt.Errorf("%s; eks-login writes no profile for it", why)})
 }
 
 // matchAny tells whether any of values matches any pattern (no patterns:

@@ -164,3 +164,44 @@ func TestSSORoles(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+// TestWalkSSOSkipsOddNames: the portal's accounts and roles are untrusted
+// input that goes into profile names and values of the AWS config file. An
+// account ID that is not 12 digits or a role name that is not a permission
+// set's (blanks, line breaks, ]#;) is a problem, not a role, and the walk
+// goes on without calling anything as it.
+func TestWalkSSOSkipsOddNames(t *testing.T) {
+	f := ssoFake()
+	f.accounts = map[string][]string{devAccount: {"Viewer", "Bad Role", "x]\n[profile y"}, "1111 2222": {"Viewer"}}
+	res, err := WalkSSO(context.Background(), f.config("AKunused_"), testSession, SSOOptions{
+		TokenFile: tokenFile(t, "tok", time.Now().Add(time.Hour)), Discover: Options{Regions: []string{"us-west-2"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Roles) != 1 || res.Roles[0].Target.RoleName != "Viewer" || res.Roles[0].Target.AccountID != devAccount {
+		t.Errorf("roles %+v, want %s/Viewer alone", res.Roles, devAccount)
+	}
+	var refused []string
+	for _, p := range res.Problems {
+		if p.Kind == Refused {
+			refused = append(refused, p.Error())
+		}
+	}
+	want := []string{
+		`skipped account "1111 2222": the account ID is not 12 digits`,
+		`skipped account 111122223333 (role "Bad Role"): the role name is not a permission set's name`,
+		`skipped account 111122223333 (role "x]\n[profile y"): the role name is not a permission set's name`,
+	}
+	if len(refused) != len(want) {
+		t.Fatalf("refused %q, want %q", refused, want)
+	}
+	for i := range want {
+		if !strings.HasPrefix(refused[i], want[i]) {
+			t.Errorf("refused %q, want %q...", refused[i], want[i])
+		}
+	}
+	if n, m := f.calls["sso /federation/credentials"], f.calls["sso /assignment/roles"]; n != 1 || m != 1 {
+		t.Errorf("%d GetRoleCredentials and %d ListAccountRoles, want 1 and 1: only the valid account and role are called", n, m)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/kube"
+	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/plan"
 )
 
@@ -88,6 +89,9 @@ func (a *Admin) PlanAccess(ctx context.Context, s AccessSpec) (*AccessPlan, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := env.checkAccount(s.File); err != nil {
+		return nil, err
+	}
 	want := newDesired(s.File, env, clusters)
 	iamPlan, err := env.planTeams(ctx, want, s.Prune)
 	if err != nil {
@@ -138,6 +142,21 @@ func (a *Admin) accountEnv(ctx context.Context) (*iamEnv, error) {
 		partition = p[1]
 	}
 	return &iamEnv{iam: im, account: aws.ToString(who.Account), partition: partition, lockDir: a.lockDir()}, nil
+}
+
+// checkAccount refuses a file that gives a cluster by the ARN of another
+// account or partition than the credentials': apply would describe, grant
+// and map the cluster of the same name in the credentials' account.
+func (env *iamEnv) checkAccount(f *accessfile.File) error {
+	for i, c := range f.Clusters {
+		arn, err := names.ParseClusterARN("the arn", c.ARN)
+		if c.ARN == "" || err == nil && arn.Account == env.account && arn.Partition == env.partition {
+			continue
+		}
+		return exitcode.WithCode(exitcode.Usage, &accessfile.Error{Path: f.Path, Field: fmt.Sprintf("clusters[%d].arn", i),
+			Msg: fmt.Sprintf("%s is a cluster of account %s in partition %s, but the credentials are of account %s in partition %s; apply and diff work in the account of the credentials, so run them with credentials of that account", c.ARN, arn.Account, arn.Partition, env.account, env.partition)})
+	}
+	return nil
 }
 
 // planCluster fills cp with the plan of cluster c: its mappings, then its
@@ -194,6 +213,9 @@ func (a *Admin) target(ctx context.Context, s AccessSpec, c accessfile.Cluster) 
 	child := &Admin{Source: a.Source, IAM: a.IAM, STS: a.STS, Notes: a.Notes, awsCfg: a.awsCfg, KubeContexts: a.KubeContexts}
 	child.Source.Kubeconfig, child.Source.Context, child.Source.Region = kubeconfig, context, c.Region
 	child.Kube = a.KubeContexts[context]
+	if err := child.checkContextCluster(c); err != nil {
+		return nil, err
+	}
 	if child.EKS, err = a.regionalEKS(ctx, c.Region); err != nil {
 		return nil, err
 	}
@@ -205,6 +227,28 @@ func (a *Admin) target(ctx context.Context, s AccessSpec, c accessfile.Cluster) 
 		return nil, exitcode.Errorf(exitcode.Usage, "cluster %s uses authentication mode %s, which has no access entries; switch it with 'aws eks update-cluster-config --name %s --access-config authenticationMode=API_AND_CONFIG_MAP', or set mapping: aws-auth", c.Name, info.AuthMode, c.Name)
 	}
 	return &target{Admin: child, decl: c, info: info, context: context}, nil
+}
+
+// checkContextCluster refuses a context that names another EKS cluster
+// than c (its exec entry's --cluster-name and --region, or its cluster
+// entry's ARN): the file's mappings and bindings would go to that one. A
+// context that does not say is taken as given.
+func (a *Admin) checkContextCluster(c accessfile.Cluster) error {
+	if a.Kube != nil {
+		return nil // tests: the client is given, with no kubeconfig
+	}
+	name, region := a.clusterFromKubeconfig()
+	if name == "" || name == c.Name && (region == "" || region == c.Region) {
+		return nil
+	}
+	return exitcode.Errorf(exitcode.Usage, "the kubeconfig context %s reaches EKS cluster %s in %s, not %s in %s; set context: for the cluster in the access file, or pass --context", a.Source.Context, name, orUnknown(region), c.Name, c.Region)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "a region it does not say"
+	}
+	return s
 }
 
 // pickContext is the kubeconfig context of cluster c: the one given, else

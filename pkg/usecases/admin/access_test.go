@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -258,5 +260,68 @@ func TestIAMRetry(t *testing.T) {
 	p := planAccess(t, f, AccessFile(t, "aws-auth"), false)
 	if out := applyAccess(t, f, p); !strings.Contains(out, "updated IAM group G (add member dev1)") {
 		t.Errorf("output:\n%s", out)
+	}
+}
+
+// TestAccessRefusesClustersOfAnotherAccount: apply works in the account of
+// the credentials; a cluster the file gives by the ARN of another account
+// or partition would be described, mapped and granted as the same-named
+// cluster of the caller's account. The plan is refused before IAM or any
+// cluster is read, naming the file and the field.
+func TestAccessRefusesClustersOfAnotherAccount(t *testing.T) {
+	for _, arn := range []string{
+		"arn:aws:eks:" + Region + ":999999999999:cluster/" + Cluster,
+		"arn:aws-cn:eks:cn-north-1:" + Account + ":cluster/" + Cluster,
+	} {
+		t.Run(arn, func(t *testing.T) {
+			f := New(t)
+			f.CallerIdentity()
+			file, err := accessfile.Parse("access.yaml", []byte(`apiVersion: eks-login/v1alpha1
+kind: Access
+clusters:
+  - {name: other, region: `+Region+`}
+  - {arn: "`+arn+`"}
+teams: []
+`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Admin.KubeContexts = map[string]*kube.Client{Cluster: f.Admin.Kube, "other": f.Admin.Kube}
+			_, err = f.Admin.PlanAccess(context.Background(), admin.AccessSpec{File: file})
+			if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "access.yaml: clusters[1].arn") || !strings.Contains(err.Error(), "credentials") {
+				t.Fatalf("exit code %d: %v", exitcode.Of(err), err)
+			}
+		})
+	}
+}
+
+// TestAccessRefusesAContextOfAnotherCluster: the context apply reaches a
+// cluster through (the file's context:, --context, or the one named after
+// the cluster) must be the file's cluster; one whose exec entry or cluster
+// ARN names another EKS cluster would get the file's mappings and bindings.
+func TestAccessRefusesAContextOfAnotherCluster(t *testing.T) {
+	for name, exec := range map[string]string{
+		"another name":   "[token, --cluster-name, prod, --region, " + Region + "]",
+		"another region": "[token, --cluster-name, " + Cluster + ", --region, us-east-1]",
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := New(t)
+			f.IAMAsDeclared()
+			kc := filepath.Join(t.TempDir(), "config")
+			data := "apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster: {server: 'https://127.0.0.1:1'}\n" +
+				"users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kubectl-eks_login, args: " + exec + "}\n" +
+				"contexts:\n- name: " + Cluster + "\n  context: {cluster: prod, user: u}\n"
+			if err := os.WriteFile(kc, []byte(data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f.Admin.Source.Kubeconfig = kc
+			p, err := f.Admin.PlanAccess(context.Background(), admin.AccessSpec{File: AccessFile(t, "aws-auth")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Clusters[0].Err; err == nil || !strings.Contains(err.Error(), "the kubeconfig context "+Cluster+" reaches EKS cluster") {
+				t.Errorf("cluster error %v, want the context refused", err)
+			}
+		})
 	}
 }

@@ -3,7 +3,9 @@ package audit
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/eks-login/eks-login/pkg/iampolicy"
 )
@@ -48,14 +50,14 @@ type graph struct {
 func (a *Audit) graph() *graph {
 	g := &graph{byKey: map[string]*node{}, edgeBy: map[[2]string]*edge{}}
 	for ci, c := range a.Clusters {
-		g.clusters = append(g.clusters, "cluster "+c.Name+" ("+c.AuthenticationMode+")")
+		g.clusters = append(g.clusters, visible("cluster "+c.Name+" ("+c.AuthenticationMode+")"))
 		for pi, p := range c.Principals {
-			id := g.node(fmt.Sprintf("identity %d %d", ci, pi), nodeIdentity, strings.Join(identityLabel(p), "\n"), ci+1)
-			access := g.node(fmt.Sprintf("access %d %d", ci, pi), nodeAccess, strings.Join(accessLabel(a.Checks, p.Access), "\n"), ci+1)
+			id := g.node(fmt.Sprintf("identity %d %d", ci, pi), nodeIdentity, identityLabel(p), ci+1)
+			access := g.node(fmt.Sprintf("access %d %d", ci, pi), nodeAccess, accessLabel(a.Checks, p.Access), ci+1)
 			g.edge(id, access, iampolicy.Allowed)
 			start := id
 			if p.Kind == KindRole {
-				start = g.node("role "+p.ARN, nodeRole, p.Short(), 0)
+				start = g.node("role "+p.ARN, nodeRole, []string{p.Short()}, 0)
 				g.edge(start, id, iampolicy.Allowed)
 			}
 			for _, as := range p.Assumers {
@@ -75,37 +77,42 @@ func (g *graph) way(as Assumer, principal *node, isPrincipal bool) {
 	if as.Kind != KindUser {
 		kind = nodeExternal
 	}
-	person := g.node(as.key(), kind, as.Short(), 0)
+	person := g.node(as.key(), kind, []string{as.Short()}, 0)
 	if isPrincipal { // a user mapped as itself
 		g.edge(person, principal, as.Decision)
 		return
 	}
 	first := principal
 	if len(as.Through) > 0 {
-		first = g.node("role "+as.Through[0], nodeRole, shortARN(as.Through[0]), 0)
+		first = g.node("role "+as.Through[0], nodeRole, []string{shortARN(as.Through[0])}, 0)
 		for i, r := range as.Through {
 			next := principal
 			if i+1 < len(as.Through) {
-				next = g.node("role "+as.Through[i+1], nodeRole, shortARN(as.Through[i+1]), 0)
+				next = g.node("role "+as.Through[i+1], nodeRole, []string{shortARN(as.Through[i+1])}, 0)
 			}
-			g.edge(g.node("role "+r, nodeRole, shortARN(r), 0), next, as.Decision)
+			g.edge(g.node("role "+r, nodeRole, []string{shortARN(r)}, 0), next, as.Decision)
 		}
 	}
 	if len(as.Groups) == 0 {
 		g.edge(person, first, as.Decision)
 	}
 	for _, grp := range as.Groups {
-		gn := g.node("group "+grp, nodeGroup, "group "+grp, 0)
+		gn := g.node("group "+grp, nodeGroup, []string{"group " + grp}, 0)
 		g.edge(person, gn, as.Decision)
 		g.edge(gn, first, as.Decision)
 	}
 }
 
-func (g *graph) node(key, kind, label string, cluster int) *node {
+// node is the node of key, made with a label of lines the first time.
+func (g *graph) node(key, kind string, lines []string, cluster int) *node {
 	if n, ok := g.byKey[key]; ok {
 		return n
 	}
-	n := &node{id: fmt.Sprintf("n%d", len(g.nodes)+1), kind: kind, label: label, cluster: cluster}
+	shown := make([]string, len(lines))
+	for i, l := range lines {
+		shown[i] = visible(l)
+	}
+	n := &node{id: fmt.Sprintf("n%d", len(g.nodes)+1), kind: kind, label: strings.Join(shown, "\n"), cluster: cluster}
 	g.nodes = append(g.nodes, n)
 	g.byKey[key] = n
 	return n
@@ -120,6 +127,26 @@ func (g *graph) edge(from, to *node, d iampolicy.Decision) {
 	e := &edge{from: from.id, to: to.id, decision: d}
 	g.edges = append(g.edges, e)
 	g.edgeBy[k] = e
+}
+
+// visible writes the control characters of a name (aws-auth takes any
+// text) as escapes, \n for a line break: only the graph's own line breaks
+// may start a line of a label, and a carriage return would end a line of
+// the Mermaid or Graphviz text.
+func visible(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func identityLabel(p Principal) []string {

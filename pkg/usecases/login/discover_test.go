@@ -188,6 +188,43 @@ func TestAllSkipsAnswersItCannotWrite(t *testing.T) {
 	}
 }
 
+// TestAllSkipsNamesItCannotWrite: AWS's answers are untrusted input. A
+// cluster whose name is not an EKS cluster name (it goes into the
+// kubeconfig and the token's arguments) or whose ARN names another region
+// or account than it was found in (the ARN names its cluster entry, which
+// another cluster's could overwrite) is a problem, not a context, and the
+// other clusters are still written.
+func TestAllSkipsNamesItCannotWrite(t *testing.T) {
+	tests := []struct {
+		name, cluster, arn, want string
+	}{
+		{name: "line break", cluster: "evil\nname", want: "is not an EKS cluster name"},
+		{name: "blank", cluster: "a b", want: "is not an EKS cluster name"},
+		{name: "path", cluster: "../x", want: "is not an EKS cluster name"},
+		{name: "ini signs", cluster: "x]#;", want: "is not an EKS cluster name"},
+		{name: "too long", cluster: strings.Repeat("x", 101), want: "is not an EKS cluster name"},
+		{name: "ARN of another region", cluster: "x", arn: "arn:aws:eks:us-west-2:" + account + ":cluster/x", want: "found in eu-west-1"},
+		{name: "ARN of a bad account", cluster: "x", arn: "arn:aws:eks:eu-west-1:1234:cluster/x", want: "must be 12 digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, f, uc := discoveryCase(t)
+			odd := w.Found(account, "eu-west-1", tt.cluster, roleDev)
+			if tt.arn != "" {
+				odd.ARN = tt.arn
+			}
+			f.Result.Clusters = append(f.Result.Clusters[:1], odd)
+			p, _ := plan(t, uc, allInput())
+			if len(p.Targets) != 1 || p.Targets[0].Cluster.Name != "my-example" {
+				t.Errorf("%d targets, want my-example alone", len(p.Targets))
+			}
+			if got := fmt.Sprint(p.Found.Problems); !strings.Contains(got, "skipped cluster") || !strings.Contains(got, tt.want) {
+				t.Errorf("problems %s, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestAllPrune: a cluster deleted since the last run goes with --prune, its
 // context, user and cluster entry, and nothing else: not the contexts of
 // a login by hand, nor those of a region this run did not search, nor
