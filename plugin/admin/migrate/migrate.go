@@ -83,6 +83,8 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		PreRunE: func(*cobra.Command, []string) error { return o.validate() },
 	}
 	adminflags.Setup(cmd, o.Common, o, o.addFlags, runF, Run)
+	cmdutil.CompleteValues(cmd, "to", "api")
+	adminflags.CompleteOutput(cmd, outputs)
 	cmd.MarkFlagsMutuallyExclusive("rollback", "to")
 	cmd.MarkFlagsMutuallyExclusive("rollback", "cleanup")
 	cmd.MarkFlagsMutuallyExclusive("rollback", "strict")
@@ -105,15 +107,16 @@ func (o *Options) validate() error {
 	switch {
 	case o.To != "" && o.To != "api":
 		return exitcode.Errorf(exitcode.Usage, "--to takes only api (the cluster stops at API_AND_CONFIG_MAP without it), not %q", o.To)
-	case o.Output != "table" && o.Output != "json":
-		return exitcode.Errorf(exitcode.Usage, "-o must be table or json, not %q", o.Output)
 	case o.Cluster != "" && !names.Cluster(o.Cluster):
 		return exitcode.Errorf(exitcode.Usage, "--cluster %q is not an EKS cluster name (1 to 100 letters, digits, - and _)", o.Cluster)
 	case o.Yes && o.To == "":
 		return exitcode.Errorf(exitcode.Usage, "--yes confirms --to api; without --to api there is nothing to confirm")
 	}
-	return nil
+	return adminflags.CheckOutput(o.Output, outputs...)
 }
+
+// outputs are migrate's -o formats.
+var outputs = []string{"table", "json"}
 
 // Run plans the migration (or the rollback), prints it under --dry-run, and
 // otherwise applies it and prints what it did. Ctrl-C cancels ctx
