@@ -67,6 +67,7 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fs.StringVar(&o.Profile, "profile", "", "AWS profile the token is signed with; read from the context's exec entry otherwise.")
 	fs.StringVar(&o.Region, "region", "", "AWS region of the cluster; read from the exec entry or the profile otherwise.")
 	fs.StringVarP(&o.Output, "output", "o", "", "Output format: json for a JSON array of findings; text otherwise.")
+	cmdutil.CompleteValues(cmd, "output", "json", "text")
 	return cmd
 }
 

@@ -20,7 +20,10 @@ import (
 // subcommands and flags complete by themselves; registerCompletions adds the
 // values of the flags whose values can be listed: profile names from the AWS
 // config and credentials files, cluster names from the kubeconfig, and the
-// fixed choices. The files are read only when completing.
+// fixed choices shared by several commands. A command's own fixed choices
+// (-o, --to, -f's file types) it registers itself (cmdutil.CompleteValues,
+// CompleteFiles), next to the check of them. The files are read only when
+// completing.
 
 // registerCompletions gives every flag of cmd's tree whose values
 // flagValues knows a completion function.
@@ -41,7 +44,7 @@ func registerCompletions(cmd *cobra.Command, f *cmdutil.Factory) {
 
 func knownFlag(name string) bool {
 	switch name {
-	case "profile", "source-profile", "cluster", "cluster-name", "context", "exec-api-version", "sts-endpoint", "output", "mode", "access-policy", "clusterrole":
+	case "profile", "source-profile", "cluster", "cluster-name", "context", "exec-api-version", "sts-endpoint", "mode", "access-policy", "clusterrole":
 		return true
 	}
 	return false
@@ -60,8 +63,6 @@ func flagValues(f *cmdutil.Factory, flag string) []string {
 		return []string{"v1", "v1beta1"}
 	case "sts-endpoint":
 		return []string{"regional", "global"}
-	case "output":
-		return []string{"json", "yaml", "table"}
 	case "mode":
 		return []string{"auto", "configmap", "api"}
 	case "access-policy":

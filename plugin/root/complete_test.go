@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/iostreams"
@@ -41,47 +44,69 @@ users:
 		name  string
 		words []string
 		want  []string
+		files bool // the shell lists files with the endings in want
 	}{
-		{"commands", []string{"to"}, []string{"token"}},
-		{"token flags", []string{"token", "--cluster-n"}, []string{"--cluster-name"}},
-		{"profiles from both files", []string{"token", "--profile", ""}, []string{"default", "dev1", "dev1-eks"}},
-		{"profiles by prefix", []string{"token", "--profile", "dev1-"}, []string{"dev1-eks"}},
-		{"clusters from ARNs and exec args", []string{"token", "--cluster-name", ""}, []string{"my-example", "other-cluster"}},
-		{"fixed values", []string{"token", "--sts-endpoint", "g"}, []string{"global"}},
-		{"shells", []string{"completion", ""}, []string{"bash", "fish", "powershell", "zsh"}},
-		{"contexts", []string{"doctor", "--context", ""}, []string{"my-example"}},
-		{"admin subcommands", []string{"admin", "gr"}, []string{"grant"}},
-		{"login's flags on the root", []string{"--source-pro"}, []string{"--source-profile"}},
-		{"root's login profile values", []string{"--source-profile", "dev"}, []string{"dev1", "dev1-eks"}},
+		{"commands", []string{"to"}, []string{"token"}, false},
+		{"token flags", []string{"token", "--cluster-n"}, []string{"--cluster-name"}, false},
+		{"profiles from both files", []string{"token", "--profile", ""}, []string{"default", "dev1", "dev1-eks"}, false},
+		{"profiles by prefix", []string{"token", "--profile", "dev1-"}, []string{"dev1-eks"}, false},
+		{"clusters from ARNs and exec args", []string{"token", "--cluster-name", ""}, []string{"my-example", "other-cluster"}, false},
+		{"fixed values", []string{"token", "--sts-endpoint", "g"}, []string{"global"}, false},
+		{"shells", []string{"completion", ""}, []string{"bash", "fish", "powershell", "zsh"}, false},
+		{"contexts", []string{"doctor", "--context", ""}, []string{"my-example"}, false},
+		{"admin subcommands", []string{"admin", "gr"}, []string{"grant"}, false},
+		{"login's flags on the root", []string{"--source-pro"}, []string{"--source-profile"}, false},
+		{"root's login profile values", []string{"--source-profile", "dev"}, []string{"dev1", "dev1-eks"}, false},
+		{"who-can's formats", []string{"admin", "who-can", "get", "secrets", "-o", ""}, []string{"json", "table", "yaml"}, false},
+		{"access-report's formats", []string{"admin", "access-report", "--output", ""}, []string{"dot", "json", "mermaid", "table", "yaml"}, false},
+		{"access-report's formats by prefix", []string{"admin", "access-report", "-o", "m"}, []string{"mermaid"}, false},
+		{"list's formats", []string{"admin", "list", "-o", ""}, []string{"json", "table", "yaml"}, false},
+		{"migrate's formats", []string{"admin", "migrate", "-o", ""}, []string{"json", "table"}, false},
+		{"migrate's target", []string{"admin", "migrate", "--to", ""}, []string{"api"}, false},
+		{"doctor's formats", []string{"doctor", "-o", ""}, []string{"json", "text"}, false},
+		{"version's format", []string{"version", "-o", ""}, []string{"json"}, false},
+		{"apply's access file", []string{"admin", "apply", "-f", ""}, []string{"json", "yaml", "yml"}, true},
+		{"diff's access file", []string{"admin", "diff", "--filename", "acc"}, []string{"json", "yaml", "yml"}, true},
+		{"export's access file", []string{"admin", "export", "-f", ""}, []string{"json", "yaml", "yml"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := candidates(t, env, tt.words)
+			got, directive := candidates(t, env, tt.words)
 			sort.Strings(got)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("__complete %q = %q, want %q", tt.words, got, tt.want)
+			}
+			if files := directive == cobra.ShellCompDirectiveFilterFileExt; files != tt.files {
+				t.Errorf("__complete %q: directive %d, files by ending: %v, want %v", tt.words, directive, files, tt.files)
 			}
 		})
 	}
 }
 
 // candidates asks the hidden __complete command, as the shell scripts and
-// kubectl's plugin completion do, and returns the offered words.
-func candidates(t *testing.T, env map[string]string, words []string) []string {
+// kubectl's plugin completion do, and returns the offered words and the
+// directive to the shell.
+func candidates(t *testing.T, env map[string]string, words []string) ([]string, cobra.ShellCompDirective) {
 	var out, errOut bytes.Buffer
 	f := &cmdutil.Factory{IOStreams: &iostreams.IOStreams{Out: &out, ErrOut: &errOut}, Getenv: func(k string) string { return env[k] }}
 	if code := Main(context.Background(), f, append([]string{"__complete"}, words...)); code != 0 {
 		t.Fatalf("__complete %q: exit %d: %s", words, code, errOut.String())
 	}
 	var got []string
+	var directive cobra.ShellCompDirective
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		if line == "" || strings.HasPrefix(line, ":") {
-			continue // the directive line
+		if d, ok := strings.CutPrefix(line, ":"); ok {
+			n, _ := strconv.Atoi(d)
+			directive = cobra.ShellCompDirective(n)
+			continue
+		}
+		if line == "" {
+			continue
 		}
 		word, _, _ := strings.Cut(line, "\t") // word, tab, description
 		got = append(got, word)
 	}
-	return got
+	return got, directive
 }
 
 func TestCompletionScripts(t *testing.T) {

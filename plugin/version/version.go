@@ -45,6 +45,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.Flags().SortFlags = false
 	cmd.Flags().AddFlagSet(flags)
+	cmdutil.CompleteValues(cmd, "output", "json")
 	return cmd
 }
 

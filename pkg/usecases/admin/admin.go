@@ -40,6 +40,9 @@ type Source struct {
 	// AWSOptions are added to the SDK's loading last; tests point its HTTP
 	// client at a fake.
 	AWSOptions []func(*config.LoadOptions) error
+	// MFA answers the MFA prompt of a role profile with mfa_serial; nil
+	// means such a profile fails for want of a code.
+	MFA func(serial string) (string, error)
 }
 
 // Admin runs the use cases. Its clients are built from Source on first
@@ -130,7 +133,7 @@ func (a *Admin) aws(ctx context.Context) (aws.Config, error) {
 	}
 	cfgFile, credFile := awsclient.Files(a.env)
 	cfg, err := awsclient.Load(ctx, awsclient.Request{Profile: a.Source.Profile, Region: a.Source.Region,
-		ConfigFile: cfgFile, CredentialsFile: credFile, Options: a.Source.AWSOptions})
+		ConfigFile: cfgFile, CredentialsFile: credFile, MFA: a.Source.MFA, Options: a.Source.AWSOptions})
 	if err != nil {
 		return aws.Config{}, awserr.Explain(err, fmt.Sprintf("cannot load the AWS configuration (profile %q)", a.Source.Profile))
 	}
@@ -179,17 +182,27 @@ func (a *Admin) stsClient(ctx context.Context) (STSAPI, error) {
 
 func (a *Admin) eksClient(ctx context.Context, regionHint string) (EKSAPI, error) {
 	if a.EKS == nil {
-		cfg, err := a.aws(ctx)
+		cfg, err := a.regionalConfig(ctx, regionHint)
 		if err != nil {
 			return nil, err
-		}
-		if cfg.Region == "" {
-			cfg.Region = regionHint // the kubeconfig's, or the cluster ARN's
-		}
-		if cfg.Region == "" {
-			return nil, exitcode.Errorf(exitcode.Usage, "no AWS region: pass --region or set one in the profile")
 		}
 		a.EKS = eks.NewFromConfig(cfg)
 	}
 	return a.EKS, nil
+}
+
+// regionalConfig is the configuration for the cluster's region: --region or
+// the profile's, else regionHint (the kubeconfig's, or the cluster ARN's).
+func (a *Admin) regionalConfig(ctx context.Context, regionHint string) (aws.Config, error) {
+	cfg, err := a.aws(ctx)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if cfg.Region == "" {
+		cfg.Region = regionHint
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, exitcode.Errorf(exitcode.Usage, "no AWS region: pass --region or set one in the profile")
+	}
+	return cfg, nil
 }

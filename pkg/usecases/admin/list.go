@@ -7,8 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
-	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 
+	"github.com/eks-login/eks-login/pkg/accessentry"
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
 )
@@ -146,29 +146,12 @@ func (a *Admin) accessEntries(ctx context.Context, c *clusterInfo) ([]Entry, err
 }
 
 func listedEntry(ctx context.Context, ae accessEntry) (Entry, error) {
-	d, err := ae.eks.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(ae.cluster), PrincipalArn: aws.String(ae.principal)})
+	d, policies, err := accessentry.Read(ctx, ae.eks, ae.cluster, ae.principal)
 	if err != nil {
-		return Entry{}, awserr.Explain(err, "cannot read the access entry of "+ae.principal+" (eks:DescribeAccessEntry)")
+		return Entry{}, err
 	}
-	e := Entry{Source: SourceAccessEntry, ARN: ae.principal, Type: aws.ToString(d.AccessEntry.Type),
-		Username: aws.ToString(d.AccessEntry.Username), Groups: d.AccessEntry.KubernetesGroups}
-	pol, err := ae.eks.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(ae.cluster), PrincipalArn: aws.String(ae.principal)})
-	if err != nil {
-		return Entry{}, awserr.Explain(err, "cannot list the access policies of "+ae.principal+" (eks:ListAssociatedAccessPolicies)")
-	}
-	for _, ap := range pol.AssociatedAccessPolicies {
-		e.AccessPolicies = append(e.AccessPolicies, policyShort(ap))
-	}
-	return e, nil
-}
-
-func policyShort(ap ekstypes.AssociatedAccessPolicy) string {
-	arn := aws.ToString(ap.PolicyArn)
-	name := arn[strings.LastIndex(arn, "/")+1:]
-	if ap.AccessScope != nil && ap.AccessScope.Type == ekstypes.AccessScopeTypeNamespace {
-		return name + "(" + strings.Join(ap.AccessScope.Namespaces, ",") + ")"
-	}
-	return name
+	return Entry{Source: SourceAccessEntry, ARN: ae.principal, Type: aws.ToString(d.Type),
+		Username: aws.ToString(d.Username), Groups: d.KubernetesGroups, AccessPolicies: policies}, nil
 }
 
 // principalKey is how a mapping's principal is matched: aws-auth matches a

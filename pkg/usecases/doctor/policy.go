@@ -2,175 +2,42 @@ package doctor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/awsprofile"
+	"github.com/eks-login/eks-login/pkg/iampolicy"
 )
 
 // IAM policy reading, just enough to say why an AssumeRole was refused: does
 // an inline policy of one of the caller's groups allow sts:AssumeRole on the
-// role, and does the role's trust policy admit the caller. Conditions are
-// not evaluated; the explanation says so when a statement has one.
+// role, and does the role's trust policy admit the caller. pkg/iampolicy
+// evaluates the documents, as it does for admin who-can.
 
-type policy struct {
-	Statement statements `json:"Statement"`
-}
+const assumeRole = "sts:AssumeRole"
 
-type statements []statement
-
-func (s *statements) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '{' {
-		var one statement
-		if err := json.Unmarshal(b, &one); err != nil {
-			return err
-		}
-		*s = statements{one}
-		return nil
-	}
-	var many []statement
-	err := json.Unmarshal(b, &many)
-	*s = many
-	return err
-}
-
-type statement struct {
-	Effect    string          `json:"Effect"`
-	Action    stringList      `json:"Action"`
-	Resource  stringList      `json:"Resource"`
-	Principal json.RawMessage `json:"Principal"`
-	Condition json.RawMessage `json:"Condition"`
-}
-
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var one string
-		if err := json.Unmarshal(b, &one); err != nil {
-			return err
-		}
-		*l = stringList{one}
-		return nil
-	}
-	var many []string
-	err := json.Unmarshal(b, &many)
-	*l = many
-	return err
-}
-
-func (s statement) hasCondition() bool {
-	c := strings.TrimSpace(string(s.Condition))
-	return c != "" && c != "{}" && c != "null"
-}
-
-// glob matches IAM wildcards: * any run, ? one character.
-func glob(pattern, s string) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if glob(pattern[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-		default:
-			if s == "" || pattern[0] != s[0] {
-				return false
-			}
-		}
-		pattern, s = pattern[1:], s[1:]
-	}
-	return s == ""
-}
-
-func anyGlob(patterns []string, s string, fold bool) bool {
-	for _, p := range patterns {
-		if fold && glob(strings.ToLower(p), strings.ToLower(s)) || !fold && glob(p, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// assumeVerdict is what one identity policy says about sts:AssumeRole on a role.
-type assumeVerdict struct {
-	Allowed, Denied, Conditional bool
-}
-
-func parsePolicy(doc string) (policy, error) {
-	var p policy
-	if err := json.Unmarshal([]byte(doc), &p); err != nil {
-		return policy{}, fmt.Errorf("the policy document is not JSON: %w", err)
-	}
-	return p, nil
-}
-
-func allowsAssume(doc, roleARN string) (assumeVerdict, error) {
-	p, err := parsePolicy(doc)
-	if err != nil {
-		return assumeVerdict{}, err
-	}
-	var v assumeVerdict
-	for _, s := range p.Statement {
-		if !anyGlob(s.Action, "sts:AssumeRole", true) || !anyGlob(s.Resource, roleARN, false) {
-			continue
-		}
-		switch s.Effect {
-		case "Allow":
-			v.Allowed = true
-			v.Conditional = v.Conditional || s.hasCondition()
-		case "Deny":
-			v.Denied = true
-		}
-	}
-	return v, nil
-}
-
-// trustAdmits tells whether a role's trust policy lets caller (of account)
-// call sts:AssumeRole.
-func trustAdmits(doc, account, caller string) (bool, error) {
-	p, err := parsePolicy(doc)
+// allowsAssume tells whether an identity policy allows sts:AssumeRole on
+// roleARN with no Deny of it beside, under a condition or not.
+func allowsAssume(doc, roleARN string) (bool, error) {
+	d, err := iampolicy.Parse(doc)
 	if err != nil {
 		return false, err
 	}
-	partition := "aws"
-	if parts := strings.SplitN(caller, ":", 3); len(parts) == 3 {
-		partition = parts[1]
-	}
-	root := "arn:" + partition + ":iam::" + account + ":root"
-	for _, s := range p.Statement {
-		if s.Effect != "Allow" || !anyGlob(s.Action, "sts:AssumeRole", true) {
-			continue
-		}
-		for _, pr := range principals(s.Principal) {
-			if pr == "*" || pr == account || pr == root || caller != "" && glob(pr, caller) {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
+	r := iampolicy.Evaluate([]iampolicy.Policy{{Doc: d}}, iampolicy.Request{Action: assumeRole, Resource: roleARN})
+	return len(r.With(iampolicy.EffectAllow)) > 0 && len(r.With(iampolicy.EffectDeny)) == 0, nil
 }
 
-// principals are the AWS principals of a statement: "*" or {"AWS": ...}.
-func principals(raw json.RawMessage) []string {
-	var star string
-	if json.Unmarshal(raw, &star) == nil {
-		return []string{star}
+// trustAdmits tells whether a role's trust policy has an Allow of
+// sts:AssumeRole that names caller (of account), its account, or everyone.
+func trustAdmits(doc, account, caller string) (bool, error) {
+	d, err := iampolicy.Parse(doc)
+	if err != nil {
+		return false, err
 	}
-	var m map[string]stringList
-	if json.Unmarshal(raw, &m) != nil {
-		return nil
-	}
-	return m["AWS"]
+	r := iampolicy.EvaluateTrust(iampolicy.Policy{Doc: d}, assumeRole, iampolicy.Principal{ARN: caller, Account: account})
+	return len(r.Itself.With(iampolicy.EffectAllow))+len(r.Account.With(iampolicy.EffectAllow)) > 0, nil
 }
 
 // userName is the IAM user name of an ARN arn:aws:iam::ACCT:user/PATH/NAME.
@@ -235,7 +102,7 @@ func explainAssume(ctx context.Context, r awsprofile.IAMReader, caller, account,
 			if err != nil {
 				return assumeAnalysis{Why: fmt.Sprintf("policy %s of group %s cannot be read (%v)", n, g, shortErr(err))}
 			}
-			if v, err := allowsAssume(doc, roleARN); err == nil && v.Allowed && !v.Denied {
+			if ok, err := allowsAssume(doc, roleARN); err == nil && ok {
 				a.Allowing = append(a.Allowing, g)
 				break
 			}

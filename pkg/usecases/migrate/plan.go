@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/eks-login/eks-login/pkg/accessentry"
 	"github.com/eks-login/eks-login/pkg/awsauth"
 	"github.com/eks-login/eks-login/pkg/awserr"
 	"github.com/eks-login/eks-login/pkg/names"
@@ -302,36 +303,16 @@ func (p *Plan) compareExisting(ctx context.Context, d *Deps, e *Entry) (string, 
 
 // describeEntry reads an access entry and its policies; nil when there is none.
 func describeEntry(ctx context.Context, d *Deps, cluster, principal string) (*Existing, error) {
-	out, err := d.EKS.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(cluster), PrincipalArn: aws.String(principal)})
+	e, policies, err := accessentry.Read(ctx, d.EKS, cluster, principal)
 	var nf *ekstypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, awserr.Explain(err, "cannot read the access entry of "+principal+" (eks:DescribeAccessEntry)")
+		return nil, err
 	}
-	e := out.AccessEntry
-	ex := &Existing{Type: aws.ToString(e.Type), Username: aws.ToString(e.Username), Groups: e.KubernetesGroups,
-		CreatedByMigrate: e.Tags[CreatedByTag] == CreatedByValue}
-	pol, err := d.EKS.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(cluster), PrincipalArn: aws.String(principal)})
-	if err != nil {
-		return nil, awserr.Explain(err, "cannot list the access policies of "+principal+" (eks:ListAssociatedAccessPolicies)")
-	}
-	for _, ap := range pol.AssociatedAccessPolicies {
-		ex.Policies = append(ex.Policies, policyName(ap))
-	}
-	return ex, nil
-}
-
-// policyName is an association as plans show it: the policy's name, with
-// its namespaces when it is scoped to some.
-func policyName(ap ekstypes.AssociatedAccessPolicy) string {
-	arn := aws.ToString(ap.PolicyArn)
-	name := arn[strings.LastIndex(arn, "/")+1:]
-	if ap.AccessScope != nil && ap.AccessScope.Type == ekstypes.AccessScopeTypeNamespace {
-		return name + "(" + strings.Join(ap.AccessScope.Namespaces, ",") + ")"
-	}
-	return name
+	return &Existing{Type: aws.ToString(e.Type), Username: aws.ToString(e.Username), Groups: e.KubernetesGroups,
+		CreatedByMigrate: e.Tags[CreatedByTag] == CreatedByValue, Policies: policies}, nil
 }
 
 func sameSet(a, b []string) bool {

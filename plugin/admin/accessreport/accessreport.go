@@ -63,6 +63,7 @@ answer.`,
 		fs.StringArrayVar(&o.Sensitive, "sensitive", nil, `What to check, items separated by ";": "VERB[,VERB...] RESOURCE[.GROUP][/SUBRESOURCE] [named NAME] [in NAMESPACE]" (default: see above).`)
 		fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json, yaml, dot or mermaid.")
 	}, runF, run)
+	adminflags.CompleteOutput(cmd, outputs)
 	cmd.Flags().MarkHidden("dry-run") // it changes nothing anyway
 	return cmd
 }
@@ -93,12 +94,15 @@ func (o *Options) items() ([]audit.Item, error) {
 	return items, nil
 }
 
+// outputs are access-report's -o formats.
+var outputs = []string{"table", "json", "yaml", "dot", "mermaid"}
+
 func run(ctx context.Context, o *Options) error {
 	items, err := o.items()
 	if err != nil {
 		return err
 	}
-	if err := adminflags.CheckOutput(o.Output, "table", "json", "yaml", "dot", "mermaid"); err != nil {
+	if err := adminflags.CheckOutput(o.Output, outputs...); err != nil {
 		return err
 	}
 	var checks []audit.Check

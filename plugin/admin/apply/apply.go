@@ -67,6 +67,7 @@ it when --cluster names one cluster.`,
 		fs.BoolVar(&o.Prune, "prune", false, "Also delete what eks-login created that the file no longer declares.")
 	}, runF, run)
 	adminflags.MarkRequired(cmd, "filename")
+	adminflags.CompleteAccessFile(cmd)
 	return cmd
 }
 

@@ -45,6 +45,7 @@ not be made (10 for a failure none of them names).`,
 	}
 	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) { adminflags.AddAccessFlags(fs, &o.AccessFlags) }, runF, run)
 	adminflags.MarkRequired(cmd, "filename")
+	adminflags.CompleteAccessFile(cmd)
 	cmd.Flags().MarkHidden("dry-run") // diff never changes anything
 	return cmd
 }

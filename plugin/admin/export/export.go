@@ -51,6 +51,7 @@ roles, system: groups, mappings without a binding, roles no group may take).
 		fs.StringArrayVar(&o.Clusters, "cluster", nil, "A cluster to export, by name (with --region) or ARN (repeatable).")
 		fs.StringVarP(&o.File, "filename", "f", "", "Export the clusters of this access file.")
 	}, runF, run)
+	adminflags.CompleteAccessFile(cmd)
 	cmd.MarkFlagsOneRequired("cluster", "filename")
 	cmd.MarkFlagsMutuallyExclusive("cluster", "filename")
 	cmd.Flags().MarkHidden("dry-run") // export changes nothing

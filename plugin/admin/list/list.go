@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
@@ -43,17 +42,20 @@ aws-auth) or ignored (API mode reads no aws-auth, and aws-auth never matches
 a role named with its path).`,
 		Example: "  kubectl eks-login admin list --cluster my-example\n  kubectl eks-login admin list -o yaml",
 	}
-	return adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
+	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
 		fs.StringVar(&o.Cluster, "cluster", "", "The EKS cluster's name, to list its access entries (default: from the kubeconfig context).")
 		fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json or yaml.")
 	}, runF, run)
+	adminflags.CompleteOutput(cmd, outputs)
+	return cmd
 }
 
+// outputs are list's -o formats.
+var outputs = []string{"table", "json", "yaml"}
+
 func run(ctx context.Context, o *Options) error {
-	switch o.Output {
-	case "table", "json", "yaml":
-	default:
-		return exitcode.Errorf(exitcode.Usage, "-o must be table, json or yaml, not %q", o.Output)
+	if err := adminflags.CheckOutput(o.Output, outputs...); err != nil {
+		return err
 	}
 	l, err := o.Admin().List(ctx, o.Cluster)
 	if err != nil {

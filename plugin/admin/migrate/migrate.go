@@ -7,28 +7,25 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
-	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/prompt"
 	usecase "github.com/eks-login/eks-login/pkg/usecases/migrate"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 // Options are the flags of "admin migrate".
 type Options struct {
-	IO     *iostreams.IOStreams
-	Getenv func(string) string
+	*adminflags.Common
 
-	Cluster, Region, Profile, Kubeconfig, Context string
-
-	DryRun, Yes, Force, Cleanup, Rollback, Strict bool
-	To, Output                                    string
+	Cluster                               string
+	Yes, Force, Cleanup, Rollback, Strict bool
+	To, Output                            string
 
 	// Deps, when set, are used instead of the clients the flags name: the
 	// run function's tests set them.
@@ -76,27 +73,27 @@ const example = `  # The plan: a table of the access entries and a diff per obje
 // NewCmd builds "admin migrate"; runF, when set, runs instead of Run, so
 // tests see the parsed options.
 func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{IO: f.IOStreams, Getenv: f.Env}
+	o := &Options{Common: adminflags.New(f)}
+	o.PromptMFA("run admin migrate at a terminal")
 	cmd := &cobra.Command{
 		Use:     "migrate [--cluster NAME] [--dry-run] [--cleanup] [--to api] [flags]",
 		Short:   "Move the cluster from aws-auth to EKS access entries, checking every identity",
 		Long:    long,
 		Example: example,
-		Args:    cmdutil.NoArgs("name the cluster with --cluster"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			return Run(cmd.Context(), o)
-		},
+		PreRunE: func(*cobra.Command, []string) error { return o.validate() },
 	}
-	fs := cmd.Flags()
-	fs.SortFlags = false
+	adminflags.Setup(cmd, o.Common, o, o.addFlags, runF, Run)
+	cmdutil.CompleteValues(cmd, "to", "api")
+	adminflags.CompleteOutput(cmd, outputs)
+	cmd.MarkFlagsMutuallyExclusive("rollback", "to")
+	cmd.MarkFlagsMutuallyExclusive("rollback", "cleanup")
+	cmd.MarkFlagsMutuallyExclusive("rollback", "strict")
+	return cmd
+}
+
+// addFlags adds migrate's own flags, before the common ones.
+func (o *Options) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Cluster, "cluster", "", "The EKS cluster's name (default: from the kubeconfig context).")
-	fs.BoolVar(&o.DryRun, "dry-run", false, "Print the plan, with a diff for every object, and change nothing.")
 	fs.StringVar(&o.To, "to", "", "api: switch the authentication mode to API once every check passed (cannot be undone).")
 	fs.BoolVar(&o.Yes, "yes", false, "Confirm --to api without typing the cluster's name (for scripts).")
 	fs.BoolVar(&o.Cleanup, "cleanup", false, "Remove the migrated mappings from aws-auth once every check passed (the ConfigMap stays).")
@@ -104,36 +101,28 @@ func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fs.BoolVar(&o.Strict, "strict", false, "Fail (exit 3) when an aws-auth entry cannot be migrated, before changing anything.")
 	fs.BoolVar(&o.Rollback, "rollback", false, "Delete the access entries migrate created (tagged eks-login:created-by=migrate), and nothing else.")
 	fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table or json.")
-	fs.StringVar(&o.Kubeconfig, "kubeconfig", "", "Path to the kubeconfig file to use (as kubectl's --kubeconfig).")
-	fs.StringVar(&o.Context, "context", "", "The kubeconfig context to use (as kubectl's --context).")
-	fs.StringVar(&o.Profile, "profile", "", "The AWS profile to use for IAM, STS and EKS calls.")
-	fs.StringVar(&o.Region, "region", "", "The AWS region of the cluster.")
-	cmd.MarkFlagsMutuallyExclusive("rollback", "to")
-	cmd.MarkFlagsMutuallyExclusive("rollback", "cleanup")
-	cmd.MarkFlagsMutuallyExclusive("rollback", "strict")
-	return cmd
 }
 
 func (o *Options) validate() error {
 	switch {
 	case o.To != "" && o.To != "api":
 		return exitcode.Errorf(exitcode.Usage, "--to takes only api (the cluster stops at API_AND_CONFIG_MAP without it), not %q", o.To)
-	case o.Output != "table" && o.Output != "json":
-		return exitcode.Errorf(exitcode.Usage, "-o must be table or json, not %q", o.Output)
 	case o.Cluster != "" && !names.Cluster(o.Cluster):
 		return exitcode.Errorf(exitcode.Usage, "--cluster %q is not an EKS cluster name (1 to 100 letters, digits, - and _)", o.Cluster)
 	case o.Yes && o.To == "":
 		return exitcode.Errorf(exitcode.Usage, "--yes confirms --to api; without --to api there is nothing to confirm")
 	}
-	return nil
+	return adminflags.CheckOutput(o.Output, outputs...)
 }
 
+// outputs are migrate's -o formats.
+var outputs = []string{"table", "json"}
+
 // Run plans the migration (or the rollback), prints it under --dry-run, and
-// otherwise applies it and prints what it did.
+// otherwise applies it and prints what it did. Ctrl-C cancels ctx
+// (adminflags.Setup), which ends a wait for an update with a message saying
+// how to go on.
 func Run(ctx context.Context, o *Options) error {
-	// Ctrl-C ends a wait for an update with a message saying how to go on.
-	ctx, cancel := signal.NotifyContext(ctx, os.Interrupt)
-	defer cancel()
 	d, cluster, err := o.deps(ctx)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	usecase "github.com/eks-login/eks-login/pkg/usecases/migrate"
 	"github.com/eks-login/eks-login/pkg/usecases/migrate/migratetest"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
 )
 
 func TestFlags(t *testing.T) {
@@ -70,6 +71,9 @@ const refusedMapRoles = `- rolearn: ` + migratetest.ViewerRole + `
 // runWith runs the command's run function with the fake's clients.
 func runWith(t *testing.T, f *migratetest.Fake, ios *iostreams.IOStreams, o Options) error {
 	t.Helper()
+	if o.Common == nil {
+		o.Common = &adminflags.Common{}
+	}
 	o.IO, o.Cluster, o.Deps = ios, migratetest.Cluster, f.Deps(nil)
 	if o.Output == "" {
 		o.Output = "table"
@@ -84,7 +88,7 @@ func TestStrict(t *testing.T) {
 		f := migratetest.New(t, usecase.ModeConfigMap, refusedMapRoles)
 		f.Roles["Monitoring"] = "arn:aws:iam::" + migratetest.Account + ":role/Monitoring"
 		ios, _, out, _ := iostreams.Test()
-		err := runWith(t, f, ios, Options{DryRun: dry, Strict: true})
+		err := runWith(t, f, ios, Options{Common: &adminflags.Common{DryRun: dry}, Strict: true})
 		if exitcode.Of(err) != exitcode.Input || !strings.Contains(err.Error(), "1 aws-auth entries cannot be migrated") || len(f.Writes()) != 0 {
 			t.Fatalf("dry %v: err = %v, writes %v", dry, err, f.Writes())
 		}
@@ -105,7 +109,7 @@ func TestStrict(t *testing.T) {
 func TestJSON(t *testing.T) {
 	f := migratetest.New(t, usecase.ModeConfigMap, refusedMapRoles)
 	ios, _, out, errOut := iostreams.Test()
-	if err := runWith(t, f, ios, Options{DryRun: true, Output: "json"}); err != nil {
+	if err := runWith(t, f, ios, Options{Common: &adminflags.Common{DryRun: true}, Output: "json"}); err != nil {
 		t.Fatal(err)
 	}
 	var plan struct {

@@ -62,6 +62,7 @@ authenticators are not. The command exits 0 whatever the answer.`,
 		adminflags.AddClustersFlag(fs, &o.Clusters)
 		fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json or yaml.")
 	}, runF, run)
+	adminflags.CompleteOutput(cmd, outputs)
 	cmd.Flags().MarkHidden("dry-run") // it changes nothing anyway
 	// The two positional arguments go into the options as the flags do.
 	cmd.Args = func(cmd *cobra.Command, args []string) error {
@@ -74,12 +75,15 @@ authenticators are not. The command exits 0 whatever the answer.`,
 	return cmd
 }
 
+// outputs are who-can's -o formats.
+var outputs = []string{"table", "json", "yaml"}
+
 func run(ctx context.Context, o *Options) error {
 	check, err := audit.NewCheck(o.Verb, o.Resource, o.Subresource, o.Namespace)
 	if err != nil {
 		return exitcode.WithCode(exitcode.Usage, err)
 	}
-	if err := adminflags.CheckOutput(o.Output, "table", "json", "yaml"); err != nil {
+	if err := adminflags.CheckOutput(o.Output, outputs...); err != nil {
 		return err
 	}
 	auditor, err := o.Auditor(ctx, o.Clusters)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/accessfile"
@@ -14,6 +15,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/plan"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // AccessFlags are the flags of apply and diff.
@@ -28,6 +30,15 @@ func AddAccessFlags(fs *pflag.FlagSet, a *AccessFlags) {
 	fs.StringVarP(&a.File, "filename", "f", "", "The access file (apiVersion eks-login/v1alpha1, kind Access).")
 	fs.StringVar(&a.Cluster, "cluster", "", "Work on this cluster of the file only (its name, or its ARN); --kubeconfig and --context then reach it.")
 	fs.IntVar(&a.Parallel, "parallel", 4, "How many clusters to work on at once.")
+}
+
+// AccessFileExts are the endings of access files (YAML, or JSON, which YAML
+// reads too), which the shell completes -f with.
+var AccessFileExts = []string{"yaml", "yml", "json"}
+
+// CompleteAccessFile makes the shell complete -f with access files.
+func CompleteAccessFile(cmd *cobra.Command) {
+	cmdutil.CompleteFiles(cmd, "filename", AccessFileExts...)
 }
 
 // Spec loads the access file and makes the spec of apply or diff.

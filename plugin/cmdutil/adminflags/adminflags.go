@@ -17,6 +17,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/plan"
+	"github.com/eks-login/eks-login/pkg/prompt"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
@@ -39,6 +40,11 @@ type Common struct {
 	AdminAt func(context string) *admin.Admin
 	// Getenv reads the environment (KUBECONFIG, HOME).
 	Getenv func(string) string
+	// MFA answers a role profile's MFA prompt; nil (the default) refuses
+	// such profiles. A command that loads one AWS configuration sets it
+	// (PromptMFA); those that reach several clusters at once do not, so
+	// that no two prompts race for the terminal.
+	MFA func(serial string) (string, error)
 }
 
 // New is the Common of one command, reading the flags when it builds the
@@ -46,10 +52,16 @@ type Common struct {
 func New(f *cmdutil.Factory) *Common {
 	c := &Common{IO: f.IOStreams, Getenv: f.Env}
 	c.AdminAt = func(context string) *admin.Admin {
-		return admin.New(admin.Source{Kubeconfig: c.Kubeconfig, Context: context, Profile: c.Profile, Region: c.Region, Getenv: f.Env}, c.IO.ErrOut)
+		return admin.New(admin.Source{Kubeconfig: c.Kubeconfig, Context: context, Profile: c.Profile, Region: c.Region, Getenv: f.Env, MFA: c.MFA}, c.IO.ErrOut)
 	}
 	c.Admin = func() *admin.Admin { return c.AdminAt(c.Context) }
 	return c
+}
+
+// PromptMFA lets the command ask for a role profile's MFA code at the
+// terminal; refusal says what to do where there is none.
+func (c *Common) PromptMFA(refusal string) {
+	c.MFA = (&prompt.MFA{In: c.IO.In, Out: c.IO.ErrOut, Allowed: c.IO.CanPrompt(), Refusal: refusal}).Code
 }
 
 // AddFlags adds the flags every admin command takes, after its own.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -31,6 +32,13 @@ func TestCommonFlagsBuildTheUseCases(t *testing.T) {
 	if want := (admin.Source{Kubeconfig: "k", Context: "ctx", Profile: "p", Region: "r"}); a.Source.Kubeconfig != want.Kubeconfig || a.Source.Context != want.Context ||
 		a.Source.Profile != want.Profile || a.Source.Region != want.Region || a.Source.Getenv == nil || !c.DryRun {
 		t.Errorf("source %+v, dry run %v", a.Source, c.DryRun)
+	}
+	if a.Source.MFA != nil {
+		t.Error("an MFA prompt without PromptMFA")
+	}
+	c.PromptMFA("run it at a terminal")
+	if _, err := c.Admin().Source.MFA("arn:aws:iam::123456789012:mfa/dev"); err == nil || !strings.Contains(err.Error(), "run it at a terminal") {
+		t.Errorf("PromptMFA without a terminal: %v", err)
 	}
 	// The flags are the command's own first, then the common ones.
 	var names []string

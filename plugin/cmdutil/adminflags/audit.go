@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/usecases/audit"
+	"github.com/eks-login/eks-login/plugin/cmdutil"
 )
 
 // AddClustersFlag adds who-can's and access-report's --cluster, which may
@@ -100,6 +102,12 @@ func (c *Common) targets(pairs [][2]string) ([]audit.Target, error) {
 		out = append(out, audit.Target{Name: name, Admin: c.AdminAt(context)})
 	}
 	return out, nil
+}
+
+// CompleteOutput makes the shell complete -o with formats, which
+// CheckOutput checks: the command's one list of them.
+func CompleteOutput(cmd *cobra.Command, formats []string) {
+	cmdutil.CompleteValues(cmd, "output", formats...)
 }
 
 // CheckOutput refuses an -o value not among formats.

@@ -1,5 +1,13 @@
-// Package migratetest is a recorded-HTTP fake of what admin migrate talks
-// to, for the tests of pkg/usecases/migrate and plugin/admin/migrate.
+// Package migratetest is the stateful fake of what admin migrate talks to,
+// for the tests of pkg/usecases/migrate and plugin/admin/migrate, over one
+// recorded-HTTP registry (pkg/httpmock): the AWS SDK's EKS, IAM and STS
+// clients and the Kubernetes rest clients all send their requests to it.
+// Behind persistent stubs it keeps one cluster (its authentication mode and
+// access entries), IAM's roles and users, STS's role sessions, the admin's
+// API server (pkg/kube/kubetest, holding aws-auth) and the authenticator
+// that answers role tokens' SelfSubjectReviews as aws-iam-authenticator
+// does. A test scripts a failure with a one-time stub in front (FailOnce,
+// DenyAssume), which the registry checks was reached when the test ends.
 package migratetest
 
 import (
@@ -7,7 +15,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,24 +23,19 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"k8s.io/client-go/rest"
 
 	"github.com/eks-login/eks-login/pkg/awsauth"
+	"github.com/eks-login/eks-login/pkg/httpmock"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/kube/kubetest"
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/usecases/migrate"
 )
-
-// Fake is a recorded-HTTP fake of EKS, IAM and STS (httptest; the SDK's clients
-// reach it through their real serializers), with just enough state for
-// migrate: one cluster, its access entries and mode updates, IAM roles and
-// users, and role sessions. Its authenticator answers SelfSubjectReviews on
-// a second fake API server as aws-iam-authenticator does, from the access
-// entries and aws-auth in the cluster's mode. Local to this package until
-// pkg/httpmock lands; then its EKS, IAM and STS stubs belong there.
 
 // The seed's names.
 const (
@@ -57,53 +59,58 @@ type Entry struct {
 
 // Fake is the cluster, its AWS account and its authenticator.
 type Fake struct {
-	t        *testing.T
-	srv      *httptest.Server
-	Kube     *kubetest.Server // the admin's API server, holding aws-auth
-	Tokens   *kubetest.Server // the same cluster, reached with role tokens
-	mu       sync.Mutex
-	Mode     string
-	Entries  map[string]*Entry
-	Roles    map[string]string // name -> ARN
-	Users    map[string]string
-	sessions map[string]string // access key -> role ARN
-	NoAssume map[string]bool
-	// fail makes the call "Op principal" (or "Op") fail once (a 400, which
-	// the SDK does not retry).
-	Fail map[string]bool
+	t       *testing.T
+	Reg     *httpmock.Registry
+	Kube    *kubetest.API // the admin's API server, holding aws-auth
+	mu      sync.Mutex
+	Mode    string
+	Entries map[string]*Entry
+	Roles   map[string]string // name -> ARN
+	Users   map[string]string
+	// sessions are the role sessions STS handed out: access key -> role ARN.
+	sessions map[string]string
+	// denied are the roles whose AssumeRole a stub of DenyAssume answers.
+	denied map[string]bool
 	// Twist changes who the cluster takes a principal for.
 	Twist func(principal string, username string, groups []string) (string, []string)
-	Calls []string
 }
 
+// tokensHost is the cluster's API server as role tokens reach it: only the
+// authenticator's reviews are asked there.
+const tokensHost = "tokens." + kubetest.Host
+
 // New starts a fake whose cluster is in mode, with aws-auth holding
-// mapRoles (none when empty).
+// mapRoles (none when empty). The registry is verified when t ends.
 func New(t *testing.T, mode, mapRoles string) *Fake {
-	f := &Fake{t: t, Mode: mode, Entries: map[string]*Entry{}, sessions: map[string]string{}, NoAssume: map[string]bool{}, Fail: map[string]bool{},
+	f := &Fake{t: t, Reg: &httpmock.Registry{}, Kube: kubetest.NewAPI(), Mode: mode, Entries: map[string]*Entry{}, sessions: map[string]string{}, denied: map[string]bool{},
 		Roles: map[string]string{"MyExampleEKSNode": NodeRole, "EKSMyExampleViewer": ViewerRole}, Users: map[string]string{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	f.Kube = kubetest.New(t)
+	f.Kube.Register(f.Reg)
 	if mapRoles != "" {
 		f.Kube.Put(AWSAuthAt, map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
 			"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"}, "data": map[string]any{"mapRoles": mapRoles}})
 	}
-	f.Tokens = kubetest.New(t)
-	f.Tokens.Handle("POST /apis/authentication.k8s.io/v1/selfsubjectreviews", f.selfSubjectReview)
-	f.Tokens.Handle("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews", f.selfSubjectAccessReview)
+	f.Reg.Register(httpmock.Match("the fake EKS API", isEKS), f.eks).Persist().Optional()
+	f.Reg.Register(httpmock.Match("the fake IAM and STS", func(r *httpmock.Request) bool { return isQuery(r) && !f.isDenied(r) }), f.query).Persist().Optional()
+	reviews := func(kind string) httpmock.Matcher {
+		return httpmock.Match(kind+" at "+tokensHost, func(r *httpmock.Request) bool {
+			return r.URL.Host == tokensHost && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/"+kind)
+		})
+	}
+	f.Reg.Register(reviews("selfsubjectreviews"), f.selfSubjectReview).Persist().Optional()
+	f.Reg.Register(reviews("selfsubjectaccessreviews"), f.selfSubjectAccessReview).Persist().Optional()
+	t.Cleanup(func() { f.Reg.Verify(t) })
 	return f
 }
 
-// Deps are the use case's dependencies, all pointed at the fakes; no wait
-// ever sleeps.
+// Deps are the use case's dependencies, all pointed at the registry; no
+// wait ever sleeps.
 func (f *Fake) Deps(log *strings.Builder) *migrate.Deps {
-	cfg := aws.Config{Region: "ap-northeast-2", Credentials: aws.AnonymousCredentials{}, BaseEndpoint: aws.String(f.srv.URL)}
-	admin, err := kube.New(f.Kube.RESTConfig("admin-token"))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	d := &migrate.Deps{EKS: eks.NewFromConfig(cfg), IAM: iam.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg), Kube: admin,
-		AsToken:  func(bearer string) (migrate.Identifier, error) { return kube.New(f.Tokens.RESTConfig(bearer)) },
+	cfg := aws.Config{Region: "ap-northeast-2", Credentials: credentials.NewStaticCredentialsProvider("AKIAFAKEFAKEFAKEFAKE", "fakesecret", ""),
+		HTTPClient: f.Reg.Client(), RetryMaxAttempts: 1}
+	d := &migrate.Deps{EKS: eks.NewFromConfig(cfg), IAM: iam.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg), Kube: f.Kube.Client(f.t, f.Reg, "admin-token"),
+		AsToken: func(bearer string) (migrate.Identifier, error) {
+			return kube.New(&rest.Config{Host: "https://" + tokensHost, BearerToken: bearer, Transport: f.Reg})
+		},
 		Attempts: 2, Wait: func(context.Context, time.Duration) error { return nil }}
 	if log != nil {
 		d.Log = log
@@ -111,65 +118,97 @@ func (f *Fake) Deps(log *strings.Builder) *migrate.Deps {
 	return d
 }
 
-func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+// FailOnce makes the next call op (an EKS, IAM or STS operation, such as
+// CreateAccessEntry) about principal fail with a 400, which the SDK does
+// not retry. The test fails if no such call comes.
+func (f *Fake) FailOnce(op, principal string) {
+	f.Reg.Register(callMatcher(op, principal), func(r *httpmock.Request) (*http.Response, error) {
+		if isEKS(r) {
+			return httpmock.AWSJSONError(http.StatusBadRequest, "InvalidRequestException", "the fake failed "+op+" once, as asked")(r)
+		}
+		return httpmock.AWSQueryError(http.StatusBadRequest, "ValidationError", "the fake failed "+op+" once, as asked")(r)
+	})
+}
+
+// DenyAssume refuses every AssumeRole of role, as IAM does when the trust
+// policy does not admit the admin. The test fails if none is asked for.
+func (f *Fake) DenyAssume(role string) {
+	f.mu.Lock()
+	f.denied[role] = true
+	f.mu.Unlock()
+	f.Reg.Register(httpmock.AWSQuery("AssumeRole", "RoleArn", role),
+		httpmock.AWSQueryError(http.StatusForbidden, "AccessDenied", "User: arn:aws:iam::"+Account+":user/admin is not authorized to perform: sts:AssumeRole on resource: "+role)).Persist()
+}
+
+// isDenied: r is an AssumeRole that DenyAssume's stub answers.
+func (f *Fake) isDenied(r *httpmock.Request) bool {
+	op, role := call(r)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if r.URL.Path == "/" && r.Method == http.MethodPost {
-		r.ParseForm()
-		f.query(w, r.Form)
-		return
+	return op == "AssumeRole" && f.denied[role]
+}
+
+func callMatcher(op, principal string) httpmock.Matcher {
+	return httpmock.Match(strings.TrimSpace(op+" "+principal), func(r *httpmock.Request) bool {
+		o, p := call(r)
+		return o == op && p == principal
+	})
+}
+
+func isEKS(r *httpmock.Request) bool { return strings.HasPrefix(r.URL.Host, "eks.") }
+
+func isQuery(r *httpmock.Request) bool {
+	return r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Host, "iam.") || strings.HasPrefix(r.URL.Host, "sts."))
+}
+
+// call names the AWS call r makes, and the principal it is about: "" for
+// a request that is none.
+func call(r *httpmock.Request) (op, principal string) {
+	switch {
+	case isQuery(r):
+		form, _ := url.ParseQuery(string(r.Body))
+		return form.Get("Action"), form.Get("RoleArn") + form.Get("RoleName") + form.Get("UserName")
+	case !isEKS(r):
+		return "", ""
 	}
+	p := pathParts(r)
+	if len(p) < 2 {
+		return "", ""
+	}
+	op = eksOp(r.Method, p[2:])
+	if len(p) > 3 && p[2] == "access-entries" {
+		principal = p[3]
+	}
+	if op == "CreateAccessEntry" {
+		var body struct{ PrincipalArn string }
+		json.Unmarshal(r.Body, &body)
+		principal = body.PrincipalArn
+	}
+	return op, principal
+}
+
+func pathParts(r *httpmock.Request) []string {
 	var parts []string
 	for _, p := range strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/") {
 		u, _ := url.PathUnescape(p)
 		parts = append(parts, u)
 	}
-	f.rest(w, r, parts)
+	return parts
 }
 
-func (f *Fake) record(op, principal string) bool {
-	f.Calls = append(f.Calls, strings.TrimSpace(op+" "+principal))
-	for _, k := range []string{op + " " + principal, op} {
-		if f.Fail[k] {
-			delete(f.Fail, k)
-			return true
-		}
-	}
-	return false
-}
-
-func jsonOut(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
-}
-
-func eksError(w http.ResponseWriter, code int, typ, msg string) {
-	w.Header().Set("X-Amzn-Errortype", typ)
-	jsonOut(w, code, map[string]string{"message": msg})
-}
-
-// rest serves EKS's REST-JSON API: /clusters/NAME[/update-config |
+// eks serves EKS's REST-JSON API: /clusters/NAME[/update-config |
 // /updates/ID | /access-entries[/PRINCIPAL[/access-policies[/POLICY]]]].
-func (f *Fake) rest(w http.ResponseWriter, r *http.Request, p []string) {
-	var body map[string]any
-	json.NewDecoder(r.Body).Decode(&body)
+func (f *Fake) eks(r *httpmock.Request) (*http.Response, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := pathParts(r)
 	if len(p) < 2 || p[0] != "clusters" || p[1] != Cluster {
-		eksError(w, 404, "ResourceNotFoundException", "No cluster found")
-		return
+		return httpmock.AWSJSONError(http.StatusNotFound, "ResourceNotFoundException", "No cluster found")(r)
 	}
-	op, principal := eksOp(r.Method, p[2:]), ""
-	if len(p) > 3 && p[2] == "access-entries" {
-		principal = p[3]
-	}
-	if op == "CreateAccessEntry" {
-		principal, _ = body["principalArn"].(string)
-	}
-	if f.record(op, principal) {
-		eksError(w, 400, "InvalidRequestException", "the fake failed "+op+" once, as asked")
-		return
-	}
-	f.eks(w, op, principal, body, p)
+	var body map[string]any
+	json.Unmarshal(r.Body, &body)
+	op, principal := call(r)
+	return f.eksAnswer(op, principal, body, p)(r)
 }
 
 func eksOp(method string, rest []string) string {
@@ -196,57 +235,54 @@ func eksOp(method string, rest []string) string {
 	return ""
 }
 
-func (f *Fake) eks(w http.ResponseWriter, op, principal string, body map[string]any, p []string) {
+func (f *Fake) eksAnswer(op, principal string, body map[string]any, p []string) httpmock.Responder {
 	e := f.Entries[principal]
 	if op != "DescribeCluster" && op != "UpdateClusterConfig" && op != "DescribeUpdate" && f.Mode == migrate.ModeConfigMap {
-		eksError(w, 400, "InvalidParameterException", "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.")
-		return
+		return httpmock.AWSJSONError(400, "InvalidParameterException", "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.")
 	}
 	if e == nil && op != "DescribeCluster" && op != "UpdateClusterConfig" && op != "DescribeUpdate" && op != "ListAccessEntries" && op != "CreateAccessEntry" {
-		eksError(w, 404, "ResourceNotFoundException", "The specified principalArn could not be found.")
-		return
+		return httpmock.AWSJSONError(404, "ResourceNotFoundException", "The specified principalArn could not be found.")
 	}
 	switch op {
 	case "DescribeCluster":
-		jsonOut(w, 200, map[string]any{"cluster": map[string]any{"name": Cluster, "arn": ClusterARN, "status": "ACTIVE", "accessConfig": map[string]any{"authenticationMode": f.Mode}}})
+		return httpmock.JSONResponse(200, map[string]any{"cluster": map[string]any{"name": Cluster, "arn": ClusterARN, "status": "ACTIVE", "accessConfig": map[string]any{"authenticationMode": f.Mode}}})
 	case "UpdateClusterConfig":
 		f.Mode = body["accessConfig"].(map[string]any)["authenticationMode"].(string)
-		jsonOut(w, 200, map[string]any{"update": map[string]any{"id": "update-" + f.Mode, "status": "InProgress", "type": "AccessConfigUpdate"}})
+		return httpmock.JSONResponse(200, map[string]any{"update": map[string]any{"id": "update-" + f.Mode, "status": "InProgress", "type": "AccessConfigUpdate"}})
 	case "DescribeUpdate":
-		jsonOut(w, 200, map[string]any{"update": map[string]any{"id": p[3], "status": "Successful", "type": "AccessConfigUpdate"}})
+		return httpmock.JSONResponse(200, map[string]any{"update": map[string]any{"id": p[3], "status": "Successful", "type": "AccessConfigUpdate"}})
 	case "ListAccessEntries":
 		var list []string
 		for k := range f.Entries {
 			list = append(list, k)
 		}
 		slices.Sort(list)
-		jsonOut(w, 200, map[string]any{"accessEntries": list})
+		return httpmock.JSONResponse(200, map[string]any{"accessEntries": list})
 	case "CreateAccessEntry":
-		f.create(w, principal, body)
+		return f.create(principal, body)
 	case "DescribeAccessEntry":
-		jsonOut(w, 200, map[string]any{"accessEntry": map[string]any{"principalArn": principal, "type": e.Type, "username": e.Username, "kubernetesGroups": e.Groups, "tags": e.Tags}})
+		return httpmock.JSONResponse(200, map[string]any{"accessEntry": map[string]any{"principalArn": principal, "type": e.Type, "username": e.Username, "kubernetesGroups": e.Groups, "tags": e.Tags}})
 	case "UpdateAccessEntry":
 		e.Username = body["username"].(string)
 		e.Groups = strs(body["kubernetesGroups"])
-		jsonOut(w, 200, map[string]any{"accessEntry": map[string]any{"principalArn": principal}})
+		return httpmock.JSONResponse(200, map[string]any{"accessEntry": map[string]any{"principalArn": principal}})
 	case "DeleteAccessEntry":
 		delete(f.Entries, principal)
-		jsonOut(w, 200, map[string]any{})
+		return httpmock.JSONResponse(200, map[string]any{})
 	case "AssociateAccessPolicy":
 		e.Policies = append(e.Policies, body["policyArn"].(string))
-		jsonOut(w, 200, map[string]any{"principalArn": principal})
+		return httpmock.JSONResponse(200, map[string]any{"principalArn": principal})
 	case "DisassociateAccessPolicy":
 		e.Policies = slices.DeleteFunc(e.Policies, func(s string) bool { return s == p[5] })
-		jsonOut(w, 200, map[string]any{})
+		return httpmock.JSONResponse(200, map[string]any{})
 	case "ListAssociatedAccessPolicies":
 		var list []map[string]any
 		for _, pol := range e.Policies {
 			list = append(list, map[string]any{"policyArn": pol, "accessScope": map[string]any{"type": "cluster"}})
 		}
-		jsonOut(w, 200, map[string]any{"associatedAccessPolicies": list})
-	default:
-		eksError(w, 400, "InvalidRequestException", "the fake does not serve this call")
+		return httpmock.JSONResponse(200, map[string]any{"associatedAccessPolicies": list})
 	}
+	return httpmock.AWSJSONError(400, "InvalidRequestException", "the fake does not serve this call")
 }
 
 var nodeDefaults = map[string][2]any{
@@ -254,10 +290,9 @@ var nodeDefaults = map[string][2]any{
 	migrate.TypeFargateLinux: {"system:node:{{SessionName}}", []string{"system:node-proxier", "system:nodes"}},
 }
 
-func (f *Fake) create(w http.ResponseWriter, principal string, body map[string]any) {
+func (f *Fake) create(principal string, body map[string]any) httpmock.Responder {
 	if f.Entries[principal] != nil {
-		eksError(w, 409, "ResourceInUseException", "The specified access entry resource is already in use on this cluster.")
-		return
+		return httpmock.AWSJSONError(409, "ResourceInUseException", "The specified access entry resource is already in use on this cluster.")
 	}
 	e := &Entry{Type: body["type"].(string), Tags: map[string]string{}}
 	for k, v := range body["tags"].(map[string]any) {
@@ -265,8 +300,7 @@ func (f *Fake) create(w http.ResponseWriter, principal string, body map[string]a
 	}
 	if d, ok := nodeDefaults[e.Type]; ok {
 		if body["username"] != nil || body["kubernetesGroups"] != nil {
-			eksError(w, 400, "InvalidParameterException", "username and kubernetesGroups cannot be specified for node types")
-			return
+			return httpmock.AWSJSONError(400, "InvalidParameterException", "username and kubernetesGroups cannot be specified for node types")
 		}
 		e.Username, e.Groups = d[0].(string), d[1].([]string)
 	} else {
@@ -274,7 +308,7 @@ func (f *Fake) create(w http.ResponseWriter, principal string, body map[string]a
 		e.Groups = strs(body["kubernetesGroups"])
 	}
 	f.Entries[principal] = e
-	jsonOut(w, 200, map[string]any{"accessEntry": map[string]any{"principalArn": principal}})
+	return httpmock.JSONResponse(200, map[string]any{"accessEntry": map[string]any{"principalArn": principal}})
 }
 
 func strs(v any) []string {
@@ -287,49 +321,38 @@ func strs(v any) []string {
 }
 
 // query serves IAM's and STS's query API.
-func (f *Fake) query(w http.ResponseWriter, form url.Values) {
+func (f *Fake) query(r *httpmock.Request) (*http.Response, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	form, _ := url.ParseQuery(string(r.Body))
+	return f.queryAnswer(form)(r)
+}
+
+func (f *Fake) queryAnswer(form url.Values) httpmock.Responder {
 	action := form.Get("Action")
 	name := form.Get("RoleName") + form.Get("UserName")
-	if f.record(action, form.Get("RoleArn")+name) {
-		xmlError(w, 400, "ValidationError", "the fake failed once, as asked")
-		return
-	}
 	switch action {
 	case "GetCallerIdentity":
-		xmlOut(w, action, "<Arn>arn:aws:iam::"+Account+":user/admin</Arn><UserId>AIDAADMIN</UserId><Account>"+Account+"</Account>")
+		return httpmock.AWSQueryResponse(action, "<Arn>arn:aws:iam::"+Account+":user/admin</Arn><UserId>AIDAADMIN</UserId><Account>"+Account+"</Account>")
 	case "GetRole", "GetUser":
 		arn, kind := f.Roles[name], "Role"
 		if action == "GetUser" {
 			arn, kind = f.Users[name], "User"
 		}
 		if arn == "" {
-			xmlError(w, 404, "NoSuchEntity", "The "+strings.ToLower(kind)+" with name "+name+" cannot be found.")
-			return
+			return httpmock.AWSQueryError(404, "NoSuchEntity", "The "+strings.ToLower(kind)+" with name "+name+" cannot be found.")
 		}
-		xmlOut(w, action, fmt.Sprintf("<%s><Arn>%s</Arn><%sName>%s</%sName><Path>/</Path><CreateDate>2024-01-01T00:00:00Z</CreateDate></%s>", kind, arn, kind, name, kind, kind))
+		return httpmock.AWSQueryResponse(action, fmt.Sprintf("<%s><Arn>%s</Arn><%sName>%s</%sName><Path>/</Path><CreateDate>2024-01-01T00:00:00Z</CreateDate></%s>", kind, arn, kind, name, kind, kind))
 	case "AssumeRole":
 		role := form.Get("RoleArn")
-		if f.NoAssume[role] || !strings.Contains(form.Get("Policy"), `"Effect":"Deny","Action":"*"`) {
-			xmlError(w, 403, "AccessDenied", "User: arn:aws:iam::"+Account+":user/admin is not authorized to perform: sts:AssumeRole on resource: "+role)
-			return
+		if !strings.Contains(form.Get("Policy"), `"Effect":"Deny","Action":"*"`) { // checks take sessions that can do nothing
+			return httpmock.AWSQueryError(403, "AccessDenied", "User: arn:aws:iam::"+Account+":user/admin is not authorized to perform: sts:AssumeRole on resource: "+role)
 		}
 		key := fmt.Sprintf("ASIAFAKE%08d", len(f.sessions)+1)
 		f.sessions[key] = role
-		xmlOut(w, action, "<Credentials><AccessKeyId>"+key+"</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>")
-	default:
-		xmlError(w, 400, "InvalidAction", "the fake does not serve "+action)
+		return httpmock.AWSQueryResponse(action, "<Credentials><AccessKeyId>"+key+"</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>")
 	}
-}
-
-func xmlOut(w http.ResponseWriter, action, result string) {
-	w.Header().Set("Content-Type", "text/xml")
-	fmt.Fprintf(w, "<%sResponse><%sResult>%s</%sResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></%sResponse>", action, action, result, action, action)
-}
-
-func xmlError(w http.ResponseWriter, code int, c, msg string) {
-	w.Header().Set("Content-Type", "text/xml")
-	w.WriteHeader(code)
-	fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>r</RequestId></ErrorResponse>", c, msg)
+	return httpmock.AWSQueryError(400, "InvalidAction", "the fake does not serve "+action)
 }
 
 // identify is the fake aws-iam-authenticator: the role session behind a
@@ -378,20 +401,19 @@ func (f *Fake) fromAWSAuth(role string, render *strings.Replacer) (string, []str
 	return "", nil, false
 }
 
-func (f *Fake) selfSubjectReview(w http.ResponseWriter, r *http.Request) {
-	name, groups, _, ok := f.identify(r)
+func (f *Fake) selfSubjectReview(r *httpmock.Request) (*http.Response, error) {
+	name, groups, _, ok := f.identify(r.Request)
 	if !ok {
-		kubetest.Status(w, 401, "Unauthorized", "Unauthorized")
-		return
+		return httpmock.KubeStatus(http.StatusUnauthorized, "Unauthorized", "Unauthorized")(r)
 	}
-	jsonOut(w, 201, map[string]any{"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview",
-		"status": map[string]any{"userInfo": map[string]any{"username": name, "groups": groups}}})
+	return httpmock.JSONResponse(http.StatusCreated, map[string]any{"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview",
+		"status": map[string]any{"userInfo": map[string]any{"username": name, "groups": groups}}})(r)
 }
 
-func (f *Fake) selfSubjectAccessReview(w http.ResponseWriter, r *http.Request) {
-	_, groups, e, ok := f.identify(r)
+func (f *Fake) selfSubjectAccessReview(r *httpmock.Request) (*http.Response, error) {
+	_, groups, e, ok := f.identify(r.Request)
 	admin := ok && (slices.Contains(groups, "system:masters") || (e != nil && slices.ContainsFunc(e.Policies, func(p string) bool { return strings.HasSuffix(p, "/"+migrate.ClusterAdminPolicy) })))
-	jsonOut(w, 201, map[string]any{"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "status": map[string]any{"allowed": admin}})
+	return httpmock.JSONResponse(http.StatusCreated, map[string]any{"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "status": map[string]any{"allowed": admin}})(r)
 }
 
 // AWSAuth is aws-auth's mapRoles as the admin's API server holds it now.
@@ -404,15 +426,15 @@ func (f *Fake) AWSAuth() string {
 	return s
 }
 
-// Writes are the calls that change something, in order.
+// Writes are the AWS calls that changed something or tried to, in order,
+// as "Op principal" (or "Op").
 func (f *Fake) Writes() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []string
-	for _, c := range f.Calls {
+	for _, r := range f.Reg.Requests() {
+		op, principal := call(r)
 		for _, verb := range []string{"Create", "Update", "Delete", "Associate", "Disassociate"} {
-			if strings.HasPrefix(c, verb) {
-				out = append(out, c)
+			if strings.HasPrefix(op, verb) {
+				out = append(out, strings.TrimSpace(op+" "+principal))
 			}
 		}
 	}
