@@ -72,6 +72,8 @@ const edgeMapRoles = seedMapRoles + `- rolearn: arn:aws:iam::` + account + `:rol
   username: gone
 - rolearn: arn:aws:iam::210987654321:role/Partner
   username: partner
+- rolearn: arn:aws:iam::` + account + `:role/Dev*
+  username: dev
 - rolearn: arn:aws:iam::` + account + `:role/Twice
   username: first
 - rolearn: arn:aws:iam::` + account + `:role/Twice
@@ -86,7 +88,9 @@ func edgeFake(t *testing.T, mode string) *migratetest.Fake {
 	f.Roles["AWSReservedSSO_Admins_0123456789abcdef"] = ssoRole
 	f.Users["alice"] = "arn:aws:iam::" + account + ":user/alice"
 	obj := f.Kube.Object(awsAuthAt)
-	obj["data"].(map[string]any)["mapUsers"] = "- userarn: arn:aws:iam::" + account + ":user/alice\n  username: alice\n  groups:\n  - developers\n"
+	obj["data"].(map[string]any)["mapUsers"] = "- userarn: arn:aws:iam::" + account + ":user/alice\n  username: alice\n  groups:\n  - developers\n" +
+		"- userarn: arn:aws:iam::" + account + ":user/team lead\n  username: lead\n" +
+		"- userarn: arn:aws:iam::" + account + ":user/on call/bob\n  username: bob\n"
 	obj["data"].(map[string]any)["mapAccounts"] = "- \"210987654321\"\n"
 	f.Kube.Put(awsAuthAt, obj)
 	return f
