@@ -370,3 +370,27 @@ func TestRollbackShutsOut(t *testing.T) {
 		t.Fatalf("forced: %v, entries %v", err, f.Entries)
 	}
 }
+
+// TestPrintShowsOddNames: aws-auth's usernames, groups and ARNs are free
+// text; an escape sequence or carriage return in one is shown in the plan
+// (its table, notes, refusals and diffs) as an escape, never sent to the
+// terminal.
+func TestPrintShowsOddNames(t *testing.T) {
+	const odd = "dev\x1b[2J\rforged"
+	entry := func(w migrate.Want) *migrate.Entry {
+		return &migrate.Entry{Source: migrate.Source{Key: "mapRoles", Line: 1, ARN: viewerRole}, PrincipalARN: viewerRole, Want: w, Action: migrate.ActCreate, Check: "token"}
+	}
+	for _, p := range []*migrate.Plan{
+		{Entries: []*migrate.Entry{entry(migrate.Want{Type: migrate.TypeStandard, Username: odd})}},
+		{Entries: []*migrate.Entry{entry(migrate.Want{Type: migrate.TypeStandard, Username: "u", Groups: []string{odd}})}},
+		{Entries: []*migrate.Entry{entry(migrate.Want{Type: migrate.TypeStandard, Username: "u", Notes: []string{"group " + odd}})}},
+		{NotMigrated: []migrate.Refusal{{What: "mapRoles line 3", ARN: "arn:aws:iam::" + account + ":role/" + odd, Reason: "aws-auth maps arn:aws:iam::" + account + ":role/" + odd + " twice"}}},
+	} {
+		p.Cluster, p.Mode = cluster, migrate.ModeBoth
+		var out bytes.Buffer
+		p.Print(&out)
+		if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `dev\x1b[2J\rforged`) {
+			t.Errorf("%q", out.String())
+		}
+	}
+}
