@@ -18,6 +18,7 @@ const (
 	MaxRoleName  = 64
 	MaxUserName  = 64
 	MaxGroupName = 128
+	MaxPath      = 512
 )
 
 // Partitions are the AWS partitions an ARN may name.
@@ -55,10 +56,10 @@ func IAM(s string, max int) bool {
 	return true
 }
 
-// IAMPath tells an IAM path: "/" or "/a/b/", printable ASCII without empty
-// parts.
+// IAMPath tells an IAM path: "/" or "/a/b/", at most 512 characters of
+// printable ASCII without empty parts.
 func IAMPath(s string) bool {
-	if !strings.HasPrefix(s, "/") || !strings.HasSuffix(s, "/") || strings.Contains(s, "//") && s != "/" {
+	if len(s) > MaxPath || !strings.HasPrefix(s, "/") || !strings.HasSuffix(s, "/") || strings.Contains(s, "//") && s != "/" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

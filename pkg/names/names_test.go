@@ -15,7 +15,7 @@ func TestNames(t *testing.T) {
 		{"cluster", Cluster, []string{"my-example", "a", "A_1", strings.Repeat("a", 100)}, []string{"", "-a", "_a", "a.b", "a b", strings.Repeat("a", 101)}},
 		{"iam role", func(s string) bool { return IAM(s, MaxRoleName) }, []string{"EKSMyExampleViewer", "a+=,.@_-b"}, []string{"", "*", "a/b", "a b", strings.Repeat("a", 65)}},
 		{"iam group", func(s string) bool { return IAM(s, MaxGroupName) }, []string{strings.Repeat("g", 128)}, []string{strings.Repeat("g", 129), "Dev*"}},
-		{"iam path", IAMPath, []string{"/", "/eks-login/", "/aws-reserved/sso.amazonaws.com/"}, []string{"", "a/", "/a", "/a//b/", "/a b/"}},
+		{"iam path", IAMPath, []string{"/", "/eks-login/", "/aws-reserved/sso.amazonaws.com/", "/" + strings.Repeat("p", 510) + "/"}, []string{"", "a/", "/a", "/a//b/", "/a b/", "/a\x1b[2J/", "/\u00e9/", "/" + strings.Repeat("p", 511) + "/"}},
 		{"account", Account, []string{"123456789012"}, []string{"12345678901", "12345678901a", ""}},
 		{"region", Region, []string{"ap-northeast-2", "us-gov-west-1", "us-iso-east-1", "eu-central-1"}, []string{"", "us-east", "US-EAST-1", "us--1", "us-east-1a", "global"}},
 		{"dns label", DNSLabel, []string{"team-a", "a", "0"}, []string{"", "-a", "a-", "Team", "a.b", strings.Repeat("a", 64)}},

@@ -96,19 +96,19 @@ func (o *Options) print(r *doctor.Report) error {
 	}
 	fancy := o.IO.ColorEnabled()
 	if r.Header != "" {
-		fmt.Fprintln(out, r.Header)
+		iostreams.Linef(out, "%s", r.Header)
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(out, "%s %-14s %s\n", mark(f.Status, fancy), f.Link, f.Detail)
+		iostreams.Linef(out, "%s %-14s %s", mark(f.Status, fancy), f.Link, f.Detail)
 		for _, row := range f.Table {
 			ans := "no"
 			if row.Allowed {
 				ans = "yes"
 			}
-			fmt.Fprintf(out, "       %-40s %s\n", row.What, ans)
+			iostreams.Linef(out, "       %-40s %s", row.What, ans)
 		}
 		if f.Fix != "" {
-			fmt.Fprintf(out, "       fix: %s\n", f.Fix)
+			iostreams.Linef(out, "       fix: %s", f.Fix)
 		}
 	}
 	return nil

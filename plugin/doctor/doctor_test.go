@@ -145,3 +145,24 @@ func TestBadOutput(t *testing.T) {
 		t.Errorf("got %v, output %q", err, out.String())
 	}
 }
+
+// TestTextShowsOddNames: a finding names what it found in AWS or
+// aws-auth (free text); an escape sequence or carriage return there is
+// shown as an escape, never sent to the terminal.
+func TestTextShowsOddNames(t *testing.T) {
+	const odd = "dev\x1b[2J\rforged"
+	for _, r := range []doctor.Report{
+		{Header: "context " + odd},
+		{Findings: []doctor.Finding{{Link: "aws-auth", Status: doctor.StatusFail, Detail: "mapped as " + odd}}},
+		{Findings: []doctor.Finding{{Link: "aws-auth", Status: doctor.StatusFail, Fix: "map " + odd}}},
+		{Findings: []doctor.Finding{{Link: "authorization", Status: doctor.StatusOK, Table: []doctor.AccessRow{{What: odd}}}}},
+	} {
+		ios, _, out, _ := iostreams.Test()
+		if err := (&Options{IO: ios}).print(&r); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `dev\x1b[2J\rforged`) {
+			t.Errorf("%+v: %q", r, out.String())
+		}
+	}
+}

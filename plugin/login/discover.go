@@ -100,11 +100,11 @@ func printSearch(s *iostreams.IOStreams, f *login.Found, found int) {
 		fmt.Fprintf(s.Out, "Searched %d region(s) (from %s): %d cluster(s) found, %d skipped.\n", len(f.Regions), from, found, len(f.Problems))
 	}
 	if f.RegionsErr != nil {
-		fmt.Fprintf(s.ErrOut, "note: searched the partition's regions, since %v\n", f.RegionsErr)
+		iostreams.Linef(s.ErrOut, "note: searched the partition's regions, since %v", f.RegionsErr)
 	}
 	printProblems(s.ErrOut, f.Problems)
 	for _, p := range f.Pruned {
-		fmt.Fprintf(s.Out, "Prune: %s.\n", p)
+		iostreams.Linef(s.Out, "Prune: %s.", p)
 	}
 }
 
@@ -119,7 +119,7 @@ func printProblems(w io.Writer, problems []discovery.Problem) {
 			}
 			continue
 		}
-		fmt.Fprintf(w, "warning: %v\n", p)
+		iostreams.Linef(w, "warning: %v", p)
 	}
 	if len(disabled) > 0 {
 		fmt.Fprintf(w, "note: skipped %d region(s) not enabled for the account: %s\n", len(disabled), strings.Join(disabled, ", "))
@@ -144,7 +144,7 @@ func reportMany(s *iostreams.IOStreams, w *login.Written) {
 		names []string
 	}{{"Added", added}, {"Updated", updated}} {
 		if len(l.names) > 0 {
-			fmt.Fprintf(s.Out, "%s profile(s) %s in %s.\n", l.verb, strings.Join(l.names, ", "), w.Config.Path)
+			iostreams.Linef(s.Out, "%s profile(s) %s in %s.", l.verb, strings.Join(l.names, ", "), w.Config.Path)
 		}
 	}
 	if len(added)+len(updated) == 0 {
@@ -157,10 +157,10 @@ func reportMany(s *iostreams.IOStreams, w *login.Written) {
 	fmt.Fprintf(s.Out, "%s %d context(s) in %s:\n", verb, len(w.Targets), w.Context.Path)
 	for _, t := range w.Targets {
 		c := t.Cluster
-		fmt.Fprintf(s.Out, "  %s\t%s in %s of account %s, as profile %s\n", t.Context, c.Name, c.Region, c.Account, t.Profile)
+		fmt.Fprintf(s.Out, "  %s\t%s\n", iostreams.Visible(t.Context), iostreams.Visible(fmt.Sprintf("%s in %s of account %s, as profile %s", c.Name, c.Region, c.Account, t.Profile)))
 	}
 	for _, warn := range w.Warnings {
-		fmt.Fprintln(s.ErrOut, "warning: "+warn)
+		iostreams.Linef(s.ErrOut, "warning: %s", warn)
 	}
 }
 
@@ -171,7 +171,7 @@ func reportVerified(s *iostreams.IOStreams, results []login.Verified) error {
 	ok := 0
 	for _, v := range results {
 		if v.Err != nil {
-			fmt.Fprintf(s.ErrOut, "warning: context %s: %v\n", v.Target.Context, v.Err)
+			fmt.Fprintf(s.ErrOut, "warning: context %s: %v\n", iostreams.Visible(v.Target.Context), v.Err)
 			if first == nil {
 				first = v.Err
 			}
@@ -182,7 +182,7 @@ func reportVerified(s *iostreams.IOStreams, results []login.Verified) error {
 		if len(v.User.Groups) > 0 {
 			groups = strings.Join(v.User.Groups, ", ")
 		}
-		fmt.Fprintf(s.Out, "Logged in to %s as %s (groups: %s)\n", v.Target.Context, v.User.Username, groups)
+		iostreams.Linef(s.Out, "Logged in to %s as %s (groups: %s)", v.Target.Context, v.User.Username, groups)
 	}
 	if ok == 0 && first != nil {
 		return first

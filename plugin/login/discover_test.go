@@ -130,3 +130,34 @@ func TestNewCmdDiscovery(t *testing.T) {
 		})
 	}
 }
+
+// TestReportShowsOddNames: what the discovery report prints from AWS or
+// the cluster (a pruned profile's reason, a problem, the username and
+// groups aws-auth gives) shows an escape sequence or carriage return as an
+// escape, never sent to the terminal.
+func TestReportShowsOddNames(t *testing.T) {
+	const odd = "dev\x1b[2J\rforged"
+	tests := []struct {
+		name  string
+		print func(*iostreams.IOStreams)
+	}{
+		{"pruned", func(s *iostreams.IOStreams) { printSearch(s, &login.Found{Pruned: []string{"profile " + odd}}, 0) }},
+		{"problem", func(s *iostreams.IOStreams) {
+			printSearch(s, &login.Found{Problems: []discovery.Problem{{Kind: discovery.Failed, Region: "us-east-2", Cluster: odd}}}, 0)
+		}},
+		{"username", func(s *iostreams.IOStreams) {
+			reportVerified(s, []login.Verified{{Target: login.Target{Context: "c"}, User: &login.User{Username: odd}}})
+		}},
+		{"group", func(s *iostreams.IOStreams) {
+			reportVerified(s, []login.Verified{{Target: login.Target{Context: "c"}, User: &login.User{Username: "u", Groups: []string{odd}}}})
+		}},
+	}
+	for _, tt := range tests {
+		s, _, out, errOut := iostreams.Test()
+		tt.print(s)
+		got := out.String() + errOut.String()
+		if strings.ContainsAny(got, "\x1b\r") || !strings.Contains(got, `dev\x1b[2J\rforged`) {
+			t.Errorf("%s: %q", tt.name, got)
+		}
+	}
+}

@@ -3,11 +3,10 @@ package audit
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/eks-login/eks-login/pkg/iampolicy"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 )
 
 // The kinds of node in the access graph, in the order of a way in:
@@ -50,7 +49,7 @@ type graph struct {
 func (a *Audit) graph() *graph {
 	g := &graph{byKey: map[string]*node{}, edgeBy: map[[2]string]*edge{}}
 	for ci, c := range a.Clusters {
-		g.clusters = append(g.clusters, visible("cluster "+c.Name+" ("+c.AuthenticationMode+")"))
+		g.clusters = append(g.clusters, iostreams.Visible("cluster "+c.Name+" ("+c.AuthenticationMode+")"))
 		for pi, p := range c.Principals {
 			id := g.node(fmt.Sprintf("identity %d %d", ci, pi), nodeIdentity, identityLabel(p), ci+1)
 			access := g.node(fmt.Sprintf("access %d %d", ci, pi), nodeAccess, accessLabel(a.Checks, p.Access), ci+1)
@@ -110,7 +109,7 @@ func (g *graph) node(key, kind string, lines []string, cluster int) *node {
 	}
 	shown := make([]string, len(lines))
 	for i, l := range lines {
-		shown[i] = visible(l)
+		shown[i] = iostreams.Visible(l)
 	}
 	n := &node{id: fmt.Sprintf("n%d", len(g.nodes)+1), kind: kind, label: strings.Join(shown, "\n"), cluster: cluster}
 	g.nodes = append(g.nodes, n)
@@ -127,26 +126,6 @@ func (g *graph) edge(from, to *node, d iampolicy.Decision) {
 	e := &edge{from: from.id, to: to.id, decision: d}
 	g.edges = append(g.edges, e)
 	g.edgeBy[k] = e
-}
-
-// visible writes the control characters of a name (aws-auth takes any
-// text) as escapes, \n for a line break: only the graph's own line breaks
-// may start a line of a label, and a carriage return would end a line of
-// the Mermaid or Graphviz text.
-func visible(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 func identityLabel(p Principal) []string {

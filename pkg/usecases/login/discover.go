@@ -180,7 +180,7 @@ func (l *Login) planSSOProfiles(p *Plan, res *discovery.SSOResult) error {
 			p.searches[names[i]] = newSearch(res.Roles[i].Result)
 		}
 	}
-	p.prune.profiles = l.goneProfiles(p, names)
+	p.prune.profiles = l.goneProfiles(p, targets, names)
 	return l.planProfiles(p)
 }
 

@@ -108,19 +108,28 @@ func (p *Plan) searchedAccount(profile, account string) bool {
 
 // goneProfiles are, with --prune, the SSO role profiles this discovery
 // wrote whose account and role the patterns select but the walk no longer
-// found (current are the profiles it found).
-func (l *Login) goneProfiles(p *Plan, current []string) []string {
+// found under their name: found are the roles the walk found, and named
+// the profile names --profile-template gives them.
+func (l *Login) goneProfiles(p *Plan, found []discovery.RoleTarget, named []string) []string {
 	if !p.Input.Prune {
 		return nil
+	}
+	renamed := map[[2]string]string{}
+	for i, t := range found {
+		renamed[[2]string{t.AccountID, t.RoleName}] = named[i]
 	}
 	var out []string
 	for _, prof := range p.r.cfgFile.Discovered(p.r.scope) {
 		account, role := prof.Values["sso_account_id"], prof.Values["sso_role_name"]
-		if slices.Contains(current, prof.Name) || !matchAny(p.Input.Accounts, account) || !matchAny(p.Input.RoleNames, role) {
+		if slices.Contains(named, prof.Name) || !matchAny(p.Input.Accounts, account) || !matchAny(p.Input.RoleNames, role) {
 			continue
 		}
 		out = append(out, prof.Name)
-		p.Found.Pruned = append(p.Found.Pruned, fmt.Sprintf("profile %s: role %s of account %s is no longer assigned", prof.Name, role, account))
+		why := fmt.Sprintf("role %s of account %s is no longer assigned", role, account)
+		if now, ok := renamed[[2]string{account, role}]; ok {
+			why = fmt.Sprintf("its name no longer matches --profile-template; role %s of account %s is still assigned, now as profile %s", role, account, now)
+		}
+		p.Found.Pruned = append(p.Found.Pruned, fmt.Sprintf("profile %s: %s", prof.Name, why))
 	}
 	return out
 }

@@ -113,26 +113,51 @@ func TestSSOSessionOneClusterTwoRoles(t *testing.T) {
 }
 
 // TestSSOSessionPrune: a role no longer assigned loses its profile and its
-// contexts with --prune; the other profiles, the user's own profile and
-// the session stay byte for byte.
+// contexts with --prune, and so does a profile whose name a changed
+// --profile-template no longer gives (its role still assigned, under its
+// new name); the other profiles, the user's own profile and the session
+// stay byte for byte.
 func TestSSOSessionPrune(t *testing.T) {
-	w, f, uc := ssoCase(t)
-	plan(t, uc, ssoInput())
-	before := w.Read(w.Config)
-	f.SSO.Roles = slices.Delete(f.SSO.Roles, 3, 4) // Production's EKSViewer
-	f.SSO.Clusters = f.SSO.Clusters[:1]
-	p, _ := plan(t, uc, ssoInput(func(in *Input) { in.Prune = true }))
-	want := []string{"profile " + otherAccount + "-EKSViewer: role EKSViewer of account " + otherAccount + " is no longer assigned",
-		"context " + otherAccount + "/us-east-2/my-example: its role's profile " + otherAccount + "-EKSViewer is gone"}
-	if !slices.Equal(p.Found.Pruned, want) {
-		t.Errorf("pruned %q, want %q", p.Found.Pruned, want)
-	}
 	section := "\n[profile " + otherAccount + "-EKSViewer]\n# managed by kubectl eks-login\n# discovered by kubectl eks-login: sso-session corp\nsso_session = corp\nsso_account_id = " + otherAccount + "\nsso_role_name = EKSViewer\nregion = eu-west-1\noutput = json\n"
-	if !strings.Contains(before, section) || w.Read(w.Config) != strings.Replace(before, section, "", 1) {
-		t.Errorf("config after the prune:\n%s", w.Read(w.Config))
+	tests := []struct {
+		name   string
+		change func(*logintest.Finder, *Input)
+		want   []string
+		// goneFromKubeconfig is what the kubeconfig holds no more.
+		goneFromKubeconfig string
+	}{
+		{name: "role unassigned", change: func(f *logintest.Finder, in *Input) {
+			f.SSO.Roles = slices.Delete(f.SSO.Roles, 3, 4) // Production's EKSViewer
+			f.SSO.Clusters = f.SSO.Clusters[:1]
+		}, want: []string{"profile " + otherAccount + "-EKSViewer: role EKSViewer of account " + otherAccount + " is no longer assigned",
+			"context " + otherAccount + "/us-east-2/my-example: its role's profile " + otherAccount + "-EKSViewer is gone"}, goneFromKubeconfig: otherAccount},
+		{name: "profile template changed", change: func(f *logintest.Finder, in *Input) {
+			f.SSO.Roles = slices.Delete(f.SSO.Roles, 0, 3) // only Production's EKSViewer
+			f.SSO.Clusters = f.SSO.Clusters[1:]
+			in.Accounts = []string{otherAccount}
+			in.RoleNames = []string{"EKSViewer"}
+			in.ProfileTemplate = "prod-{{.Role}}"
+		}, want: []string{"profile " + otherAccount + "-EKSViewer: its name no longer matches --profile-template; role EKSViewer of account " + otherAccount + " is still assigned, now as profile prod-EKSViewer",
+			"context " + otherAccount + "/us-east-2/my-example: its role's profile " + otherAccount + "-EKSViewer is gone"}, goneFromKubeconfig: otherAccount + "-EKSViewer"},
 	}
-	if strings.Contains(w.Read(w.Kubeconfig), otherAccount) {
-		t.Errorf("kubeconfig after the prune:\n%s", w.Read(w.Kubeconfig))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, f, uc := ssoCase(t)
+			plan(t, uc, ssoInput())
+			before := w.Read(w.Config)
+			in := ssoInput(func(in *Input) { in.Prune = true })
+			tt.change(f, &in)
+			p, _ := plan(t, uc, in)
+			if !slices.Equal(p.Found.Pruned, tt.want) {
+				t.Errorf("pruned %q, want %q", p.Found.Pruned, tt.want)
+			}
+			if !strings.Contains(before, section) || !strings.Contains(w.Read(w.Config), strings.Replace(before, section, "", 1)) {
+				t.Errorf("config after the prune:\n%s", w.Read(w.Config))
+			}
+			if strings.Contains(w.Read(w.Kubeconfig), tt.goneFromKubeconfig) {
+				t.Errorf("kubeconfig after the prune:\n%s", w.Read(w.Kubeconfig))
+			}
+		})
 	}
 }
 

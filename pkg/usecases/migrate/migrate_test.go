@@ -72,6 +72,8 @@ const edgeMapRoles = seedMapRoles + `- rolearn: arn:aws:iam::` + account + `:rol
   username: gone
 - rolearn: arn:aws:iam::210987654321:role/Partner
   username: partner
+- rolearn: arn:aws:iam::` + account + `:role/Dev*
+  username: dev
 - rolearn: arn:aws:iam::` + account + `:role/Twice
   username: first
 - rolearn: arn:aws:iam::` + account + `:role/Twice
@@ -86,7 +88,9 @@ func edgeFake(t *testing.T, mode string) *migratetest.Fake {
 	f.Roles["AWSReservedSSO_Admins_0123456789abcdef"] = ssoRole
 	f.Users["alice"] = "arn:aws:iam::" + account + ":user/alice"
 	obj := f.Kube.Object(awsAuthAt)
-	obj["data"].(map[string]any)["mapUsers"] = "- userarn: arn:aws:iam::" + account + ":user/alice\n  username: alice\n  groups:\n  - developers\n"
+	obj["data"].(map[string]any)["mapUsers"] = "- userarn: arn:aws:iam::" + account + ":user/alice\n  username: alice\n  groups:\n  - developers\n" +
+		"- userarn: arn:aws:iam::" + account + ":user/team lead\n  username: lead\n" +
+		"- userarn: arn:aws:iam::" + account + ":user/on call/bob\n  username: bob\n"
 	obj["data"].(map[string]any)["mapAccounts"] = "- \"210987654321\"\n"
 	f.Kube.Put(awsAuthAt, obj)
 	return f
@@ -364,5 +368,29 @@ func TestRollbackShutsOut(t *testing.T) {
 	rb.Force = true
 	if err := migrate.RunRollback(ctx, d, rb); err != nil || len(f.Entries) != 0 {
 		t.Fatalf("forced: %v, entries %v", err, f.Entries)
+	}
+}
+
+// TestPrintShowsOddNames: aws-auth's usernames, groups and ARNs are free
+// text; an escape sequence or carriage return in one is shown in the plan
+// (its table, notes, refusals and diffs) as an escape, never sent to the
+// terminal.
+func TestPrintShowsOddNames(t *testing.T) {
+	const odd = "dev\x1b[2J\rforged"
+	entry := func(w migrate.Want) *migrate.Entry {
+		return &migrate.Entry{Source: migrate.Source{Key: "mapRoles", Line: 1, ARN: viewerRole}, PrincipalARN: viewerRole, Want: w, Action: migrate.ActCreate, Check: "token"}
+	}
+	for _, p := range []*migrate.Plan{
+		{Entries: []*migrate.Entry{entry(migrate.Want{Type: migrate.TypeStandard, Username: odd})}},
+		{Entries: []*migrate.Entry{entry(migrate.Want{Type: migrate.TypeStandard, Username: "u", Groups: []string{odd}})}},
+		{Entries: []*migrate.Entry{entry(migrate.Want{Type: migrate.TypeStandard, Username: "u", Notes: []string{"group " + odd}})}},
+		{NotMigrated: []migrate.Refusal{{What: "mapRoles line 3", ARN: "arn:aws:iam::" + account + ":role/" + odd, Reason: "aws-auth maps arn:aws:iam::" + account + ":role/" + odd + " twice"}}},
+	} {
+		p.Cluster, p.Mode = cluster, migrate.ModeBoth
+		var out bytes.Buffer
+		p.Print(&out)
+		if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `dev\x1b[2J\rforged`) {
+			t.Errorf("%q", out.String())
+		}
 	}
 }

@@ -208,6 +208,9 @@ func resolvePrincipal(ctx context.Context, d *Deps, m awsauth.Mapping, caller st
 	if !ok {
 		return "", fmt.Sprintf("%q is not an IAM role or user ARN", m.ARN), nil
 	}
+	if reason := invalidPrincipal(kind, name, path); reason != "" {
+		return "", reason, nil
+	}
 	if kind == "role" && path != "/" {
 		return "", fmt.Sprintf("aws-auth matches roles by their ARN without the path, so %s lets no one in today; not migrated", m.ARN), nil
 	}
@@ -225,6 +228,19 @@ func resolvePrincipal(ctx context.Context, d *Deps, m awsauth.Mapping, caller st
 		return "", fmt.Sprintf("IAM user %s is %s, not %s, so the mapping lets no one in; not migrated", name, real, m.ARN), nil
 	}
 	return real, "", nil
+}
+
+// invalidPrincipal says why IAM can hold no principal of this name or path
+// ("" when it can): IAM answers such a name with a ValidationError, which
+// would stop the whole plan for one entry that lets no one in.
+func invalidPrincipal(kind, name, path string) string {
+	if !names.IAM(name, names.MaxRoleName) { // MaxUserName is the same 64
+		return fmt.Sprintf("%q is not a valid IAM %s name (letters, digits and +=,.@_- only, at most 64), so IAM can hold no such %s and the mapping lets no one in; not migrated", name, kind, kind)
+	}
+	if !names.IAMPath(path) {
+		return fmt.Sprintf("%q is not a valid IAM path (printable ASCII without spaces, at most 512), so IAM can hold no such %s and the mapping lets no one in; not migrated", path, kind)
+	}
+	return ""
 }
 
 func iamARN(ctx context.Context, d *Deps, kind, name string) (string, error) {

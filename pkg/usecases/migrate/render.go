@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/eks-login/eks-login/pkg/fileplan"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 )
 
 // entryView is an access entry as diffs show it.
@@ -83,8 +84,8 @@ func (p *Plan) printEntries(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "   AWS-AUTH\tPRINCIPAL\tTYPE\tUSERNAME\tGROUPS\tPOLICIES\tACTION\tCHECK")
 	for _, e := range p.Entries {
-		fmt.Fprintf(tw, "   %s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Source.Key, e.Source.Line, e.PrincipalARN, e.Type, dash(e.Username),
-			dash(strings.Join(e.Groups, ",")), dash(strings.Join(e.Policies, ",")), e.Action, e.Check)
+		fmt.Fprint(tw, iostreams.Row(fmt.Sprintf("   %s:%d", e.Source.Key, e.Source.Line), e.PrincipalARN, e.Type, dash(e.Username),
+			dash(strings.Join(e.Groups, ",")), dash(strings.Join(e.Policies, ",")), e.Action, e.Check))
 	}
 	tw.Flush()
 	for _, e := range p.Entries {
@@ -93,7 +94,7 @@ func (p *Plan) printEntries(w io.Writer) {
 			notes = append([]string{"aws-auth names it " + e.Source.ARN + "; IAM gives its path"}, notes...)
 		}
 		for _, note := range notes {
-			fmt.Fprintf(w, "   note: %s: %s\n", e.PrincipalARN, note)
+			iostreams.Linef(w, "   note: %s: %s", e.PrincipalARN, note)
 		}
 	}
 }
@@ -109,7 +110,7 @@ func (p *Plan) printRefusals(w io.Writer) {
 		if r.ARN != "" {
 			what += " " + r.ARN
 		}
-		fmt.Fprintf(w, "   %s: %s\n", what, r.Reason)
+		iostreams.Linef(w, "   %s: %s", what, r.Reason)
 	}
 }
 
@@ -174,19 +175,19 @@ func (r *Report) Print(w io.Writer) {
 		if c.Kind == "described" && res.Outcome != OutNotMade {
 			after = fmt.Sprintf("%s [%s]", res.entry.Username, strings.Join(res.entry.Groups, ","))
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", res.PrincipalARN, res.Type, res.Outcome, c.Kind, c.Before, after)
+		line := strings.TrimSuffix(iostreams.Row(res.PrincipalARN, res.Type, res.Outcome, c.Kind, c.Before.String(), after), "\n")
 		if cleaned {
-			line += "\t" + c.AfterCleanup.String()
+			line += "\t" + iostreams.Visible(c.AfterCleanup.String())
 		}
 		if inAPI {
-			line += "\t" + c.InAPI.String()
+			line += "\t" + iostreams.Visible(c.InAPI.String())
 		}
-		fmt.Fprintln(tw, line+"\t"+result(res))
+		fmt.Fprintln(tw, line+"\t"+iostreams.Visible(result(res)))
 	}
 	tw.Flush()
 	for _, res := range r.Results {
 		if res.Check.Why != "" {
-			fmt.Fprintf(w, "note: %s is checked from its access entry as EKS describes it: %s\n", res.PrincipalARN, res.Check.Why)
+			iostreams.Linef(w, "note: %s is checked from its access entry as EKS describes it: %s", res.PrincipalARN, res.Check.Why)
 		}
 	}
 	r.Plan.printRefusals(w)

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/usecases/audit"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
@@ -143,7 +144,7 @@ func printTable(w io.Writer, a *audit.Audit) {
 		if r.Person != nil {
 			person, decision = r.Person.Short(), r.Decision.String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Cluster, person, decision, r.Way(), r.Identity, sensitive(a, r))
+		fmt.Fprint(tw, iostreams.Row(r.Cluster, person, decision, r.Way(), r.Identity.String(), sensitive(a, r)))
 	}
 	tw.Flush()
 	adminflags.PrintNotes(w, a.Notes(reaches))

@@ -61,3 +61,13 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTableShowsOddNames: a name's escape sequence or carriage return is
+// shown as an escape in the table, never sent to the terminal.
+func TestTableShowsOddNames(t *testing.T) {
+	var out bytes.Buffer
+	printTable(&out, audittest.OddAudit(audittest.Odd))
+	if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `dev\x1b[2J\rforged`) {
+		t.Errorf("%q", out.String())
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/usecases/admin"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
@@ -76,7 +77,8 @@ func run(ctx context.Context, o *Options) error {
 
 func printTable(w io.Writer, l *admin.Listing) {
 	if l.AuthenticationMode != "" {
-		fmt.Fprintf(w, "Cluster %s, authentication mode %s: %s.\n\n", l.Cluster, l.AuthenticationMode, admin.ModeRule(l.AuthenticationMode))
+		iostreams.Linef(w, "Cluster %s, authentication mode %s: %s.", l.Cluster, l.AuthenticationMode, admin.ModeRule(l.AuthenticationMode))
+		fmt.Fprintln(w)
 	} else {
 		fmt.Fprintf(w, "The kubeconfig context does not name the EKS cluster (pass --cluster): its access entries, and which mapping wins, are not shown.\n\n")
 	}
@@ -91,7 +93,7 @@ func printTable(w io.Writer, l *admin.Listing) {
 		if e.Reason != "" {
 			status += ": " + e.Reason
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Source, id, dash(e.Username), dash(strings.Join(e.Groups, ",")), dash(strings.Join(e.AccessPolicies, ",")), dash(status))
+		fmt.Fprint(tw, iostreams.Row(e.Source, id, dash(e.Username), dash(strings.Join(e.Groups, ",")), dash(strings.Join(e.AccessPolicies, ",")), dash(status)))
 	}
 	tw.Flush()
 }

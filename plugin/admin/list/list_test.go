@@ -74,3 +74,22 @@ func TestNoCluster(t *testing.T) {
 		t.Errorf("-o wide: %v", err)
 	}
 }
+
+// TestTableShowsOddNames: aws-auth's usernames, groups and ARNs are free
+// text; an escape sequence or carriage return in one is shown as an
+// escape, never sent to the terminal.
+func TestTableShowsOddNames(t *testing.T) {
+	const odd = "dev\x1b[2J\rforged"
+	for _, e := range []admin.Entry{
+		{Source: "aws-auth", ARN: "arn:aws:iam::123456789012:role/" + odd},
+		{Source: "aws-auth", ARN: admintest.NodeRole, Username: odd},
+		{Source: "aws-auth", ARN: admintest.NodeRole, Groups: []string{"a", odd}},
+		{Source: "aws-auth", ARN: admintest.NodeRole, Status: "ignored", Reason: odd},
+	} {
+		var out bytes.Buffer
+		printTable(&out, &admin.Listing{Cluster: "my-example", AuthenticationMode: admin.AuthAPIAndConfigMap, Entries: []admin.Entry{e}})
+		if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `dev\x1b[2J\rforged`) {
+			t.Errorf("%+v: %q", e, out.String())
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/usecases/audit"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
 	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags"
@@ -112,13 +113,13 @@ func run(ctx context.Context, o *Options) error {
 
 func printTable(w io.Writer, a *audit.Audit, check audit.Check, people []audit.Reach) {
 	if len(people) == 0 {
-		fmt.Fprintf(w, "No one may %s through an IAM mapping of %s.\n", check, clusterNames(a))
+		iostreams.Linef(w, "No one may %s through an IAM mapping of %s.", check, clusterNames(a))
 	} else {
 		fmt.Fprintf(w, "Who may %s:\n\n", check)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CLUSTER\tPERSON\tDECISION\tWAY\tKUBERNETES IDENTITY\tALLOWED BY")
 		for _, r := range people {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Cluster, r.Person.Short(), r.Decision, r.Way(), r.Identity, reason(a, r, check))
+			fmt.Fprint(tw, iostreams.Row(r.Cluster, r.Person.Short(), r.Decision.String(), r.Way(), r.Identity.String(), reason(a, r, check)))
 		}
 		tw.Flush()
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
 	"github.com/eks-login/eks-login/pkg/golden"
+	"github.com/eks-login/eks-login/pkg/usecases/audit"
 	"github.com/eks-login/eks-login/pkg/usecases/audit/audittest"
 	"github.com/eks-login/eks-login/plugin/cmdutil/adminflags/adminflagstest"
 )
@@ -67,5 +68,16 @@ func TestNoOne(t *testing.T) {
 		if err := run(context.Background(), &o); exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want %q", tc.o, err, tc.want)
 		}
+	}
+}
+
+// TestTableShowsOddNames: a name's escape sequence or carriage return is
+// shown as an escape in the table, never sent to the terminal.
+func TestTableShowsOddNames(t *testing.T) {
+	a := audittest.OddAudit(audittest.Odd)
+	var out bytes.Buffer
+	printTable(&out, a, audit.Check{Verb: "get", Resource: "secrets"}, a.Reaches())
+	if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `dev\x1b[2J\rforged`) {
+		t.Errorf("%q", out.String())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/eks-login/eks-login/pkg/exitcode"
+	"github.com/eks-login/eks-login/pkg/iostreams"
 	"github.com/eks-login/eks-login/pkg/kube"
 	"github.com/eks-login/eks-login/pkg/names"
 	"github.com/eks-login/eks-login/pkg/usecases/audit"
@@ -141,6 +142,6 @@ func PrintNotes(w io.Writer, notes []string) {
 	}
 	fmt.Fprintln(w)
 	for _, n := range notes {
-		fmt.Fprintln(w, "note: "+n)
+		iostreams.Linef(w, "note: %s", n)
 	}
 }

@@ -207,3 +207,17 @@ func (ru rule) matches(s authorizationv1.SubjectAccessReviewSpec) bool {
 	}
 	return len(s.Extra["principalId"]) == 1 && s.Extra["principalId"][0] == ru.principalID
 }
+
+// Odd is a name as aws-auth may hold one: an escape sequence that clears
+// the terminal and a carriage return that starts the line over.
+const Odd = "dev\x1b[2J\rforged"
+
+// OddAudit is an audit whose one role, mapped by aws-auth, user and groups
+// carry name.
+func OddAudit(name string) *audit.Audit {
+	return &audit.Audit{Clusters: []audit.Cluster{{Name: "my-example", AuthenticationMode: "CONFIG_MAP", Principals: []audit.Principal{{
+		Kind: audit.KindRole, ARN: ARN("role/" + name), Source: "aws-auth",
+		Identity: audit.Identity{Username: name, Groups: []string{name, "g"}},
+		Assumers: []audit.Assumer{{Kind: audit.KindUser, ARN: ARN("user/" + name), Groups: []string{name}}},
+	}}}}}
+}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -339,6 +340,9 @@ func (f *Fake) queryAnswer(form url.Values) httpmock.Responder {
 		if action == "GetUser" {
 			arn, kind = f.Users[name], "User"
 		}
+		if bad := invalidName(kind, name); bad != "" {
+			return httpmock.AWSQueryError(400, "ValidationError", bad)
+		}
 		if arn == "" {
 			return httpmock.AWSQueryError(404, "NoSuchEntity", "The "+strings.ToLower(kind)+" with name "+name+" cannot be found.")
 		}
@@ -353,6 +357,20 @@ func (f *Fake) queryAnswer(form url.Values) httpmock.Responder {
 		return httpmock.AWSQueryResponse(action, "<Credentials><AccessKeyId>"+key+"</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>")
 	}
 	return httpmock.AWSQueryError(400, "InvalidAction", "the fake does not serve "+action)
+}
+
+// iamName is IAM's pattern for the RoleName and UserName of GetRole and
+// GetUser (1 to 64 characters); IAM checks it before it looks the name up.
+var iamName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+
+// invalidName is IAM's ValidationError message for a name outside the
+// pattern; "" for a valid one.
+func invalidName(kind, name string) string {
+	if iamName.MatchString(name) {
+		return ""
+	}
+	field := strings.ToLower(kind) + "Name"
+	return fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", name, field)
 }
 
 // identify is the fake aws-iam-authenticator: the role session behind a
