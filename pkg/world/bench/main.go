@@ -150,6 +150,10 @@ func run(out io.Writer) error {
 	if err := goBuild(floorSrc, floor, "."); err != nil {
 		return err
 	}
+	schemaProbe := filepath.Join(binDir, "schemaprobe")
+	if err := goBuild(root, schemaProbe, "./pkg/world/bench/schemaprobe"); err != nil {
+		return err
+	}
 
 	w, err := world.Start(ctx, world.Options{Dir: filepath.Join(dir, "world"), TokenWebhookCacheTTL: 2 * time.Minute})
 	if err != nil {
@@ -247,34 +251,27 @@ func run(out io.Writer) error {
 		return err
 	}
 	// The median of nine traced runs: one run's init times are noisy.
-	type traced struct {
-		total, aws, k8s float64
-		count           int
-		top             []string
-	}
-	var traces []traced
+	var traces []initTrace
 	for i := 0; i < 9; i++ {
-		total, count, top, aws, k8s, err := initTime(command(nil, plugin, tokenArgs...))
+		tr, err := initTime(command(nil, plugin, tokenArgs...))
 		if err != nil {
 			return err
 		}
-		traces = append(traces, traced{total, aws, k8s, count, top})
+		traces = append(traces, tr)
 	}
 	sort.Slice(traces, func(i, j int) bool { return traces[i].total < traces[j].total })
 	med := traces[len(traces)/2]
 	// The floor's own inits (runtime, os, syscall...) for comparison: part of
 	// every Go program's start, not of eks-login's.
-	var floorInits []float64
-	for i := 0; i < 9; i++ {
-		total, _, _, _, _, err := initTime(command(nil, floor, filepath.Join(dev.Home, ".aws/config")))
-		if err != nil {
-			return err
-		}
-		floorInits = append(floorInits, total)
+	configFile := filepath.Join(dev.Home, ".aws/config")
+	floorInit, err := medianInit(func() *exec.Cmd { return command(nil, floor, configFile) })
+	if err != nil {
+		return err
 	}
-	sort.Float64s(floorInits)
-	floorInit := floorInits[len(floorInits)/2]
-	initTotal, initCount, initTop, initAWS, initK8s := med.total, med.count, med.top, med.aws, med.k8s
+	schemaInit, err := medianInit(func() *exec.Cmd { return command(nil, schemaProbe, configFile) })
+	if err != nil {
+		return err
+	}
 	info, err := os.Stat(plugin)
 	if err != nil {
 		return err
@@ -301,11 +298,12 @@ func run(out io.Writer) error {
 	for _, r := range overall {
 		fmt.Fprintf(out, "| %s | %s | %s – %s |\n", r.name, ms(r.median()), ms(percentile(r.samples, 10)), ms(percentile(r.samples, 90)))
 	}
-	fmt.Fprintf(out, "\n## Start-up\n\n`GODEBUG=inittrace=1` on a warm `token` call (the median of nine runs): %d package inits, %.3f ms in all (the floor program's own inits: %.3f ms), %.3f ms of it in the AWS SDK for Go v2 (its service packages, linked through config and for login, doctor and admin: sts, sso, ssooidc, signin, eks, iam, build their generated schemas and endpoint tables at init; the IAM and EKS schemas, about 600 KB of allocations each, are the largest). The largest:\n\n", initCount, initTotal, floorInit, initAWS)
-	for _, l := range initTop {
+	fmt.Fprintf(out, "\n## Start-up\n\n`GODEBUG=inittrace=1` on a warm `token` call (the median of nine runs): %d package inits, %.3f ms in all (the floor program's own inits: %.3f ms), %.3f ms of it in the AWS SDK for Go v2 (its service packages, linked through config and for login, doctor and admin: sts, sso, ssooidc, signin, eks, iam, build their generated schemas and endpoint tables at init; the IAM and EKS schemas, about 600 KB of allocations each, are the largest). The largest:\n\n", med.count, med.total, floorInit, med.aws)
+	for _, l := range med.top {
 		fmt.Fprintf(out, "    %s\n", l)
 	}
-	fmt.Fprintf(out, "\n%.3f ms of the inits are client-go's and what it brings (k8s.io, sigs.k8s.io, json-iterator, cbor, yaml.v2, go-spew, inf, logr): the ExecCredential types of the token command, and clientcmd, rest and the exec authenticator of admin, login and doctor, which share the binary. The largest parts: apimachinery's package variables (meta/v1, validation, validate/content, util/version), the exec authenticator's and clientcmd's own schemes (each built at init), client-go's feature gates, k8s.io/api/core/v1, json-iterator and go-spew. pkg/kube's scheme is built on the first client, not at init; the typed clientset, whose scheme of every API group would add about 3 ms, is left out.\n", initK8s)
+	fmt.Fprintf(out, "\n%.3f ms of the inits are client-go's and what it brings (k8s.io, sigs.k8s.io, json-iterator, cbor, yaml.v2, go-spew, inf, logr): the ExecCredential types of the token command, and clientcmd, rest and the exec authenticator of admin, login and doctor, which share the binary. The largest parts: apimachinery's package variables (meta/v1, validation, validate/content, util/version), the exec authenticator's and clientcmd's own schemes (each built at init), client-go's feature gates, k8s.io/api/core/v1, json-iterator and go-spew. pkg/kube's scheme is built on the first client, not at init; the typed clientset, whose scheme of every API group would add about 3 ms, is left out.\n", med.k8s)
+	fmt.Fprintf(out, "\nInits over 0.5 ms are the AWS SDK's IAM and EKS schemas above (the generated shapes of every operation of the two services, which admin, login and doctor call; the SDK builds them at init, and no option defers them). cobra and pflag add %.3f ms of inits; building the command tree is measured in-process below: BenchmarkDispatch is a warm `token` call's path from argv to the token command's run function (the root builds only the subcommand named), BenchmarkNewCmdRoot the whole tree, as help and completion build it. The access file's JSON Schema is checked with github.com/santhosh-tekuri/jsonschema/v6 in tests only (`pkg/accessfile`'s schema test): linked into the binary, its inits (its regexp and format tables) would add %.1f ms to every call (the inits of the floor program with it linked in, %.1f ms, less the floor's own), so the binary checks access files with Go code that the schema test holds to the schema.\n", med.cobra, schemaInit-floorInit, schemaInit)
 	return manyClusters(ctx, out, w, command, plugin, dir)
 }
 
@@ -415,14 +413,38 @@ var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock`)
 // clientGoPackages are client-go's packages and those only it brings.
 var clientGoPackages = regexp.MustCompile(`^(k8s\.io/|sigs\.k8s\.io/|github\.com/(json-iterator|modern-go|fxamacker|x448|davecgh|go-logr)/|gopkg\.in/inf|go\.yaml\.in/yaml/v2)`)
 
-// initTime runs cmd with GODEBUG=inittrace=1 and sums the package init
-// times, in all, for the AWS SDK's packages and for client-go's.
-func initTime(cmd *exec.Cmd) (total float64, count int, top []string, aws, k8s float64, err error) {
+// medianInit is the median, over nine runs, of the time cmd spends in
+// package inits.
+func medianInit(cmd func() *exec.Cmd) (float64, error) {
+	var totals []float64
+	for i := 0; i < 9; i++ {
+		tr, err := initTime(cmd())
+		if err != nil {
+			return 0, err
+		}
+		totals = append(totals, tr.total)
+	}
+	sort.Float64s(totals)
+	return totals[len(totals)/2], nil
+}
+
+// initTrace is what one GODEBUG=inittrace=1 run says of the package inits:
+// their time in all, for the AWS SDK's packages, client-go's and cobra's,
+// their count and the five largest.
+type initTrace struct {
+	total, aws, k8s, cobra float64
+	count                  int
+	top                    []string
+}
+
+// initTime runs cmd with GODEBUG=inittrace=1 and sums its package inits.
+func initTime(cmd *exec.Cmd) (initTrace, error) {
+	var tr initTrace
 	cmd.Env = append(cmd.Env, "GODEBUG=inittrace=1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return 0, 0, nil, 0, 0, fmt.Errorf("inittrace run: %w: %s", err, stderr.String())
+		return tr, fmt.Errorf("inittrace run: %w: %s", err, stderr.String())
 	}
 	type pkgInit struct {
 		line string
@@ -435,18 +457,21 @@ func initTime(cmd *exec.Cmd) (total float64, count int, top []string, aws, k8s f
 			continue
 		}
 		v, _ := strconv.ParseFloat(m[2], 64)
-		total += v
-		if strings.HasPrefix(m[1], "github.com/aws/") {
-			aws += v
-		}
-		if clientGoPackages.MatchString(m[1]) {
-			k8s += v
+		tr.total += v
+		switch {
+		case strings.HasPrefix(m[1], "github.com/aws/"):
+			tr.aws += v
+		case clientGoPackages.MatchString(m[1]):
+			tr.k8s += v
+		case strings.HasPrefix(m[1], "github.com/spf13/"):
+			tr.cobra += v
 		}
 		inits = append(inits, pkgInit{l, v})
 	}
 	sort.Slice(inits, func(i, j int) bool { return inits[i].ms > inits[j].ms })
 	for i := 0; i < len(inits) && i < 5; i++ {
-		top = append(top, inits[i].line)
+		tr.top = append(tr.top, inits[i].line)
 	}
-	return total, len(inits), top, aws, k8s, nil
+	tr.count = len(inits)
+	return tr, nil
 }
