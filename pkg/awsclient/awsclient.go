@@ -86,6 +86,8 @@ func Load(ctx context.Context, r Request) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, &ConfigError{red.wrap(err, fmt.Sprintf("cannot load AWS profile %q from %s and %s", orDefault(r.Profile), r.ConfigFile, r.CredentialsFile))}
 	}
+	// After the load: the SDK sets ca_bundle on the client it built.
+	cfg.HTTPClient = HoldBodies(cfg.HTTPClient)
 	if cfg.Credentials != nil {
 		cfg.Credentials = &guard{inner: cfg.Credentials, red: red, now: r.now, signIn: signInOf(cfg, r.Profile)}
 	}

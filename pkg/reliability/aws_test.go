@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/eks-login/eks-login/pkg/awsclient"
 	"github.com/eks-login/eks-login/pkg/world"
 )
 
@@ -70,7 +71,7 @@ func bootAWS() (*localAWS, error) {
 		return nil, err
 	}
 	l := &localAWS{srv: srv}
-	im := iam.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+	im := iam.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: awsclient.HoldBodies(nil),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIALOCALBOOTSTRAP00", "bootstrap", "")})
 	if _, err := im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev1")}); err != nil {
 		return l, err

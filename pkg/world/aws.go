@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/eks-login/eks-login/pkg/awsclient"
 )
 
 // AWSConfig returns an SDK configuration for the world's AWS with the given
@@ -23,7 +25,7 @@ func (w *World) AWSConfig(accessKeyID, secretAccessKey string) aws.Config {
 	return aws.Config{
 		Region:      Region,
 		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
-		HTTPClient:  &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}},
+		HTTPClient:  awsclient.HoldBodies(&http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}),
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 	oidctypes "github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/eks-login/eks-login/pkg/awsclient"
 )
 
 const ssoRole = "SSODeveloper"
@@ -84,7 +86,7 @@ func startRealEndpointsLocalAWS(t *testing.T) (*LocalAWS, func(aws.Credentials) 
 		},
 	}}
 	return la, func(c aws.Credentials) aws.Config {
-		return aws.Config{Region: Region, Credentials: credentials.StaticCredentialsProvider{Value: c}, HTTPClient: client,
+		return aws.Config{Region: Region, Credentials: credentials.StaticCredentialsProvider{Value: c}, HTTPClient: awsclient.HoldBodies(client),
 			Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
 	}
 }

@@ -28,6 +28,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/eks-login/eks-login/pkg/awsclient"
 )
 
 const (
@@ -78,6 +80,7 @@ func httpConfig(la *LocalAWS, creds aws.Credentials) aws.Config {
 		Region:       Region,
 		Credentials:  credentials.StaticCredentialsProvider{Value: creds},
 		BaseEndpoint: aws.String(la.URL),
+		HTTPClient:   awsclient.HoldBodies(nil),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }
@@ -564,7 +567,7 @@ func TestLocalAWSRealEndpoints(t *testing.T) {
 		},
 	}}
 	cfg := func(c aws.Credentials) aws.Config {
-		return aws.Config{Region: Region, Credentials: credentials.StaticCredentialsProvider{Value: c}, HTTPClient: client, Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
+		return aws.Config{Region: Region, Credentials: credentials.StaticCredentialsProvider{Value: c}, HTTPClient: awsclient.HoldBodies(client), Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
 	}
 
 	boot := iam.NewFromConfig(cfg(aws.Credentials{AccessKeyID: "AKIAWORLDBOOTSTRAP00", SecretAccessKey: "bootstrap"}))
