@@ -15,6 +15,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/usecases/doctor"
 	"github.com/eks-login/eks-login/pkg/usecases/doctor/doctortest"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/cmdutiltest"
 )
 
 // run is doctor in s's world through the run function, printing as
@@ -116,16 +117,9 @@ func TestNewCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			io, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: io}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmdutil.Execute(context.Background(), cmd)
+			got, err := cmdutiltest.ParseOptions(&cmdutil.Factory{IOStreams: io}, NewCmd, tt.args)
 			if tt.wantErr != "" {
-				if exitcode.Of(err) != tt.code || !strings.Contains(fmt.Sprint(err), tt.wantErr) || got != nil {
-					t.Fatalf("err %v (exit %d, ran %v), want exit %d saying %q", err, exitcode.Of(err), got != nil, tt.code, tt.wantErr)
-				}
+				cmdutiltest.WantRefusal(t, got, err, tt.code, tt.wantErr)
 				return
 			}
 			if err != nil {

@@ -1,7 +1,6 @@
 package login
 
 import (
-	"bytes"
 	"context"
 	"reflect"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/usecases/login"
 	"github.com/eks-login/eks-login/pkg/usecases/login/logintest"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/cmdutiltest"
 )
 
 const account = "111122223333"
@@ -109,16 +109,9 @@ func TestNewCmdDiscovery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			io, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: io}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmdutil.Execute(context.Background(), cmd)
+			got, err := cmdutiltest.ParseOptions(&cmdutil.Factory{IOStreams: io}, NewCmd, tt.args)
 			if tt.wantErr != "" {
-				if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err %v (exit %d), want exit 2 saying %q", err, exitcode.Of(err), tt.wantErr)
-				}
+				cmdutiltest.WantRefusal(t, got, err, exitcode.Usage, tt.wantErr)
 				return
 			}
 			if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/usecases/login"
 	"github.com/eks-login/eks-login/pkg/usecases/login/logintest"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/cmdutiltest"
 )
 
 // TestMain doubles as "kubectl-eks_login token" for the entries written.
@@ -208,16 +209,9 @@ func TestNewCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			io, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: io}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmdutil.Execute(context.Background(), cmd)
+			got, err := cmdutiltest.ParseOptions(&cmdutil.Factory{IOStreams: io}, NewCmd, tt.args)
 			if tt.wantErr != "" {
-				if exitcode.Of(err) != exitcode.Usage || !strings.Contains(fmt.Sprint(err), tt.wantErr) || got != nil {
-					t.Fatalf("err %v (exit %d, ran %v), want exit 2 saying %q", err, exitcode.Of(err), got != nil, tt.wantErr)
-				}
+				cmdutiltest.WantRefusal(t, got, err, exitcode.Usage, tt.wantErr)
 				return
 			}
 			if err != nil {

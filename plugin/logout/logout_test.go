@@ -2,8 +2,6 @@ package logout
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/usecases/logout"
 	"github.com/eks-login/eks-login/pkg/usecases/logout/logouttest"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/cmdutiltest"
 )
 
 // run is "kubectl eks-login logout --cluster dev" in w, through the run
@@ -95,16 +94,9 @@ func TestNewCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			io, _, _, _ := iostreams.Test()
-			var got *Options
-			cmd := NewCmd(&cmdutil.Factory{IOStreams: io}, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmdutil.Execute(context.Background(), cmd)
+			got, err := cmdutiltest.ParseOptions(&cmdutil.Factory{IOStreams: io}, NewCmd, tt.args)
 			if tt.wantErr != "" {
-				if exitcode.Of(err) != exitcode.Usage || !strings.Contains(fmt.Sprint(err), tt.wantErr) || got != nil {
-					t.Fatalf("err %v (exit %d, ran %v), want exit 2 saying %q", err, exitcode.Of(err), got != nil, tt.wantErr)
-				}
+				cmdutiltest.WantRefusal(t, got, err, exitcode.Usage, tt.wantErr)
 				return
 			}
 			if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/eks-login/eks-login/pkg/token"
 	"github.com/eks-login/eks-login/pkg/usecases/gettoken"
 	"github.com/eks-login/eks-login/plugin/cmdutil"
+	"github.com/eks-login/eks-login/plugin/cmdutil/cmdutiltest"
 )
 
 func testFactory(vars map[string]string) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -49,19 +50,9 @@ func TestNewCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			f, _, _ := testFactory(nil)
-			var got *Options
-			cmd := NewCmd(f, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmdutil.Execute(context.Background(), cmd)
+			got, err := cmdutiltest.ParseOptions(f, NewCmd, tt.args)
 			if tt.wantErr != "" {
-				if exitcode.Of(err) != exitcode.Usage || !strings.Contains(fmt.Sprint(err), tt.wantErr) {
-					t.Fatalf("err %v (exit %d), want exit 2 saying %q", err, exitcode.Of(err), tt.wantErr)
-				}
-				if got != nil {
-					t.Error("the command ran despite the error")
-				}
+				cmdutiltest.WantRefusal(t, got, err, exitcode.Usage, tt.wantErr)
 				return
 			}
 			if err != nil {
