@@ -126,17 +126,11 @@ func printTable(w io.Writer, a *audit.Audit, check audit.Check, people []audit.R
 	adminflags.PrintNotes(w, a.Notes(people))
 }
 
-// reason is the authorizer's reason for the reach's principal.
+// reason is the authorizer's reason for the reach's identity.
 func reason(a *audit.Audit, r audit.Reach, check audit.Check) string {
-	for _, c := range a.Clusters {
-		for _, p := range c.Principals {
-			if c.Name == r.Cluster && p.ARN == r.Principal {
-				for _, ans := range p.Access {
-					if ans.Check == check.String() {
-						return ans.Reason
-					}
-				}
-			}
+	for _, ans := range a.Answers(r) {
+		if ans.Check == check.String() {
+			return ans.Reason
 		}
 	}
 	return ""
