@@ -214,7 +214,8 @@ func same(t *testing.T, what string, got, want []string) {
 //   - alice and dave in Platform, which may take EKSPlatformAdmin (aws-auth,
 //     group platform-admins bound to cluster-admin);
 //   - bob and carol in Developers, which may take EKSDeveloper (aws-auth,
-//     view: no secrets);
+//     view: no secrets), and a RoleBinding in kube-system of bob's session's
+//     username, developers:eks-login-bob, which reads secrets;
 //   - carol also in SecretReaders, which may take EKSSecretReader (an access
 //     entry, group secret-readers bound to a Role that reads secrets in
 //     kube-system);
@@ -271,6 +272,10 @@ func setUp(ctx context.Context, t *testing.T) *scene {
 	s.frank = userByHand(ctx, t, s.adm, "frank")
 	s.adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--user-arn", s.frank.arn, "--username", "frank")
 	s.adm.run(ctx, t, "kubectl", "create", "rolebinding", "frank-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "frank")
+	// One session's filled-in name: EKSDeveloper's username is
+	// developers:{{SessionName}}, and eks-login names bob's sessions
+	// eks-login-bob, so bob may read secrets through it and carol may not.
+	s.adm.run(ctx, t, "kubectl", "create", "rolebinding", "bob-session-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "developers:eks-login-bob")
 
 	granted, err := os.ReadFile(s.adm.Path("people-credentials"))
 	if err != nil {
@@ -286,6 +291,7 @@ func setUp(ctx context.Context, t *testing.T) *scene {
 		arn("user/admin") + " -> " + arn("role/EKSSecretReader"),
 		arn("user/admin") + " -> " + s.auditor,
 		arn("user/alice") + " -> " + arn("role/EKSPlatformAdmin"),
+		arn("user/bob") + " -> " + arn("role/EKSDeveloper"),
 		arn("user/carol") + " -> " + arn("role/EKSSecretReader"),
 		arn("user/dave") + " -> " + arn("role/EKSPlatformAdmin"),
 		s.frank.arn + " -> " + s.frank.arn,

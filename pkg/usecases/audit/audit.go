@@ -27,10 +27,11 @@ type Identity struct {
 	Groups   []string `json:"groups,omitempty" yaml:"groups,omitempty"`
 	// AccessPolicies are the EKS access policies of an access entry.
 	AccessPolicies []string `json:"accessPolicies,omitempty" yaml:"accessPolicies,omitempty"`
-	// Templated: the username or a group holds a template such as
-	// {{SessionName}}, which the authenticator fills for each session. The
-	// API server is asked with the template as written, so bindings of
-	// one filled-in name are not counted.
+	// Templated: the username or a group still holds a template such as
+	// {{SessionName}}, which the authenticator fills for each session and
+	// the audit could not (a session not named by eks-login). The API
+	// server is asked with the template as written, so bindings of one
+	// filled-in name are not counted.
 	Templated bool `json:"templated,omitempty" yaml:"templated,omitempty"`
 }
 
@@ -55,6 +56,9 @@ type Principal struct {
 	Identity Identity  `json:"identity" yaml:"identity"`
 	Assumers []Assumer `json:"assumers" yaml:"assumers"`
 	Access   []Answer  `json:"access" yaml:"access"`
+	// Sessions are the principal as each IAM user's eks-login session
+	// shows it, when its username or groups name the session.
+	Sessions []Session `json:"sessions,omitempty" yaml:"sessions,omitempty"`
 	Note     string    `json:"note,omitempty" yaml:"note,omitempty"`
 
 	review reviewUser
@@ -91,6 +95,9 @@ type Auditor struct {
 	// Workers is how many SubjectAccessReviews are asked at once per
 	// cluster; 0 means 8.
 	Workers int
+	// ForwardSessionName: people's eks-login sessions are named as they
+	// are (--forward-session-name), not "eks-login-NAME".
+	ForwardSessionName bool
 }
 
 // Run audits every target for checks.
@@ -123,6 +130,9 @@ func (a *Auditor) cluster(ctx context.Context, t Target, g *assumeGraph, checks 
 		return nil, exitcode.Errorf(exitcode.Usage, "the kubeconfig context does not name the EKS cluster, so its authentication mode and access entries are unknown: pass --cluster")
 	}
 	c := &Cluster{Name: l.Cluster, AuthenticationMode: l.AuthenticationMode, Principals: principals(l, g)}
+	for i := range c.Principals {
+		c.Principals[i].addSessions(a.ForwardSessionName)
+	}
 	k, err := t.Admin.KubeClient()
 	if err != nil {
 		return nil, err

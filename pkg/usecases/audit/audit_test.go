@@ -76,24 +76,108 @@ func TestWhoCanGetSecretsInKubeSystem(t *testing.T) {
 // aws-iam-authenticator gives the principal's sessions.
 func TestReviewsCarryTheAuthenticatorsUser(t *testing.T) {
 	_, f := run(t, []audit.Check{{Verb: "get", Resource: "secrets", Namespace: "kube-system"}})
-	var auditor string
+	auditor := map[string]string{}
 	for _, r := range f.Reviews {
-		if r.User == "auditor:{{SessionName}}" {
+		if strings.HasPrefix(r.User, "auditor:") {
 			b, _ := json.Marshal(r)
-			auditor = string(b)
+			auditor[r.User] = string(b)
 		}
 	}
-	want := `{"resourceAttributes":{"namespace":"kube-system","verb":"get","resource":"secrets"},"user":"auditor:{{SessionName}}","groups":["system:authenticated"],` +
-		`"extra":{"arn":["arn:aws:sts::123456789012:assumed-role/Auditor/{{SessionName}}"],"canonicalArn":["arn:aws:iam::123456789012:role/Auditor"],"principalId":["AROAAUDITOR"],"sessionName":["{{SessionName}}"]},` +
-		`"uid":"aws-iam-authenticator:123456789012:AROAAUDITOR"}`
-	if auditor != want {
-		t.Errorf("the Auditor's review:\n%s\nwant:\n%s", auditor, want)
+	// As mapped, and as erin's eks-login session fills it in.
+	for _, session := range []string{"{{SessionName}}", "eks-login-erin"} {
+		want := `{"resourceAttributes":{"namespace":"kube-system","verb":"get","resource":"secrets"},"user":"auditor:` + session + `","groups":["system:authenticated"],` +
+			`"extra":{"arn":["arn:aws:sts::123456789012:assumed-role/Auditor/` + session + `"],"canonicalArn":["arn:aws:iam::123456789012:role/Auditor"],"principalId":["AROAAUDITOR"],"sessionName":["` + session + `"]},` +
+			`"uid":"aws-iam-authenticator:123456789012:AROAAUDITOR"}`
+		if got := auditor["auditor:"+session]; got != want {
+			t.Errorf("the Auditor's review as %s:\n%s\nwant:\n%s", session, got, want)
+		}
 	}
 	// One review per active mapping: the node role, PlatformAdmin,
 	// Developer, frank, and the two access entries; none for the shadowed
-	// aws-auth mapping of the Auditor.
-	if len(f.Reviews) != 6 {
-		t.Errorf("%d reviews, want 6", len(f.Reviews))
+	// aws-auth mapping of the Auditor. And one per person for a username
+	// naming the session: alice's of PlatformAdmin, erin's of the Auditor,
+	// cibot's of Deployer.
+	if len(f.Reviews) != 9 {
+		t.Errorf("%d reviews, want 9", len(f.Reviews))
+	}
+}
+
+// TestSessionNamesFilled: a username naming the session is asked about as
+// each person's eks-login session fills it in, so a binding of one
+// filled-in name counts for that person alone; the note on templates
+// narrows to the sessions eks-login does not name.
+func TestSessionNamesFilled(t *testing.T) {
+	check := []audit.Check{{Verb: "get", Resource: "secrets", Namespace: "team-a"}}
+	tests := []struct {
+		name     string
+		username string
+		forward  bool
+		want     []string
+	}{
+		{name: "eks-login's session names", username: "platform:{{SessionName}}",
+			want: []string{"user/alice platform:eks-login-alice " + `RBAC: allowed by RoleBinding "alice/team-a" of ClusterRole "view" to User "platform:eks-login-alice"`}},
+		{name: "forwarded session names", username: "platform:{{SessionName}}", forward: true,
+			want: []string{"user/bob platform:bob " + `RBAC: allowed by RoleBinding "bob/team-a" of ClusterRole "view" to User "platform:bob"`}},
+		{name: "raw session name", username: "platform:{{SessionNameRaw}}", forward: true,
+			want: []string{"user/bob platform:bob " + `RBAC: allowed by RoleBinding "bob/team-a" of ClusterRole "view" to User "platform:bob"`}},
+		{name: "account and session", username: "{{AccountID}}:{{SessionName}}",
+			want: []string{"user/alice 123456789012:eks-login-alice " + `RBAC: allowed by RoleBinding "alice-by-account/team-a" of ClusterRole "view" to User "123456789012:eks-login-alice"`}},
+		{name: "access key", username: "platform:{{AccessKeyID}}", forward: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := audittest.New(t)
+			f.Kube.Put(admintest.AWSAuthPath, admintest.ConfigMap(map[string]any{"mapRoles": "" +
+				"- rolearn: " + audittest.ARN("role/PlatformAdmin") + "\n  username: \"" + tt.username + "\"\n" +
+				"- rolearn: " + audittest.ARN("role/Developer") + "\n  username: \"" + tt.username + "\"\n"}))
+			auditor := f.Auditor()
+			auditor.ForwardSessionName = tt.forward
+			a, err := auditor.Run(context.Background(), check)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range a.Who(0) {
+				got = append(got, fmt.Sprintf("%s %s %s", r.Person.Short(), r.Identity, a.Answers(r)[0].Reason))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("who can get secrets in team-a:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestSessionNotes: the people whose sessions eks-login names get the
+// filled-in identity and a note saying so; the federated principal, whose
+// session is named by whoever opens it, keeps the template and the note
+// that it was asked about as written.
+func TestSessionNotes(t *testing.T) {
+	a, _ := run(t, []audit.Check{{Verb: "create", Resource: "pods", Subresource: "exec"}})
+	identities := map[string]string{}
+	var templated []string
+	for _, r := range a.Reaches() {
+		if r.Person != nil && r.Principal == audittest.ARN("role/Deployer") {
+			identities[r.Person.Short()] = r.Identity.Username
+		}
+		if r.Identity.Templated && r.Person != nil {
+			templated = append(templated, r.Person.Short())
+		}
+	}
+	if got, want := identities["user/cibot"], "arn:aws:sts::123456789012:assumed-role/Deployer/eks-login-cibot"; got != want {
+		t.Errorf("cibot's identity: %s, want %s", got, want)
+	}
+	federated := "federated arn:aws:iam::123456789012:oidc-provider/token.actions.example"
+	if got := identities[federated]; got != "arn:aws:sts::123456789012:assumed-role/Deployer/{{SessionName}}" {
+		t.Errorf("the federated principal's identity: %s", got)
+	}
+	if !slices.Equal(templated, []string{federated}) {
+		t.Errorf("asked about as written: %q, want only the federated principal", templated)
+	}
+	notes := strings.Join(a.Notes(a.Reaches()), "\n")
+	for _, want := range []string{"(such as eks-login-alice for user/alice)", "usernames still holding a template were asked about as written"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
 	}
 }
 
@@ -258,7 +342,7 @@ func TestTwoClusters(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s %s %v", r.Cluster, r.Identity, r.Allowed))
 		}
 	}
-	want := []string{"my-example platform:{{SessionName}} (platform-admins) [get secrets in kube-system]", "staging platform:{{SessionName}} (platform-viewers) []"}
+	want := []string{"my-example platform:eks-login-alice (platform-admins) [get secrets in kube-system]", "staging platform:eks-login-alice (platform-viewers) []"}
 	if !slices.Equal(got, want) {
 		t.Errorf("alice's ways: %q, want %q", got, want)
 	}

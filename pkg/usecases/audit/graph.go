@@ -51,13 +51,20 @@ func (a *Audit) graph() *graph {
 	for ci, c := range a.Clusters {
 		g.clusters = append(g.clusters, iostreams.Visible("cluster "+c.Name+" ("+c.AuthenticationMode+")"))
 		for pi, p := range c.Principals {
-			id := g.node(fmt.Sprintf("identity %d %d", ci, pi), nodeIdentity, identityLabel(p), ci+1)
-			access := g.node(fmt.Sprintf("access %d %d", ci, pi), nodeAccess, accessLabel(a.Checks, p.Access), ci+1)
-			g.edge(id, access, iampolicy.Allowed)
-			start := id
+			key := fmt.Sprintf("%d %d", ci, pi)
+			var ids []*node // the Kubernetes identities the principal gives
+			if p.writtenReached() {
+				ids = append(ids, g.identity(key, p.Identity, a.Checks, p.Access, ci+1))
+			}
+			for si, s := range p.Sessions {
+				ids = append(ids, g.identity(fmt.Sprintf("%s %d", key, si), s.Identity, a.Checks, s.Access, ci+1))
+			}
+			start := ids[0] // a user mapped as itself: its one identity
 			if p.Kind == KindRole {
 				start = g.node("role "+p.ARN, nodeRole, []string{p.Short()}, 0)
-				g.edge(start, id, iampolicy.Allowed)
+				for _, id := range ids {
+					g.edge(start, id, iampolicy.Allowed)
+				}
 			}
 			for _, as := range p.Assumers {
 				if as.Kind != KindRole {
@@ -128,13 +135,20 @@ func (g *graph) edge(from, to *node, d iampolicy.Decision) {
 	g.edgeBy[k] = e
 }
 
-func identityLabel(p Principal) []string {
-	lines := []string{p.Identity.Username}
-	if len(p.Identity.Groups) > 0 {
-		lines = append(lines, "groups: "+strings.Join(p.Identity.Groups, ", "))
+// identity draws a Kubernetes identity in its cluster and what it may do.
+func (g *graph) identity(key string, id Identity, checks []Check, answers []Answer, cluster int) *node {
+	n := g.node("identity "+key, nodeIdentity, identityLabel(id), cluster)
+	g.edge(n, g.node("access "+key, nodeAccess, accessLabel(checks, answers), cluster), iampolicy.Allowed)
+	return n
+}
+
+func identityLabel(id Identity) []string {
+	lines := []string{id.Username}
+	if len(id.Groups) > 0 {
+		lines = append(lines, "groups: "+strings.Join(id.Groups, ", "))
 	}
-	if len(p.Identity.AccessPolicies) > 0 {
-		lines = append(lines, "access policies: "+strings.Join(p.Identity.AccessPolicies, ", "))
+	if len(id.AccessPolicies) > 0 {
+		lines = append(lines, "access policies: "+strings.Join(id.AccessPolicies, ", "))
 	}
 	return lines
 }

@@ -17,8 +17,11 @@ type Reach struct {
 	Person   *Assumer           `json:"person,omitempty" yaml:"person,omitempty"`
 	Decision iampolicy.Decision `json:"decision" yaml:"decision"`
 	// Principal is the mapped role or user, by its ARN as mapped.
-	Principal string   `json:"principal" yaml:"principal"`
-	Identity  Identity `json:"identity" yaml:"identity"`
+	Principal string `json:"principal" yaml:"principal"`
+	// Session is the name eks-login gives the person's sessions, when the
+	// identity was filled in with it.
+	Session  string   `json:"session,omitempty" yaml:"session,omitempty"`
+	Identity Identity `json:"identity" yaml:"identity"`
 	// Allowed are the checks Kubernetes allows the identity.
 	Allowed []string `json:"allowed" yaml:"allowed"`
 }
@@ -30,13 +33,7 @@ func (a *Audit) Reaches() []Reach {
 	var out []Reach
 	for _, c := range a.Clusters {
 		for _, p := range c.Principals {
-			var allowed []string
-			for _, ans := range p.Access {
-				if ans.Allowed {
-					allowed = append(allowed, ans.Check)
-				}
-			}
-			base := Reach{Cluster: c.Name, Principal: p.ARN, Identity: p.Identity, Allowed: allowed}
+			base := Reach{Cluster: c.Name, Principal: p.ARN, Identity: p.Identity, Allowed: allowedChecks(p.Access)}
 			n := 0
 			for _, as := range p.Assumers {
 				if as.Kind == KindRole {
@@ -44,6 +41,9 @@ func (a *Audit) Reaches() []Reach {
 				}
 				r := base
 				r.Person, r.Decision = &as, as.Decision
+				if s := p.session(as.ARN); s != nil && as.Kind == KindUser {
+					r.Session, r.Identity, r.Allowed = s.Name, s.Identity, allowedChecks(s.Access)
+				}
 				out = append(out, r)
 				n++
 			}
@@ -54,6 +54,45 @@ func (a *Audit) Reaches() []Reach {
 		}
 	}
 	return out
+}
+
+// Answers are the API server's answers for the reach: its person's
+// session's, or its principal's as mapped.
+func (a *Audit) Answers(r Reach) []Answer {
+	for _, c := range a.Clusters {
+		if c.Name != r.Cluster {
+			continue
+		}
+		for i := range c.Principals {
+			p := &c.Principals[i]
+			if p.ARN != r.Principal {
+				continue
+			}
+			if s := p.session(r.personARN()); r.Session != "" && s != nil {
+				return s.Access
+			}
+			return p.Access
+		}
+	}
+	return nil
+}
+
+func (r Reach) personARN() string {
+	if r.Person == nil {
+		return ""
+	}
+	return r.Person.ARN
+}
+
+// allowedChecks are the checks the answers allow.
+func allowedChecks(answers []Answer) []string {
+	var allowed []string
+	for _, ans := range answers {
+		if ans.Allowed {
+			allowed = append(allowed, ans.Check)
+		}
+	}
+	return allowed
 }
 
 // Who are the reaches of people allowed check (by its index in the
@@ -113,12 +152,15 @@ func (a *Audit) Notes(reaches []Reach) []string {
 			out = append(out, s)
 		}
 	}
-	templatedUser := false
+	templatedUser, filled := false, ""
 	for _, r := range reaches {
 		if r.Person != nil && r.Decision == iampolicy.Conditional {
 			add(r.Person.Short() + " is conditional: " + strings.Join(r.Person.Conditions, "; "))
 		}
 		templatedUser = templatedUser || r.Identity.Templated
+		if filled == "" && r.Session != "" {
+			filled = r.Session + " for " + r.Person.Short()
+		}
 	}
 	for _, c := range a.Clusters {
 		for _, p := range c.Principals {
@@ -127,8 +169,11 @@ func (a *Audit) Notes(reaches []Reach) []string {
 			}
 		}
 	}
+	if filled != "" {
+		add("{{SessionName}} is filled in with the session name eks-login gives an IAM user's role sessions (such as " + filled + "); a session the person names otherwise (the AWS CLI's --role-session-name, eks-login's --session-name) gets another username, whose bindings are not counted")
+	}
 	if templatedUser {
-		add("usernames with a template such as {{SessionName}} were asked about as written: a binding of one filled-in name (such as platform:alice) is not counted")
+		add("usernames still holding a template were asked about as written: that session name or access key is chosen when the session is opened (a federated or outside principal, or {{AccessKeyID}}), so a binding of one filled-in name is not counted for them")
 	}
 	return append(out, a.Problems...)
 }

@@ -44,8 +44,7 @@ func (g *assumeGraph) mappedPrincipal(e admin.Entry) Principal {
 	if nodeEntryTypes[e.Type] && !slices.Contains(p.Identity.Groups, "system:nodes") {
 		p.Identity.Groups = append(slices.Clone(p.Identity.Groups), "system:nodes")
 	}
-	p.Identity.Templated = templated(p.Identity.Username) || slices.ContainsFunc(p.Identity.Groups, templated)
-	p.review = reviewUser{username: p.Identity.Username, groups: p.Identity.Groups}
+	p.fillAccount()
 	if strings.Contains(e.ARN, ":user/") {
 		p.Kind = KindUser
 		if u := g.acct.user(e.ARN); u != nil {

@@ -34,11 +34,11 @@ func review(parent context.Context, k *kube.Client, c *Cluster, checks []Check, 
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				p := &c.Principals[j.p]
-				st, err := k.Review(ctx, p.review.spec(checks[j.c]))
+				who, access := c.Principals[j.p].reviewed(j.s)
+				st, err := k.Review(ctx, who.spec(checks[j.c]))
 				if err != nil {
 					once.Do(func() {
-						firstErr = kube.Explain(err, "cannot ask the API server of cluster "+c.Name+" what "+p.Identity.Username+" may do (SubjectAccessReview)")
+						firstErr = kube.Explain(err, "cannot ask the API server of cluster "+c.Name+" what "+who.username+" may do (SubjectAccessReview)")
 						cancel()
 					})
 					continue
@@ -47,7 +47,7 @@ func review(parent context.Context, k *kube.Client, c *Cluster, checks []Check, 
 				if st.EvaluationError != "" && !st.Allowed {
 					reason = st.EvaluationError
 				}
-				p.Access[j.c] = Answer{Check: checks[j.c].String(), Allowed: st.Allowed, Reason: reason}
+				access[j.c] = Answer{Check: checks[j.c].String(), Allowed: st.Allowed, Reason: reason}
 			}
 		})
 	}
@@ -60,11 +60,21 @@ func review(parent context.Context, k *kube.Client, c *Cluster, checks []Check, 
 	return firstErr
 }
 
-// reviewJob is one check (c) of one principal (p), by index.
-type reviewJob struct{ p, c int }
+// reviewJob is one check (c) of one principal (p) as mapped (s < 0) or as
+// one of its sessions (s), by index.
+type reviewJob struct{ p, s, c int }
+
+// reviewed is the user asked about and the answers to fill: the
+// principal's as mapped (s < 0), or its session s's.
+func (p *Principal) reviewed(s int) (reviewUser, []Answer) {
+	if s < 0 {
+		return p.review, p.Access
+	}
+	return p.Sessions[s].review, p.Sessions[s].Access
+}
 
 // send queues a review of each check for each principal with a Kubernetes
-// user, until ctx ends.
+// user, and for each of its sessions, until ctx ends.
 func send(ctx context.Context, jobs chan<- reviewJob, c *Cluster, checks []Check) {
 	for i := range c.Principals {
 		p := &c.Principals[i]
@@ -72,11 +82,16 @@ func send(ctx context.Context, jobs chan<- reviewJob, c *Cluster, checks []Check
 			continue // another account's mapAccounts: no user to ask about
 		}
 		p.Access = make([]Answer, len(checks))
-		for j := range checks {
-			select {
-			case jobs <- reviewJob{i, j}:
-			case <-ctx.Done():
-				return
+		for s := range p.Sessions {
+			p.Sessions[s].Access = make([]Answer, len(checks))
+		}
+		for s := -1; s < len(p.Sessions); s++ {
+			for j := range checks {
+				select {
+				case jobs <- reviewJob{i, s, j}:
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
 	}

@@ -28,6 +28,8 @@ type Options struct {
 	Clusters  []string
 	Sensitive []string
 	Output    string
+	// ForwardSessionName: people's sessions are named as they are.
+	ForwardSessionName bool
 }
 
 // NewCmd builds "admin access-report"; runF, when not nil, runs instead of
@@ -61,6 +63,7 @@ answer.`,
 	}
 	adminflags.Setup(cmd, o.Common, o, func(fs *pflag.FlagSet) {
 		adminflags.AddClustersFlag(fs, &o.Clusters)
+		adminflags.AddForwardSessionNameFlag(fs, &o.ForwardSessionName)
 		fs.StringArrayVar(&o.Sensitive, "sensitive", nil, `What to check, items separated by ";": "VERB[,VERB...] RESOURCE[.GROUP][/SUBRESOURCE] [named NAME] [in NAMESPACE]" (default: see above).`)
 		fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json, yaml, dot or mermaid.")
 	}, runF, run)
@@ -114,6 +117,7 @@ func run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	auditor.ForwardSessionName = o.ForwardSessionName
 	a, err := auditor.Run(ctx, checks)
 	if err != nil {
 		return err

@@ -15,8 +15,8 @@ import (
 func TestFlags(t *testing.T) {
 	var got *Options
 	err := adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }),
-		"--cluster", "a", "--sensitive", "get secrets; create pods/exec", "--sensitive", "get nodes", "-o", "dot")
-	if err != nil || strings.Join(got.Clusters, " ") != "a" || len(got.Sensitive) != 2 || got.Output != "dot" {
+		"--cluster", "a", "--sensitive", "get secrets; create pods/exec", "--sensitive", "get nodes", "-o", "dot", "--forward-session-name")
+	if err != nil || strings.Join(got.Clusters, " ") != "a" || len(got.Sensitive) != 2 || got.Output != "dot" || !got.ForwardSessionName {
 		t.Errorf("options %+v (%v)", got, err)
 	}
 	items, err := got.items()

@@ -28,6 +28,8 @@ type Options struct {
 	Subresource    string
 	Clusters       []string
 	Output         string
+	// ForwardSessionName: people's sessions are named as they are.
+	ForwardSessionName bool
 }
 
 // NewCmd builds "admin who-can"; runF, when not nil, runs instead of the
@@ -47,7 +49,10 @@ iam:GetAccountAuthorizationDetails), the Kubernetes user and groups it gets,
 and whether Kubernetes allows that user VERB on RESOURCE. That last answer
 is the API server's own, to a SubjectAccessReview carrying the user's extra
 as aws-iam-authenticator sets it, so RBAC and EKS access policies both
-count.
+count. A username or group naming the session ({{SessionName}}) is asked
+about for each IAM user as eks-login names that user's sessions
+(eks-login-NAME, or NAME with --forward-session-name); sessions named
+otherwise are asked about as written, and a note says so.
 
 A way that rests on a policy Condition is shown as conditional: conditions
 are never guessed. Only IAM principals mapped by aws-auth or access entries
@@ -61,6 +66,7 @@ authenticators are not. The command exits 0 whatever the answer.`,
 		fs.StringVarP(&o.Namespace, "namespace", "n", "", "The namespace; none asks about every namespace at once (or a cluster-wide resource).")
 		fs.StringVar(&o.Subresource, "subresource", "", "The subresource, such as exec or log.")
 		adminflags.AddClustersFlag(fs, &o.Clusters)
+		adminflags.AddForwardSessionNameFlag(fs, &o.ForwardSessionName)
 		fs.StringVarP(&o.Output, "output", "o", "table", "Output format: table, json or yaml.")
 	}, runF, run)
 	adminflags.CompleteOutput(cmd, outputs)
@@ -91,6 +97,7 @@ func run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	auditor.ForwardSessionName = o.ForwardSessionName
 	a, err := auditor.Run(ctx, []audit.Check{check})
 	if err != nil {
 		return err
@@ -126,17 +133,11 @@ func printTable(w io.Writer, a *audit.Audit, check audit.Check, people []audit.R
 	adminflags.PrintNotes(w, a.Notes(people))
 }
 
-// reason is the authorizer's reason for the reach's principal.
+// reason is the authorizer's reason for the reach's identity.
 func reason(a *audit.Audit, r audit.Reach, check audit.Check) string {
-	for _, c := range a.Clusters {
-		for _, p := range c.Principals {
-			if c.Name == r.Cluster && p.ARN == r.Principal {
-				for _, ans := range p.Access {
-					if ans.Check == check.String() {
-						return ans.Reason
-					}
-				}
-			}
+	for _, ans := range a.Answers(r) {
+		if ans.Check == check.String() {
+			return ans.Reason
 		}
 	}
 	return ""

@@ -18,9 +18,9 @@ func TestFlags(t *testing.T) {
 	parse := func(args ...string) error {
 		return adminflagstest.Parse(NewCmd(adminflagstest.Factory(&bytes.Buffer{}), func(o *Options) error { got = o; return nil }), args...)
 	}
-	err := parse("get", "secrets", "-n", "kube-system", "--subresource", "x", "--cluster", "a", "--cluster", "b=ctx", "-o", "json")
+	err := parse("get", "secrets", "-n", "kube-system", "--subresource", "x", "--cluster", "a", "--cluster", "b=ctx", "-o", "json", "--forward-session-name")
 	if err != nil || got.Verb != "get" || got.Resource != "secrets" || got.Namespace != "kube-system" || got.Subresource != "x" ||
-		strings.Join(got.Clusters, " ") != "a b=ctx" || got.Output != "json" {
+		strings.Join(got.Clusters, " ") != "a b=ctx" || got.Output != "json" || !got.ForwardSessionName {
 		t.Errorf("options %+v (%v)", got, err)
 	}
 	if err := parse("get"); exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "takes a verb and a resource") {
@@ -39,6 +39,25 @@ func TestOutputs(t *testing.T) {
 			}
 			golden.Check(t, "who-can."+output, out.String())
 		})
+	}
+}
+
+// TestForwardSessionName: --forward-session-name reaches the audit, which
+// fills {{SessionName}} with the user's name as it is.
+func TestForwardSessionName(t *testing.T) {
+	for _, tc := range []struct {
+		forward bool
+		want    string
+	}{{false, "platform:eks-login-alice"}, {true, "platform:alice"}} {
+		var out bytes.Buffer
+		f := audittest.New(t)
+		o := &Options{Common: adminflagstest.Common(f.Fake, &out, false), Verb: "get", Resource: "secrets", Namespace: "kube-system", Clusters: []string{"my-example"}, Output: "table", ForwardSessionName: tc.forward}
+		if err := run(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "  "+tc.want+" (platform-admins)") {
+			t.Errorf("forward %v: alice's identity is not %s:\n%s", tc.forward, tc.want, out.String())
+		}
 	}
 }
 

@@ -26,6 +26,13 @@ func AddClustersFlag(fs *pflag.FlagSet, clusters *[]string) {
 	fs.StringArrayVar(clusters, "cluster", nil, "An EKS cluster to audit, NAME or NAME=CONTEXT (repeatable). One cluster is reached through --context (or the current context); with several, each through the kubeconfig context named NAME=CONTEXT, or else the one context named after it, whose cluster entry is named after it or by its ARN, or whose exec entry names it. Default: the current context's cluster.")
 }
 
+// AddForwardSessionNameFlag adds who-can's and access-report's
+// --forward-session-name: the people's eks-login sessions are named as they
+// are, as the token command's flag of that name names them.
+func AddForwardSessionNameFlag(fs *pflag.FlagSet, forward *bool) {
+	fs.BoolVar(forward, "forward-session-name", false, "Fill {{SessionName}} in mapped usernames and groups with each IAM user's name as it is (the sessions of eks-login token --forward-session-name), not eks-login-NAME.")
+}
+
 // Auditor builds the audit of the clusters --cluster names, each reached
 // through its kubeconfig context, with IAM read through the profile.
 func (c *Common) Auditor(ctx context.Context, clusters []string) (*audit.Auditor, error) {

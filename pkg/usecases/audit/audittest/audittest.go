@@ -154,6 +154,11 @@ var rules = []rule{
 	{group: "developers", checks: []string{"get pods", "list pods"}, reason: `RBAC: allowed by ClusterRoleBinding "developers-view" of ClusterRole "view" to Group "developers"`},
 	{user: "frank", checks: []string{"get secrets in kube-system", "list secrets in kube-system"}, reason: `RBAC: allowed by RoleBinding "frank-secrets/kube-system" of Role "secret-reader" to User "frank"`},
 	{principalID: "AROAAUDITOR", checks: []string{"get secrets in kube-system", "list secrets in kube-system", "create pods/exec in kube-system"}, reason: "EKS access policy AmazonEKSAdminPolicy (namespaces kube-system scope)"},
+	// Bindings of one session's filled-in username, as eks-login names
+	// alice's sessions by default and bob's with --forward-session-name.
+	{user: "platform:eks-login-alice", checks: []string{"get secrets in team-a"}, reason: `RBAC: allowed by RoleBinding "alice/team-a" of ClusterRole "view" to User "platform:eks-login-alice"`},
+	{user: "123456789012:eks-login-alice", checks: []string{"get secrets in team-a"}, reason: `RBAC: allowed by RoleBinding "alice-by-account/team-a" of ClusterRole "view" to User "123456789012:eks-login-alice"`},
+	{user: "platform:bob", checks: []string{"get secrets in team-a"}, reason: `RBAC: allowed by RoleBinding "bob/team-a" of ClusterRole "view" to User "platform:bob"`},
 	{group: "deployers", checks: []string{"create pods/exec", "create rolebindings.rbac.authorization.k8s.io", "update rolebindings.rbac.authorization.k8s.io"}, reason: `RBAC: allowed by ClusterRoleBinding "deployers" of ClusterRole "deployer" to Group "deployers"`},
 }
 
