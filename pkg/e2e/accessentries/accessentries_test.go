@@ -149,35 +149,10 @@ func (d developer) isUser(ctx context.Context, t *testing.T, prefix, group, notG
 	}
 }
 
-// admin is the cluster creator, with the AWS CLI and eks-login.
-type admin struct{ *world.Person }
+// admin is the world's cluster creator (worldtest.Admin).
+type admin struct{ worldtest.Admin }
 
-func newAdmin(t *testing.T) admin {
-	t.Helper()
-	p, err := suite.World.NewAdmin(t.TempDir(), suite.PluginDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return admin{p}
-}
-
-// run runs a command as the admin and fails unless it succeeds.
-func (a admin) run(ctx context.Context, t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := a.Run(ctx, name, args...)
-	if err != nil {
-		t.Fatalf("admin$ %s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	t.Logf("admin$ %s %s\n%s", name, strings.Join(args, " "), out)
-	return out
-}
-
-// eksLogin runs kubectl eks-login admin VERB --cluster my-example ARGS (the
-// admin's kubeconfig, made with a client certificate, does not name it).
-func (a admin) eksLogin(ctx context.Context, t *testing.T, verb string, args ...string) string {
-	t.Helper()
-	return a.run(ctx, t, "kubectl", append([]string{"eks-login", "admin", verb, "--cluster", world.ClusterName}, args...)...)
-}
+func newAdmin(t *testing.T) admin { return admin{suite.NewAdmin(t)} }
 
 // switchMode changes the cluster's authentication mode with the AWS CLI, as
 // the EKS documentation does it, and checks the update's course: InProgress
@@ -186,11 +161,11 @@ func (a admin) eksLogin(ctx context.Context, t *testing.T, verb string, args ...
 func (a admin) switchMode(ctx context.Context, t *testing.T, mode string) {
 	t.Helper()
 	var up struct{ Update struct{ ID, Status string } }
-	out := a.run(ctx, t, "aws", "eks", "update-cluster-config", "--name", world.ClusterName, "--access-config", "authenticationMode="+mode)
+	out := a.MustRun(ctx, t, "aws", "eks", "update-cluster-config", "--name", world.ClusterName, "--access-config", "authenticationMode="+mode)
 	if err := json.Unmarshal([]byte(out), &up); err != nil || up.Update.Status != "InProgress" {
 		t.Fatalf("update-cluster-config: %v\n%s", err, out)
 	}
-	out = a.run(ctx, t, "aws", "eks", "describe-update", "--name", world.ClusterName, "--update-id", up.Update.ID)
+	out = a.MustRun(ctx, t, "aws", "eks", "describe-update", "--name", world.ClusterName, "--update-id", up.Update.ID)
 	if err := json.Unmarshal([]byte(out), &up); err != nil || up.Update.Status != "Successful" {
 		t.Fatalf("describe-update: %v\n%s", err, out)
 	}
@@ -200,7 +175,7 @@ func (a admin) switchMode(ctx context.Context, t *testing.T, mode string) {
 			AccessConfig struct{ AuthenticationMode string }
 		}
 	}
-	out = a.run(ctx, t, "aws", "eks", "describe-cluster", "--name", world.ClusterName)
+	out = a.MustRun(ctx, t, "aws", "eks", "describe-cluster", "--name", world.ClusterName)
 	if err := json.Unmarshal([]byte(out), &c); err != nil || c.Cluster.Status != "ACTIVE" || c.Cluster.AccessConfig.AuthenticationMode != mode {
 		t.Fatalf("describe-cluster: %v\n%s", err, out)
 	}
@@ -210,7 +185,7 @@ func (a admin) switchMode(ctx context.Context, t *testing.T, mode string) {
 func (a admin) listed(ctx context.Context, t *testing.T) map[string]map[string]any {
 	t.Helper()
 	var list struct{ Entries []map[string]any }
-	if err := json.Unmarshal([]byte(a.eksLogin(ctx, t, "list", "-o", "json")), &list); err != nil {
+	if err := json.Unmarshal([]byte(a.EKSLogin(ctx, t, "list", "-o", "json")), &list); err != nil {
 		t.Fatal(err)
 	}
 	bySource := map[string]map[string]any{}
@@ -240,11 +215,11 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 	team := newDeveloper(ctx, t, "ae-team", "/")
 
 	t.Run("CONFIG_MAP", func(t *testing.T) {
-		adm.run(ctx, t, "kubectl", "create", "clusterrolebinding", "ae-aws-auth-view", "--clusterrole", "view", "--group", "ae-aws-auth")
+		adm.MustRun(ctx, t, "kubectl", "create", "clusterrolebinding", "ae-aws-auth-view", "--clusterrole", "view", "--group", "ae-aws-auth")
 		// The roles' ARNs as IAM names them: aws-auth gets them without
 		// their path, the only form it matches.
 		for _, d := range []developer{legacy, both} {
-			out := adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--role-arn", d.roleARN, "--username", d.Name+"-configmap", "--group", "ae-aws-auth")
+			out := adm.EKSLogin(ctx, t, "map", "--mode", "configmap", "--role-arn", d.roleARN, "--username", d.Name+"-configmap", "--group", "ae-aws-auth")
 			if !strings.Contains(out, "map "+d.pathless+": added") {
 				t.Errorf("admin map did not write %s into aws-auth:\n%s", d.pathless, out)
 			}
@@ -269,7 +244,7 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 		})
 		t.Run("an access entry with AmazonEKSViewPolicy", func(t *testing.T) {
 			viewer.cannot(ctx, t, unauthorized, "get", "pods", "-A")
-			adm.eksLogin(ctx, t, "map", "--mode", "api", "--role-arn", viewer.roleARN, "--username", "ae-viewer:{{SessionName}}", "--access-policy", "view")
+			adm.EKSLogin(ctx, t, "map", "--mode", "api", "--role-arn", viewer.roleARN, "--username", "ae-viewer:{{SessionName}}", "--access-policy", "view")
 			viewer.isUser(ctx, t, "ae-viewer:", "system:authenticated", "ae-aws-auth")
 			if pods := viewer.can(ctx, t, "get", "pods", "-A"); !strings.Contains(pods, world.SeedPods[0].Name) {
 				t.Fatalf("the viewer's pods:\n%s", pods)
@@ -280,14 +255,14 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 			viewer.cannot(ctx, t, `cannot delete resource "pods"`, "delete", "pod", world.SeedPods[2].Name, "-n", world.SeedPods[2].Namespace)
 		})
 		t.Run("an access entry scoped to team-a", func(t *testing.T) {
-			adm.eksLogin(ctx, t, "map", "--mode", "api", "--role-arn", team.roleARN, "--username", "ae-team:{{SessionName}}", "--access-policy", "view", "--namespace", "team-a")
+			adm.EKSLogin(ctx, t, "map", "--mode", "api", "--role-arn", team.roleARN, "--username", "ae-team:{{SessionName}}", "--access-policy", "view", "--namespace", "team-a")
 			team.can(ctx, t, "get", "pods", "-n", "team-a")
 			team.cannot(ctx, t, `cannot list resource "pods" in API group "" in the namespace "default"`, "get", "pods", "-n", "default")
 			team.cannot(ctx, t, `cannot list resource "pods" in API group "" at the cluster scope`, "get", "pods", "-A")
 		})
 		t.Run("an access entry wins over aws-auth", func(t *testing.T) {
 			both.isUser(ctx, t, "ae-both-configmap", "ae-aws-auth", "")
-			adm.eksLogin(ctx, t, "map", "--mode", "api", "--role-arn", both.roleARN, "--username", "ae-both-entry:{{SessionName}}", "--group", "ae-entry")
+			adm.EKSLogin(ctx, t, "map", "--mode", "api", "--role-arn", both.roleARN, "--username", "ae-both-entry:{{SessionName}}", "--group", "ae-entry")
 			both.isUser(ctx, t, "ae-both-entry:", "ae-entry", "ae-aws-auth")
 			// The entry's group has no binding and no access policy: RBAC
 			// decides, and it allows nothing.
@@ -354,7 +329,7 @@ func TestAccessEntriesThroughTheModes(t *testing.T) {
 			both.isUser(ctx, t, "ae-both-entry:", "ae-entry", "ae-aws-auth")
 		})
 		t.Run("unmap", func(t *testing.T) {
-			adm.eksLogin(ctx, t, "unmap", "--mode", "api", "--role-arn", viewer.roleARN)
+			adm.EKSLogin(ctx, t, "unmap", "--mode", "api", "--role-arn", viewer.roleARN)
 			viewer.cannotSoon(ctx, t, unauthorized, "get", "pods", "-A")
 		})
 	})
@@ -392,7 +367,7 @@ func grantAndRevoke(ctx context.Context, t *testing.T, adm admin) {
 	keyFile := dir + "/ae-granted.credentials"
 	flags := []string{"--iam-group", "AEGrantDevelopers", "--role", "AEGrantViewer", "--k8s-group", "ae-granted",
 		"--clusterrole", "view", "--username", "ae-granted:{{SessionName}}", "--user", "ae-granted", "--create-users", "--mode", "api"}
-	out := adm.eksLogin(ctx, t, "grant", append([]string{"--access-key-file", keyFile}, flags...)...)
+	out := adm.EKSLogin(ctx, t, "grant", append([]string{"--access-key-file", keyFile}, flags...)...)
 	roleARN := "arn:aws:iam::" + world.AccountID + ":role/AEGrantViewer"
 	for _, want := range []string{"created EKS access entry " + roleARN, "created ClusterRoleBinding ae-granted-view"} {
 		if !strings.Contains(out, want) {
@@ -419,7 +394,7 @@ func grantAndRevoke(ctx context.Context, t *testing.T, adm admin) {
 	dev.isUser(ctx, t, "ae-granted:", "ae-granted", "")
 	dev.can(ctx, t, "get", "pods", "-A")
 	dev.cannot(ctx, t, `cannot list resource "nodes"`, "get", "nodes")
-	adm.eksLogin(ctx, t, "revoke", flags...)
+	adm.EKSLogin(ctx, t, "revoke", flags...)
 	dev.cannotSoon(ctx, t, unauthorized, "get", "pods", "-A")
 	if out, err := adm.Run(ctx, "aws", "eks", "describe-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", roleARN); err == nil || !strings.Contains(out, "ResourceNotFoundException") {
 		t.Errorf("the access entry outlived revoke: %v\n%s", err, out)
@@ -441,7 +416,7 @@ func nodeEntry(ctx context.Context, t *testing.T, adm admin) {
 			KubernetesGroups []string
 		}
 	}
-	out = adm.run(ctx, t, "aws", "eks", "create-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", world.NodeRoleARN, "--type", "EC2_LINUX")
+	out = adm.MustRun(ctx, t, "aws", "eks", "create-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", world.NodeRoleARN, "--type", "EC2_LINUX")
 	if err := json.Unmarshal([]byte(out), &created); err != nil || created.AccessEntry.Username != "system:node:{{EC2PrivateDNSName}}" ||
 		!slices.Equal(created.AccessEntry.KubernetesGroups, []string{"system:nodes"}) || created.AccessEntry.Type != "EC2_LINUX" {
 		t.Fatalf("the node entry: %v\n%s", err, out)

@@ -12,36 +12,13 @@ import (
 	"time"
 
 	"github.com/eks-login/eks-login/pkg/world"
+	"github.com/eks-login/eks-login/pkg/world/worldtest"
 )
 
-// admin is the cluster creator: the world's IAM user admin (allowed
-// everything) as the AWS profile "default", and a system:masters kubeconfig.
-type admin struct{ *world.Person }
+// admin is the world's cluster creator (worldtest.Admin).
+type admin struct{ worldtest.Admin }
 
-func newAdmin(t *testing.T) admin {
-	t.Helper()
-	p, err := suite.World.NewAdmin(t.TempDir(), suite.PluginDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return admin{p}
-}
-
-// run runs a command as the admin and fails unless it succeeds.
-func (a admin) run(ctx context.Context, t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := a.Run(ctx, name, args...)
-	if err != nil {
-		t.Fatalf("admin$ %s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
-// eksLogin runs kubectl eks-login admin VERB --cluster my-example ARGS.
-func (a admin) eksLogin(ctx context.Context, t *testing.T, verb string, args ...string) string {
-	t.Helper()
-	return a.run(ctx, t, "kubectl", append([]string{"eks-login", "admin", verb, "--cluster", world.ClusterName}, args...)...)
-}
+func newAdmin(t *testing.T) admin { return admin{suite.NewAdmin(t)} }
 
 // person is someone with an IAM user of their own, as an AWS profile of
 // their name (the admin's is "default").
@@ -71,8 +48,8 @@ func newPerson(t *testing.T, name, credentials string) person {
 // would, and hands the key to the person.
 func userByHand(ctx context.Context, t *testing.T, adm admin, name string) person {
 	t.Helper()
-	adm.run(ctx, t, "aws", "iam", "create-user", "--user-name", name)
-	key := strings.Fields(adm.run(ctx, t, "aws", "iam", "create-access-key", "--user-name", name, "--query", "AccessKey.[AccessKeyId,SecretAccessKey]", "--output", "text"))
+	adm.MustRun(ctx, t, "aws", "iam", "create-user", "--user-name", name)
+	key := strings.Fields(adm.MustRun(ctx, t, "aws", "iam", "create-access-key", "--user-name", name, "--query", "AccessKey.[AccessKeyId,SecretAccessKey]", "--output", "text"))
 	if len(key) != 2 {
 		t.Fatalf("the access key of %s has %d fields", name, len(key))
 	}
@@ -181,7 +158,7 @@ type answer struct {
 func whoCan(ctx context.Context, t *testing.T, adm admin) (allowed, conditional []string) {
 	t.Helper()
 	var a answer
-	out := adm.eksLogin(ctx, t, "who-can", "get", "secrets", "-n", "kube-system", "-o", "json")
+	out := adm.EKSLogin(ctx, t, "who-can", "get", "secrets", "-n", "kube-system", "-o", "json")
 	if err := json.Unmarshal([]byte(out), &a); err != nil {
 		t.Fatalf("who-can -o json: %v\n%s", err, out)
 	}
@@ -198,7 +175,7 @@ func whoCan(ctx context.Context, t *testing.T, adm admin) (allowed, conditional 
 	}
 	slices.Sort(allowed)
 	slices.Sort(conditional)
-	t.Logf("admin$ kubectl eks-login admin who-can get secrets -n kube-system\n%s", adm.eksLogin(ctx, t, "who-can", "get", "secrets", "-n", "kube-system"))
+	t.Logf("admin$ kubectl eks-login admin who-can get secrets -n kube-system\n%s", adm.EKSLogin(ctx, t, "who-can", "get", "secrets", "-n", "kube-system"))
 	return allowed, conditional
 }
 
@@ -234,14 +211,14 @@ func TestWhoCanGetSecretsInKubeSystem(t *testing.T) {
 	s := setUp(ctx, t)
 	t.Run("who-can names exactly the people who can", func(t *testing.T) { s.check(ctx, t) })
 	t.Run("a Deny in an identity policy removes a person", func(t *testing.T) {
-		s.adm.run(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "dave", "--policy-name", "no-platform", "--policy-document",
+		s.adm.MustRun(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "dave", "--policy-name", "no-platform", "--policy-document",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"`+arn("role/EKSPlatformAdmin")+`"}]}`)
 		s.want = slices.DeleteFunc(s.want, func(w string) bool { return strings.HasPrefix(w, arn("user/dave")+" ") })
 		s.check(ctx, t)
 	})
 	t.Run("a condition shows as conditional, and MFA meets it", func(t *testing.T) { s.meetCondition(ctx, t) })
 	t.Run("access-report's table agrees with the trials", func(t *testing.T) {
-		out := s.adm.eksLogin(ctx, t, "access-report")
+		out := s.adm.EKSLogin(ctx, t, "access-report")
 		t.Logf("admin$ kubectl eks-login admin access-report\n%s", out)
 		allowed, conditional := reportRows(t, out)
 		same(t, "the report's allowed ways to get secrets in kube-system", allowed, shortWays(s.want))
@@ -264,18 +241,18 @@ type scene struct {
 func setUp(ctx context.Context, t *testing.T) *scene {
 	t.Helper()
 	s := &scene{adm: newAdmin(t), auditor: arn("role/EKSAuditor")}
-	s.adm.run(ctx, t, "aws", "eks", "update-cluster-config", "--name", world.ClusterName, "--access-config", "authenticationMode=API_AND_CONFIG_MAP")
-	s.adm.run(ctx, t, "kubectl", "create", "secret", "generic", secret, "-n", "kube-system", "--from-literal=key=value")
-	s.adm.run(ctx, t, "kubectl", "create", "clusterrole", "secret-reader", "--verb=get,list", "--resource=secrets")
+	s.adm.MustRun(ctx, t, "aws", "eks", "update-cluster-config", "--name", world.ClusterName, "--access-config", "authenticationMode=API_AND_CONFIG_MAP")
+	s.adm.MustRun(ctx, t, "kubectl", "create", "secret", "generic", secret, "-n", "kube-system", "--from-literal=key=value")
+	s.adm.MustRun(ctx, t, "kubectl", "create", "clusterrole", "secret-reader", "--verb=get,list", "--resource=secrets")
 	s.grant(ctx, t)
 	s.auditorByHand(ctx, t)
 	s.frank = userByHand(ctx, t, s.adm, "frank")
-	s.adm.eksLogin(ctx, t, "map", "--mode", "configmap", "--user-arn", s.frank.arn, "--username", "frank")
-	s.adm.run(ctx, t, "kubectl", "create", "rolebinding", "frank-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "frank")
+	s.adm.EKSLogin(ctx, t, "map", "--mode", "configmap", "--user-arn", s.frank.arn, "--username", "frank")
+	s.adm.MustRun(ctx, t, "kubectl", "create", "rolebinding", "frank-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "frank")
 	// One session's filled-in name: EKSDeveloper's username is
 	// developers:{{SessionName}}, and eks-login names bob's sessions
 	// eks-login-bob, so bob may read secrets through it and carol may not.
-	s.adm.run(ctx, t, "kubectl", "create", "rolebinding", "bob-session-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "developers:eks-login-bob")
+	s.adm.MustRun(ctx, t, "kubectl", "create", "rolebinding", "bob-session-secrets", "-n", "kube-system", "--clusterrole", "secret-reader", "--user", "developers:eks-login-bob")
 
 	granted, err := os.ReadFile(s.adm.Path("people-credentials"))
 	if err != nil {
@@ -306,11 +283,11 @@ func setUp(ctx context.Context, t *testing.T) *scene {
 // users' keys go to one file, which each of them gets.
 func (s *scene) grant(ctx context.Context, t *testing.T) {
 	keys := s.adm.Path("people-credentials")
-	s.adm.eksLogin(ctx, t, "grant", "--iam-group", "Platform", "--role", "EKSPlatformAdmin", "--k8s-group", "platform-admins", "--clusterrole", "cluster-admin",
+	s.adm.EKSLogin(ctx, t, "grant", "--iam-group", "Platform", "--role", "EKSPlatformAdmin", "--k8s-group", "platform-admins", "--clusterrole", "cluster-admin",
 		"--user", "alice", "--user", "dave", "--create-users", "--access-key-file", keys, "--mode", "configmap")
-	s.adm.eksLogin(ctx, t, "grant", "--iam-group", "Developers", "--role", "EKSDeveloper", "--k8s-group", "developers", "--clusterrole", "view",
+	s.adm.EKSLogin(ctx, t, "grant", "--iam-group", "Developers", "--role", "EKSDeveloper", "--k8s-group", "developers", "--clusterrole", "view",
 		"--user", "bob", "--user", "carol", "--create-users", "--access-key-file", keys, "--mode", "configmap")
-	s.adm.eksLogin(ctx, t, "grant", "--iam-group", "SecretReaders", "--role", "EKSSecretReader", "--k8s-group", "secret-readers", "--clusterrole", "secret-reader",
+	s.adm.EKSLogin(ctx, t, "grant", "--iam-group", "SecretReaders", "--role", "EKSSecretReader", "--k8s-group", "secret-readers", "--clusterrole", "secret-reader",
 		"-n", "kube-system", "--user", "carol", "--mode", "api")
 }
 
@@ -318,12 +295,12 @@ func (s *scene) grant(ctx context.Context, t *testing.T) {
 // with AmazonEKSAdminPolicy in kube-system, which erin may take with MFA.
 func (s *scene) auditorByHand(ctx context.Context, t *testing.T) {
 	s.erin = userByHand(ctx, t, s.adm, "erin")
-	s.adm.run(ctx, t, "aws", "iam", "create-role", "--role-name", "EKSAuditor", "--assume-role-policy-document",
+	s.adm.MustRun(ctx, t, "aws", "iam", "create-role", "--role-name", "EKSAuditor", "--assume-role-policy-document",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+arn("root")+`"},"Action":"sts:AssumeRole"}]}`)
-	s.adm.run(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "erin", "--policy-name", "audit-with-mfa", "--policy-document",
+	s.adm.MustRun(ctx, t, "aws", "iam", "put-user-policy", "--user-name", "erin", "--policy-name", "audit-with-mfa", "--policy-document",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+s.auditor+`","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)
-	s.adm.run(ctx, t, "aws", "eks", "create-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", s.auditor, "--username", "auditor:{{SessionName}}")
-	s.adm.run(ctx, t, "aws", "eks", "associate-access-policy", "--cluster-name", world.ClusterName, "--principal-arn", s.auditor,
+	s.adm.MustRun(ctx, t, "aws", "eks", "create-access-entry", "--cluster-name", world.ClusterName, "--principal-arn", s.auditor, "--username", "auditor:{{SessionName}}")
+	s.adm.MustRun(ctx, t, "aws", "eks", "associate-access-policy", "--cluster-name", world.ClusterName, "--principal-arn", s.auditor,
 		"--policy-arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy", "--access-scope", "type=namespace,namespaces=kube-system")
 }
 
@@ -344,7 +321,7 @@ func (s *scene) meetCondition(ctx context.Context, t *testing.T) {
 	if ok, why := try(ctx, t, s.erin, principal{s.auditor}); ok || !strings.Contains(why, "AccessDenied") {
 		t.Errorf("erin without MFA: %v %s", ok, why)
 	}
-	serial := s.adm.run(ctx, t, "aws", "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "erin", "--outfile", s.adm.Path("erin-mfa.png"),
+	serial := s.adm.MustRun(ctx, t, "aws", "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "erin", "--outfile", s.adm.Path("erin-mfa.png"),
 		"--bootstrap-method", "QRCodePNG", "--query", "VirtualMFADevice.SerialNumber", "--output", "text")
 	out, err := s.erin.Run(ctx, "aws", "sts", "assume-role", "--profile", "erin", "--role-arn", s.auditor, "--role-session-name", "erin",
 		"--serial-number", strings.TrimSpace(serial), "--token-code", "123456", "--query", "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]", "--output", "text")

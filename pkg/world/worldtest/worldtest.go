@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,4 +122,39 @@ func ExitCode(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// Admin is the cluster creator: the world's IAM user admin (allowed
+// everything) as the AWS profile "default", with a system:masters
+// kubeconfig, the AWS CLI and eks-login.
+type Admin struct{ *world.Person }
+
+// NewAdmin makes the admin in a folder of t's own.
+func (s *Suite) NewAdmin(t *testing.T) Admin {
+	t.Helper()
+	p, err := s.World.NewAdmin(t.TempDir(), s.PluginDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Admin{p}
+}
+
+// MustRun runs a command as the admin, logs it, and fails the test unless it
+// succeeds. The output is logged only on a failure: a successful one may hold
+// a new access key.
+func (a Admin) MustRun(ctx context.Context, t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := a.Run(ctx, name, args...)
+	if err != nil {
+		t.Fatalf("admin$ %s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	t.Logf("admin$ %s %s", name, strings.Join(args, " "))
+	return out
+}
+
+// EKSLogin runs kubectl eks-login admin VERB --cluster my-example ARGS (the
+// admin's kubeconfig, made with a client certificate, does not name it).
+func (a Admin) EKSLogin(ctx context.Context, t *testing.T, verb string, args ...string) string {
+	t.Helper()
+	return a.MustRun(ctx, t, "kubectl", append([]string{"eks-login", "admin", verb, "--cluster", world.ClusterName}, args...)...)
 }
